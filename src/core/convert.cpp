@@ -1,0 +1,113 @@
+#include "liveformer/core/convert.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+
+#include "liveformer/core/error.hpp"
+
+namespace lf {
+namespace {
+
+std::uint16_t load_u16(const std::byte* p) {
+  std::uint16_t v;
+  std::memcpy(&v, p, 2);
+  return v;
+}
+
+void store_u16(std::byte* p, std::uint16_t v) { std::memcpy(p, &v, 2); }
+
+void check_blocks(DType type, std::int64_t n, const char* where) {
+  const std::int64_t bs = dtype_info(type).block_size;
+  check(n % bs == 0, where,
+        std::to_string(n) + " elements is not a multiple of the " + std::string(dtype_name(type)) +
+            " block size " + std::to_string(bs));
+}
+
+}  // namespace
+
+void to_f32_row(DType type, const std::byte* src, float* dst, std::int64_t n) {
+  check_blocks(type, n, "to_f32_row");
+  switch (type) {
+    case DType::f32:
+      std::memcpy(dst, src, static_cast<std::size_t>(n) * 4);
+      return;
+    case DType::f16:
+      for (std::int64_t i = 0; i < n; ++i) dst[i] = f16_to_f32(load_u16(src + 2 * i));
+      return;
+    case DType::bf16:
+      for (std::int64_t i = 0; i < n; ++i) dst[i] = bf16_to_f32(load_u16(src + 2 * i));
+      return;
+    case DType::q8_0:
+      for (std::int64_t b = 0; b < n / 32; ++b, src += 34, dst += 32) {
+        const float d = f16_to_f32(load_u16(src));
+        const auto* q = reinterpret_cast<const std::int8_t*>(src + 2);
+        for (int j = 0; j < 32; ++j) dst[j] = d * static_cast<float>(q[j]);
+      }
+      return;
+    case DType::q4_0:
+      // Element j of a block is the low nibble of byte j, element j + 16 the
+      // high nibble, both offset by 8 (ggml's layout).
+      for (std::int64_t b = 0; b < n / 32; ++b, src += 18, dst += 32) {
+        const float d = f16_to_f32(load_u16(src));
+        const auto* q = reinterpret_cast<const std::uint8_t*>(src + 2);
+        for (int j = 0; j < 16; ++j) {
+          dst[j] = d * static_cast<float>((q[j] & 0x0f) - 8);
+          dst[j + 16] = d * static_cast<float>((q[j] >> 4) - 8);
+        }
+      }
+      return;
+  }
+  throw_error("to_f32_row", "unknown dtype");
+}
+
+void from_f32_row(DType type, const float* src, std::byte* dst, std::int64_t n) {
+  check_blocks(type, n, "from_f32_row");
+  switch (type) {
+    case DType::f32:
+      std::memcpy(dst, src, static_cast<std::size_t>(n) * 4);
+      return;
+    case DType::f16:
+      for (std::int64_t i = 0; i < n; ++i) store_u16(dst + 2 * i, f32_to_f16(src[i]));
+      return;
+    case DType::bf16:
+      for (std::int64_t i = 0; i < n; ++i) store_u16(dst + 2 * i, f32_to_bf16(src[i]));
+      return;
+    case DType::q8_0:
+      for (std::int64_t b = 0; b < n / 32; ++b, src += 32, dst += 34) {
+        float amax = 0;
+        for (int j = 0; j < 32; ++j) amax = std::max(amax, std::fabs(src[j]));
+        const float d = amax / 127.0f;
+        const float inv = d != 0 ? 1.0f / d : 0.0f;
+        store_u16(dst, f32_to_f16(d));
+        auto* q = reinterpret_cast<std::int8_t*>(dst + 2);
+        for (int j = 0; j < 32; ++j) q[j] = static_cast<std::int8_t>(std::lround(src[j] * inv));
+      }
+      return;
+    case DType::q4_0:
+      // The scale maps the value of largest magnitude (with its sign) to -8,
+      // so the asymmetric 4-bit range [-8, 7] is used in full.
+      for (std::int64_t b = 0; b < n / 32; ++b, src += 32, dst += 18) {
+        float amax = 0, vmax = 0;
+        for (int j = 0; j < 32; ++j) {
+          if (std::fabs(src[j]) > amax) {
+            amax = std::fabs(src[j]);
+            vmax = src[j];
+          }
+        }
+        const float d = vmax / -8.0f;
+        const float inv = d != 0 ? 1.0f / d : 0.0f;
+        store_u16(dst, f32_to_f16(d));
+        auto* q = reinterpret_cast<std::uint8_t*>(dst + 2);
+        for (int j = 0; j < 16; ++j) {
+          const int lo = std::min(15, static_cast<int>(src[j] * inv + 8.5f));
+          const int hi = std::min(15, static_cast<int>(src[j + 16] * inv + 8.5f));
+          q[j] = static_cast<std::uint8_t>(lo | (hi << 4));
+        }
+      }
+      return;
+  }
+  throw_error("from_f32_row", "unknown dtype");
+}
+
+}  // namespace lf
