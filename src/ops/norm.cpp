@@ -20,16 +20,17 @@ void layer_norm(const Tensor& x, const Tensor& weight, const Tensor& bias, float
   for (std::int64_t r = 0; r < x.shape().rows(); ++r) {
     const float* in = x.data<float>() + r * d;
     float* y = out.data<float>() + r * d;
-    // Two passes (mean, then centred squares) keep the variance accurate
-    // when the mean is large compared with the spread.
-    float mean = 0.0f;
-    for (std::int64_t j = 0; j < d; ++j) mean += in[j];
-    mean /= static_cast<float>(d);
-    float var = 0.0f;
+    // Two passes (mean, then centred squares) in double: a float sum of the
+    // row loses the spread when the mean is large compared with it.
+    double sum = 0.0;
+    for (std::int64_t j = 0; j < d; ++j) sum += in[j];
+    const double mean = sum / static_cast<double>(d);
+    double var = 0.0;
     for (std::int64_t j = 0; j < d; ++j) var += (in[j] - mean) * (in[j] - mean);
-    var /= static_cast<float>(d);
-    const float inv = 1.0f / std::sqrt(var + eps);
-    for (std::int64_t j = 0; j < d; ++j) y[j] = (in[j] - mean) * inv * w[j] + (b ? b[j] : 0.0f);
+    var /= static_cast<double>(d);
+    const float inv = static_cast<float>(1.0 / std::sqrt(var + eps));
+    const float m = static_cast<float>(mean);
+    for (std::int64_t j = 0; j < d; ++j) y[j] = (in[j] - m) * inv * w[j] + (b ? b[j] : 0.0f);
   }
 }
 
@@ -45,9 +46,9 @@ void rms_norm(const Tensor& x, const Tensor& weight, float eps, Tensor& out) {
   for (std::int64_t r = 0; r < x.shape().rows(); ++r) {
     const float* in = x.data<float>() + r * d;
     float* y = out.data<float>() + r * d;
-    float ss = 0.0f;
-    for (std::int64_t j = 0; j < d; ++j) ss += in[j] * in[j];
-    const float inv = 1.0f / std::sqrt(ss / static_cast<float>(d) + eps);
+    double ss = 0.0;
+    for (std::int64_t j = 0; j < d; ++j) ss += static_cast<double>(in[j]) * in[j];
+    const float inv = static_cast<float>(1.0 / std::sqrt(ss / static_cast<double>(d) + eps));
     for (std::int64_t j = 0; j < d; ++j) y[j] = in[j] * inv * w[j];
   }
 }

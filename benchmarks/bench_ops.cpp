@@ -1,0 +1,89 @@
+// Micro-benchmarks of the CPU ops (Google Benchmark). Counters: FLOP/s for
+// compute-bound ops, bytes/s for memory-bound ones. Run:
+//   build/benchmarks/liveformer_bench --benchmark_filter=attention
+#include <benchmark/benchmark.h>
+
+#include <random>
+
+#include <liveformer/liveformer.hpp>
+
+namespace {
+
+lf::Tensor random(const lf::Shape& s) {
+  static std::mt19937 rng(1);
+  std::normal_distribution<float> dist;
+  lf::Tensor t = lf::Tensor::empty(s);
+  for (std::int64_t i = 0; i < t.numel(); ++i) t.data<float>()[i] = dist(rng);
+  return t;
+}
+
+void flops(benchmark::State& st, double per_iteration) {
+  st.counters["FLOP/s"] = benchmark::Counter(per_iteration, benchmark::Counter::kIsIterationInvariantRate,
+                                             benchmark::Counter::kIs1000);
+}
+
+// matmul: M tokens x K inputs -> N outputs (M = 1 is a decode step).
+void BM_matmul(benchmark::State& st) {
+  const std::int64_t m = st.range(0), k = st.range(1), n = st.range(2);
+  const lf::Tensor a = random({m, k}), b = random({n, k});
+  lf::Tensor out = lf::Tensor::empty({m, n});
+  for (auto _ : st) lf::matmul(a, b, out);
+  flops(st, 2.0 * m * k * n);
+  st.SetBytesProcessed(st.iterations() * (m * k + n * k + m * n) * 4);
+}
+BENCHMARK(BM_matmul)->Args({1, 1024, 1024})->Args({1, 4096, 1024})->Args({128, 1024, 1024})->Args({512, 1024, 1024});
+
+void BM_softmax(benchmark::State& st) {
+  lf::Tensor x = random({64, st.range(0)});
+  for (auto _ : st) lf::softmax(x, x);
+  st.SetBytesProcessed(st.iterations() * x.numel() * 8);
+}
+BENCHMARK(BM_softmax)->Arg(512)->Arg(4096);
+
+void BM_rms_norm(benchmark::State& st) {
+  lf::Tensor x = random({st.range(0), 1024}), w = random({1024});
+  for (auto _ : st) lf::rms_norm(x, w, 1e-6f, x);
+  st.SetBytesProcessed(st.iterations() * x.numel() * 8);
+}
+BENCHMARK(BM_rms_norm)->Arg(1)->Arg(128);
+
+void BM_layer_norm(benchmark::State& st) {
+  lf::Tensor x = random({st.range(0), 1024}), w = random({1024}), b = random({1024});
+  for (auto _ : st) lf::layer_norm(x, w, b, 1e-5f, x);
+  st.SetBytesProcessed(st.iterations() * x.numel() * 8);
+}
+BENCHMARK(BM_layer_norm)->Arg(1)->Arg(128);
+
+void BM_rope(benchmark::State& st) {
+  lf::Tensor x = random({st.range(0), 16, 64});
+  lf::RopeOptions o;
+  o.position_offset = 100;
+  for (auto _ : st) lf::rope(x, x, o);
+  st.SetBytesProcessed(st.iterations() * x.numel() * 8);
+}
+BENCHMARK(BM_rope)->Arg(1)->Arg(128);
+
+// One query token against a KV cache of `depth` tokens (16 heads / 4 KV heads, D 64).
+void BM_attention_decode(benchmark::State& st) {
+  const std::int64_t depth = st.range(0);
+  const lf::Tensor q = random({1, 16, 64}), k = random({depth, 4, 64}), v = random({depth, 4, 64});
+  lf::Tensor out = lf::Tensor::empty({1, 16, 64});
+  for (auto _ : st) lf::scaled_dot_product_attention(q, k, v, out);
+  flops(st, 4.0 * 16 * depth * 64);
+  st.SetBytesProcessed(st.iterations() * 2 * depth * 4 * 64 * 4);
+}
+BENCHMARK(BM_attention_decode)->Arg(128)->Arg(512)->Arg(2048);
+
+// A causal prompt of T tokens.
+void BM_attention_prefill(benchmark::State& st) {
+  const std::int64_t t = st.range(0);
+  const lf::Tensor q = random({t, 16, 64}), k = random({t, 4, 64}), v = random({t, 4, 64});
+  lf::Tensor out = lf::Tensor::empty({t, 16, 64});
+  lf::AttentionOptions o;
+  o.causal = true;
+  for (auto _ : st) lf::scaled_dot_product_attention(q, k, v, out, o);
+  flops(st, 4.0 * 16 * t * t * 64);  // dense count (the causal half is not skipped yet)
+}
+BENCHMARK(BM_attention_prefill)->Arg(128)->Arg(512);
+
+}  // namespace
