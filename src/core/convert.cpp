@@ -19,7 +19,7 @@ void store_u16(std::byte* p, std::uint16_t v) { std::memcpy(p, &v, 2); }
 
 void check_blocks(DType type, std::int64_t n, const char* where) {
   const std::int64_t bs = dtype_info(type).block_size;
-  check(n % bs == 0, where,
+  LF_CHECK(n % bs == 0, where,
         std::to_string(n) + " elements is not a multiple of the " + std::string(dtype_name(type)) +
             " block size " + std::to_string(bs));
 }

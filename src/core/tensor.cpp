@@ -25,7 +25,7 @@ std::array<std::int64_t, kMaxDims> contiguous_strides(const Shape& shape) {
 void check_block_shape(const Shape& shape, DType dtype, const char* where) {
   if (!is_quantized(dtype)) return;
   const std::int64_t bs = dtype_info(dtype).block_size;
-  check(shape.rank() > 0 && shape.back() % bs == 0, where,
+  LF_CHECK(shape.rank() > 0 && shape.back() % bs == 0, where,
         std::string(dtype_name(dtype)) + " needs the innermost dimension to be a multiple of " +
             std::to_string(bs) + ", got " + shape.str());
 }
@@ -57,7 +57,7 @@ Tensor Tensor::zeros(const Shape& shape, DType dtype) {
 }
 
 Tensor Tensor::wrap(void* data, const Shape& shape, DType dtype, std::shared_ptr<const void> keep_alive) {
-  check(data != nullptr || shape.numel() == 0, "Tensor::wrap", "null data for " + shape.str());
+  LF_CHECK(data != nullptr || shape.numel() == 0, "Tensor::wrap", "null data for " + shape.str());
   check_block_shape(shape, dtype, "Tensor::wrap");
   Tensor t;
   t.owner_ = std::move(keep_alive);
@@ -69,7 +69,7 @@ Tensor Tensor::wrap(void* data, const Shape& shape, DType dtype, std::shared_ptr
 }
 
 Tensor Tensor::from(std::span<const float> values, const Shape& shape) {
-  check(static_cast<std::int64_t>(values.size()) == shape.numel(), "Tensor::from",
+  LF_CHECK(static_cast<std::int64_t>(values.size()) == shape.numel(), "Tensor::from",
         std::to_string(values.size()) + " values for shape " + shape.str());
   Tensor t = empty(shape, DType::f32);
   if (!values.empty()) std::memcpy(t.base_, values.data(), values.size() * sizeof(float));
@@ -78,7 +78,7 @@ Tensor Tensor::from(std::span<const float> values, const Shape& shape) {
 
 int Tensor::axis(int i) const {
   const int r = shape_.rank();
-  check(i >= -r && i < r, "Tensor", "dimension " + std::to_string(i) + " out of range for " + shape_.str());
+  LF_CHECK(i >= -r && i < r, "Tensor", "dimension " + std::to_string(i) + " out of range for " + shape_.str());
   return i < 0 ? i + r : i;
 }
 
@@ -92,8 +92,8 @@ bool Tensor::is_contiguous() const {
 }
 
 Tensor Tensor::reshape(const Shape& shape) const {
-  check(is_contiguous(), "Tensor::reshape", "needs a contiguous tensor, got a strided view of " + shape_.str());
-  check(shape.numel() == numel(), "Tensor::reshape", "cannot reshape " + shape_.str() + " to " + shape.str());
+  LF_CHECK(is_contiguous(), "Tensor::reshape", "needs a contiguous tensor, got a strided view of " + shape_.str());
+  LF_CHECK(shape.numel() == numel(), "Tensor::reshape", "cannot reshape " + shape_.str() + " to " + shape.str());
   check_block_shape(shape, dtype_, "Tensor::reshape");
   Tensor t = *this;
   t.shape_ = shape;
@@ -103,12 +103,12 @@ Tensor Tensor::reshape(const Shape& shape) const {
 
 Tensor Tensor::slice(int d, std::int64_t start, std::int64_t length) const {
   const int a = axis(d);
-  check(start >= 0 && length >= 0 && start <= shape_[a] - length, "Tensor::slice",
+  LF_CHECK(start >= 0 && length >= 0 && start <= shape_[a] - length, "Tensor::slice",
         "range [" + std::to_string(start) + ", " + std::to_string(start + length) + ") out of bounds for dimension " +
             std::to_string(a) + " of " + shape_.str());
   if (is_quantized(dtype_) && a == rank() - 1) {
     const std::int64_t bs = dtype_info(dtype_).block_size;
-    check(start % bs == 0 && length % bs == 0, "Tensor::slice",
+    LF_CHECK(start % bs == 0 && length % bs == 0, "Tensor::slice",
           "slices of " + std::string(dtype_name(dtype_)) + " rows must be block-aligned");
   }
   Tensor t = *this;
@@ -119,9 +119,9 @@ Tensor Tensor::slice(int d, std::int64_t start, std::int64_t length) const {
 
 Tensor Tensor::select(int d, std::int64_t index) const {
   const int a = axis(d);
-  check(index >= 0 && index < shape_[a], "Tensor::select",
+  LF_CHECK(index >= 0 && index < shape_[a], "Tensor::select",
         "index " + std::to_string(index) + " out of bounds for dimension " + std::to_string(a) + " of " + shape_.str());
-  check(!(is_quantized(dtype_) && a == rank() - 1), "Tensor::select", "cannot select inside a quantized row");
+  LF_CHECK(!(is_quantized(dtype_) && a == rank() - 1), "Tensor::select", "cannot select inside a quantized row");
   Tensor t = *this;
   t.offset_ += index * strides_[static_cast<std::size_t>(a)];
   Shape s;
@@ -138,7 +138,7 @@ Tensor Tensor::select(int d, std::int64_t index) const {
 
 Tensor Tensor::transpose(int a, int b) const {
   const int x = axis(a), y = axis(b);
-  check(!is_quantized(dtype_) || (x != rank() - 1 && y != rank() - 1), "Tensor::transpose",
+  LF_CHECK(!is_quantized(dtype_) || (x != rank() - 1 && y != rank() - 1), "Tensor::transpose",
         "cannot move the blocked innermost dimension of a " + std::string(dtype_name(dtype_)) + " tensor");
   Tensor t = *this;
   std::swap(t.shape_[x], t.shape_[y]);
@@ -147,8 +147,8 @@ Tensor Tensor::transpose(int a, int b) const {
 }
 
 Tensor Tensor::broadcast_to(const Shape& shape) const {
-  check(shape.rank() >= rank(), "Tensor::broadcast_to", "cannot broadcast " + shape_.str() + " to " + shape.str());
-  check(!is_quantized(dtype_), "Tensor::broadcast_to", "quantized tensors cannot be broadcast");
+  LF_CHECK(shape.rank() >= rank(), "Tensor::broadcast_to", "cannot broadcast " + shape_.str() + " to " + shape.str());
+  LF_CHECK(!is_quantized(dtype_), "Tensor::broadcast_to", "quantized tensors cannot be broadcast");
   Tensor t = *this;
   t.shape_ = shape;
   const int lead = shape.rank() - rank();
@@ -156,7 +156,7 @@ Tensor Tensor::broadcast_to(const Shape& shape) const {
     std::int64_t stride = 0;
     if (i >= lead) {
       const std::int64_t own = shape_[i - lead];
-      check(own == shape[i] || own == 1, "Tensor::broadcast_to",
+      LF_CHECK(own == shape[i] || own == 1, "Tensor::broadcast_to",
             "cannot broadcast " + shape_.str() + " to " + shape.str());
       stride = own == 1 ? 0 : strides_[static_cast<std::size_t>(i - lead)];
     }
@@ -197,9 +197,9 @@ Tensor Tensor::clone() const {
 }
 
 void Tensor::copy_from(const Tensor& src) {
-  check(src.shape_ == shape_ && src.dtype_ == dtype_, "Tensor::copy_from",
+  LF_CHECK(src.shape_ == shape_ && src.dtype_ == dtype_, "Tensor::copy_from",
         "source " + src.str() + " does not match destination " + str());
-  check(is_contiguous(), "Tensor::copy_from", "destination must be contiguous");
+  LF_CHECK(is_contiguous(), "Tensor::copy_from", "destination must be contiguous");
   if (numel() == 0) return;
   if (src.is_contiguous()) {
     std::memmove(bytes(), src.bytes(), static_cast<std::size_t>(nbytes()));

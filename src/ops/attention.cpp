@@ -18,7 +18,7 @@ MatrixMap head(const Tensor& t, std::int64_t h) {
 void require_heads(const char* op, const char* name, const Tensor& t) {
   detail::require_f32(op, name, t);
   detail::require_rank(op, name, t, 3);
-  check(t.dim(2) <= 1 || t.stride(2) == 1, op, std::string(name) + " " + t.shape().str() + " must have a contiguous head dimension");
+  LF_CHECK(t.dim(2) <= 1 || t.stride(2) == 1, op, std::string(name) + " " + t.shape().str() + " must have a contiguous head dimension");
 }
 
 }  // namespace
@@ -33,19 +33,19 @@ void scaled_dot_product_attention(const Tensor& q, const Tensor& k, const Tensor
   const std::int64_t tq = q.dim(0), hq = q.dim(1), d = q.dim(2);
   const std::int64_t tk = k.dim(0), hkv = k.dim(1), dv = v.dim(2);
   const std::string shapes = " (q " + q.shape().str() + ", k " + k.shape().str() + ", v " + v.shape().str() + ")";
-  check(d > 0, op, "head_dim must be positive" + shapes);
-  check(k.dim(2) == d, op, "q and k head_dim differ" + shapes);
-  check(v.dim(0) == tk && v.dim(1) == hkv, op, "k and v must agree on tokens and heads" + shapes);
-  check(hkv > 0 && hq % hkv == 0, op, "kv heads must divide query heads" + shapes);
+  LF_CHECK(d > 0, op, "head_dim must be positive" + shapes);
+  LF_CHECK(k.dim(2) == d, op, "q and k head_dim differ" + shapes);
+  LF_CHECK(v.dim(0) == tk && v.dim(1) == hkv, op, "k and v must agree on tokens and heads" + shapes);
+  LF_CHECK(hkv > 0 && hq % hkv == 0, op, "kv heads must divide query heads" + shapes);
   const Shape expect{tq, hq, dv};
-  check(out.shape() == expect, op, "out must be " + expect.str() + ", got " + out.shape().str() + shapes);
+  LF_CHECK(out.shape() == expect, op, "out must be " + expect.str() + ", got " + out.shape().str() + shapes);
   if (out.numel() == 0) return;
 
   Tensor mask;
   if (options.mask.defined()) {
     detail::require_f32(op, "mask", options.mask);
     const Shape full{hq, tq, tk};
-    check(options.mask.rank() <= 3, op, "mask " + options.mask.shape().str() + " does not broadcast to " + full.str());
+    LF_CHECK(options.mask.rank() <= 3, op, "mask " + options.mask.shape().str() + " does not broadcast to " + full.str());
     try {
       mask = options.mask.broadcast_to(full);
     } catch (const Error&) {

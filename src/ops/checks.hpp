@@ -8,30 +8,30 @@
 namespace lf::detail {
 
 inline void require_f32(const char* op, const char* name, const Tensor& t) {
-  check(t.defined(), op, std::string(name) + " is undefined");
-  check(t.dtype() == DType::f32, op, std::string(name) + " must be f32, got " + t.str());
+  LF_CHECK(t.defined(), op, std::string(name) + " is undefined");
+  LF_CHECK(t.dtype() == DType::f32, op, std::string(name) + " must be f32, got " + t.str());
 }
 
 inline void require_f32_contiguous(const char* op, const char* name, const Tensor& t) {
   require_f32(op, name, t);
-  check(t.is_contiguous(), op, std::string(name) + " " + t.shape().str() + " must be contiguous");
+  LF_CHECK(t.is_contiguous(), op, std::string(name) + " " + t.shape().str() + " must be contiguous");
 }
 
 inline void require_same_shape(const char* op, const char* a_name, const Tensor& a, const char* b_name,
                                const Tensor& b) {
-  check(a.shape() == b.shape(), op,
+  LF_CHECK(a.shape() == b.shape(), op,
         std::string(a_name) + " " + a.shape().str() + " and " + b_name + " " + b.shape().str() + " differ");
 }
 
 inline void require_rank(const char* op, const char* name, const Tensor& t, int rank) {
-  check(t.rank() == rank, op,
+  LF_CHECK(t.rank() == rank, op,
         std::string(name) + " must have rank " + std::to_string(rank) + ", got " + t.shape().str());
 }
 
 /// A vector of per-feature parameters (weight, bias) matching width d.
 inline void require_vector(const char* op, const char* name, const Tensor& t, std::int64_t d) {
   require_f32_contiguous(op, name, t);
-  check(t.rank() == 1 && t.dim(0) == d, op,
+  LF_CHECK(t.rank() == 1 && t.dim(0) == d, op,
         std::string(name) + " must be [" + std::to_string(d) + "], got " + t.shape().str());
 }
 

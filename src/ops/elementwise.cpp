@@ -10,7 +10,7 @@ Shape broadcast_shapes(const Shape& a, const Shape& b, const char* op) {
   for (int i = 0; i < rank; ++i) {
     const int ia = i - (rank - a.rank()), ib = i - (rank - b.rank());
     const std::int64_t da = ia >= 0 ? a[ia] : 1, db = ib >= 0 ? b[ib] : 1;
-    check(da == db || da == 1 || db == 1, op, "shapes " + a.str() + " and " + b.str() + " do not broadcast");
+    LF_CHECK(da == db || da == 1 || db == 1, op, "shapes " + a.str() + " and " + b.str() + " do not broadcast");
     s.push_back(da == 1 ? db : da);
   }
   return s;
@@ -24,13 +24,13 @@ void binary(const char* op, const Tensor& a, const Tensor& b, Tensor& out, Fn fn
   detail::require_f32(op, "b", b);
   detail::require_f32_contiguous(op, "out", out);
   const Shape shape = broadcast_shapes(a.shape(), b.shape(), op);
-  check(out.shape() == shape, op,
+  LF_CHECK(out.shape() == shape, op,
         "out must be " + shape.str() + " for a " + a.shape().str() + " and b " + b.shape().str() + ", got " +
             out.shape().str());
   // Writing out while a broadcast (or strided) operand is still being read
   // from the same memory would feed results back in.
   for (const Tensor* t : {&a, &b})
-    check(t->bytes() != out.bytes() || (t->shape() == shape && t->is_contiguous()), op,
+    LF_CHECK(t->bytes() != out.bytes() || (t->shape() == shape && t->is_contiguous()), op,
           "out may alias an operand only if that operand has the output's shape");
   if (out.numel() == 0) return;
   const Tensor ab = a.broadcast_to(shape), bb = b.broadcast_to(shape);

@@ -9,10 +9,10 @@ namespace {
 // Views a's leading dimensions as M rows of K. Rows may be strided when a
 // is 2-D; higher ranks must be contiguous to flatten.
 Tensor rows_of(const Tensor& a, const char* op) {
-  check(a.rank() >= 1, op, "a must have rank >= 1, got " + a.shape().str());
+  LF_CHECK(a.rank() >= 1, op, "a must have rank >= 1, got " + a.shape().str());
   if (a.rank() == 2) return a;
   const Tensor c = a;
-  check(c.is_contiguous(), op, "a " + a.shape().str() + " of rank > 2 must be contiguous");
+  LF_CHECK(c.is_contiguous(), op, "a " + a.shape().str() + " of rank > 2 must be contiguous");
   return c.reshape({a.shape().rows(), a.dim(-1)});
 }
 
@@ -27,13 +27,13 @@ void matmul(const Tensor& a, const Tensor& b, Tensor& out, bool transpose_b) {
   const std::int64_t k = a.rank() ? a.dim(-1) : 0;
   const std::int64_t bk = transpose_b ? b.dim(1) : b.dim(0);
   const std::int64_t n = transpose_b ? b.dim(0) : b.dim(1);
-  check(bk == k, op,
+  LF_CHECK(bk == k, op,
         "inner dimensions differ: a " + a.shape().str() + ", b " + b.shape().str() +
             (transpose_b ? " (transposed)" : ""));
   Shape expect = a.shape();
   expect[expect.rank() - 1] = n;
-  check(out.shape() == expect, op, "out must be " + expect.str() + ", got " + out.shape().str());
-  check(out.bytes() != a.bytes() && out.bytes() != b.bytes(), op, "out must not alias an input");
+  LF_CHECK(out.shape() == expect, op, "out must be " + expect.str() + ", got " + out.shape().str());
+  LF_CHECK(out.bytes() != a.bytes() && out.bytes() != b.bytes(), op, "out must not alias an input");
   if (out.numel() == 0) return;
 
   const Tensor a2 = rows_of(a, op);

@@ -13,21 +13,21 @@ void multi_head_attention(const Tensor& x, const AttentionWeights& w, const Mult
   const std::int64_t tokens = x.dim(0), width = x.dim(1);
   const std::int64_t hq = config.n_heads;
   const std::int64_t hkv = config.n_kv_heads == 0 ? hq : config.n_kv_heads;
-  check(hq > 0, op, "n_heads must be positive, got " + std::to_string(hq));
-  check(hkv > 0 && hq % hkv == 0, op,
+  LF_CHECK(hq > 0, op, "n_heads must be positive, got " + std::to_string(hq));
+  LF_CHECK(hkv > 0 && hq % hkv == 0, op,
         "n_kv_heads " + std::to_string(hkv) + " must divide n_heads " + std::to_string(hq));
-  check(config.head_dim > 0 || width % hq == 0, op,
+  LF_CHECK(config.head_dim > 0 || width % hq == 0, op,
         "embedding width " + std::to_string(width) + " is not divisible by n_heads " + std::to_string(hq));
   const std::int64_t d = config.head_dim > 0 ? config.head_dim : width / hq;
   const std::int64_t q_width = hq * d, kv_width = hkv * d;
 
   const bool fused = w.qkv.defined();
-  check(fused != (w.q.defined() || w.k.defined() || w.v.defined()), op,
+  LF_CHECK(fused != (w.q.defined() || w.k.defined() || w.v.defined()), op,
         "give either the fused qkv weight or separate q, k, v weights");
-  check(w.o.defined(), op, "the output projection o is missing");
+  LF_CHECK(w.o.defined(), op, "the output projection o is missing");
 
   auto expect_weight = [&](const Tensor& t, const char* name, std::int64_t rows) {
-    check(t.defined() && t.rank() == 2 && t.dim(0) == rows && t.dim(1) == width, op,
+    LF_CHECK(t.defined() && t.rank() == 2 && t.dim(0) == rows && t.dim(1) == width, op,
           std::string(name) + " must be [" + std::to_string(rows) + "," + std::to_string(width) + "] for x " +
               x.shape().str() + " with " + std::to_string(hq) + " heads / " + std::to_string(hkv) +
               " kv heads of " + std::to_string(d) + ", got " + (t.defined() ? t.shape().str() : "nothing"));
@@ -61,9 +61,9 @@ void multi_head_attention(const Tensor& x, const AttentionWeights& w, const Mult
 
   Tensor attn = Tensor::empty({tokens, hq, d});
   scaled_dot_product_attention(q, k, v, attn, config.attention);
-  check(w.o.rank() == 2 && w.o.dim(1) == q_width, op,
+  LF_CHECK(w.o.rank() == 2 && w.o.dim(1) == q_width, op,
         "o must be [out, " + std::to_string(q_width) + "], got " + w.o.shape().str());
-  check(out.shape() == Shape({tokens, w.o.dim(0)}), op,
+  LF_CHECK(out.shape() == Shape({tokens, w.o.dim(0)}), op,
         "out must be [" + std::to_string(tokens) + "," + std::to_string(w.o.dim(0)) + "], got " + out.shape().str());
   linear(attn.reshape({tokens, q_width}), w.o, w.o_bias, out);
 }

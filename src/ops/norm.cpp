@@ -11,7 +11,7 @@ void layer_norm(const Tensor& x, const Tensor& weight, const Tensor& bias, float
   detail::require_f32_contiguous(op, "x", x);
   detail::require_f32_contiguous(op, "out", out);
   detail::require_same_shape(op, "x", x, "out", out);
-  check(x.rank() >= 1, op, "x must have rank >= 1, got a scalar");
+  LF_CHECK(x.rank() >= 1, op, "x must have rank >= 1, got a scalar");
   const std::int64_t d = x.dim(-1);
   detail::require_vector(op, "weight", weight, d);
   if (bias.defined()) detail::require_vector(op, "bias", bias, d);
@@ -39,7 +39,7 @@ void rms_norm(const Tensor& x, const Tensor& weight, float eps, Tensor& out) {
   detail::require_f32_contiguous(op, "x", x);
   detail::require_f32_contiguous(op, "out", out);
   detail::require_same_shape(op, "x", x, "out", out);
-  check(x.rank() >= 1, op, "x must have rank >= 1, got a scalar");
+  LF_CHECK(x.rank() >= 1, op, "x must have rank >= 1, got a scalar");
   const std::int64_t d = x.dim(-1);
   detail::require_vector(op, "weight", weight, d);
   const float* w = weight.data<float>();

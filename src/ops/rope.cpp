@@ -15,13 +15,13 @@ void rope(const Tensor& x, Tensor& out, const RopeOptions& options, std::span<co
   detail::require_rank(op, "x", x, 3);
   const std::int64_t tokens = x.dim(0), heads = x.dim(1), d = x.dim(2);
   const std::int64_t rot = options.rotary_dim == 0 ? d : options.rotary_dim;
-  check(rot > 0 && rot <= d && rot % 2 == 0, op,
+  LF_CHECK(rot > 0 && rot <= d && rot % 2 == 0, op,
         "rotary_dim " + std::to_string(rot) + " must be even and within head_dim " + std::to_string(d) + " of " +
             x.shape().str());
-  check(positions.empty() || static_cast<std::int64_t>(positions.size()) == tokens, op,
+  LF_CHECK(positions.empty() || static_cast<std::int64_t>(positions.size()) == tokens, op,
         std::to_string(positions.size()) + " positions for " + std::to_string(tokens) + " tokens of " +
             x.shape().str());
-  check(options.theta > 0, op, "theta must be positive");
+  LF_CHECK(options.theta > 0, op, "theta must be positive");
 
   const std::int64_t half = rot / 2;
   // Inverse frequencies in double: at large positions the angle's float

@@ -12,11 +12,11 @@ void softmax(const Tensor& x, Tensor& out, const SoftmaxOptions& options) {
   detail::require_f32_contiguous(op, "x", x);
   detail::require_f32_contiguous(op, "out", out);
   detail::require_same_shape(op, "x", x, "out", out);
-  check(x.rank() >= 1, op, "x must have rank >= 1, got a scalar");
+  LF_CHECK(x.rank() >= 1, op, "x must have rank >= 1, got a scalar");
   Tensor mask;
   if (options.mask.defined()) {
     detail::require_f32(op, "mask", options.mask);
-    check(options.mask.rank() <= x.rank(), op,
+    LF_CHECK(options.mask.rank() <= x.rank(), op,
           "mask shape " + options.mask.shape().str() + " does not broadcast to input " + x.shape().str());
     try {
       mask = options.mask.broadcast_to(x.shape());

@@ -8,7 +8,7 @@
 namespace lf::test {
 
 double relative_error(std::span<const float> got, std::span<const double> want) {
-  check(got.size() == want.size(), "relative_error",
+  LF_CHECK(got.size() == want.size(), "relative_error",
         "sizes differ: " + std::to_string(got.size()) + " vs " + std::to_string(want.size()));
   double diff = 0, norm = 0;
   for (std::size_t i = 0; i < got.size(); ++i) {
@@ -36,7 +36,7 @@ double relative_error(const Tensor& got, std::span<const double> want) {
 }
 
 double relative_error(const Tensor& got, const Tensor& want) {
-  check(got.shape() == want.shape(), "relative_error",
+  LF_CHECK(got.shape() == want.shape(), "relative_error",
         "shapes differ: " + got.shape().str() + " vs " + want.shape().str());
   const std::vector<float> w = values(want);
   const std::vector<double> wd(w.begin(), w.end());

@@ -172,7 +172,7 @@ std::int64_t NpyArray::numel() const {
 }
 
 Shape NpyArray::lf_shape() const {
-  check(shape.size() <= static_cast<std::size_t>(kMaxDims), "npy",
+  LF_CHECK(shape.size() <= static_cast<std::size_t>(kMaxDims), "npy",
         "rank " + std::to_string(shape.size()) + " array does not fit lf::Shape (at most 4 dimensions)");
   Shape s;
   for (std::int64_t d : shape) s.push_back(d);
@@ -180,7 +180,7 @@ Shape NpyArray::lf_shape() const {
 }
 
 Tensor NpyArray::to_tensor() const {
-  check(type == NpyType::f4, "npy", "to_tensor needs a '<f4' array, this one has " +
+  LF_CHECK(type == NpyType::f4, "npy", "to_tensor needs a '<f4' array, this one has " +
                                         std::to_string(item_size(type)) + "-byte elements of another type");
   Tensor t = Tensor::empty(lf_shape());
   if (!bytes.empty()) std::memcpy(t.data<float>(), bytes.data(), bytes.size());
@@ -204,7 +204,7 @@ std::vector<double> NpyArray::to_f64() const {
 }
 
 std::vector<std::int64_t> NpyArray::to_i64() const {
-  check(type == NpyType::i4 || type == NpyType::i8, "npy", "to_i64 needs an integer ('<i4' or '<i8') array");
+  LF_CHECK(type == NpyType::i4 || type == NpyType::i8, "npy", "to_i64 needs an integer ('<i4' or '<i8') array");
   const std::int64_t n = numel();
   std::vector<std::int64_t> out(static_cast<std::size_t>(n));
   for (std::int64_t i = 0; i < n; ++i)
@@ -279,7 +279,7 @@ JsonScalars JsonScalars::parse(std::string_view text, const std::string& name) {
   } catch (const nlohmann::json::exception& e) {
     throw_error("json", name + ": " + e.what());
   }
-  check(j.is_object(), "json", name + ": top level is not an object");
+  LF_CHECK(j.is_object(), "json", name + ": top level is not an object");
   JsonScalars out;
   out.name_ = name;
   for (const auto& [key, v] : j.items()) {

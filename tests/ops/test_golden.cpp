@@ -29,8 +29,8 @@ struct Golden {
         dir(std::filesystem::path(test_data_dir()) / "golden" / case_name),
         meta(JsonScalars::read(dir / "meta.json")),
         want(read_npy(dir / "want.npy")) {
-    check(meta.text("case") == case_name, "golden", (dir / "meta.json").string() + " describes another case");
-    check(want.type == NpyType::f8, "golden", (dir / "want.npy").string() + " must be float64");
+    LF_CHECK(meta.text("case") == case_name, "golden", (dir / "meta.json").string() + " describes another case");
+    LF_CHECK(want.type == NpyType::f8, "golden", (dir / "want.npy").string() + " must be float64");
   }
 
   Tensor input(const std::string& file) const { return load_npy_tensor(dir / (file + ".npy")); }

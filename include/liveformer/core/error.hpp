@@ -14,12 +14,18 @@ class Error : public std::runtime_error {
   explicit Error(const std::string& message) : std::runtime_error(message) {}
 };
 
-/// Throws lf::Error(where + ": " + what) unless `ok`. Kept out of line so
-/// that call sites stay small and the message is only built on failure.
+/// Throws lf::Error(where + ": " + what). Out of line, so call sites stay small.
 [[noreturn]] void throw_error(const std::string& where, const std::string& what);
 
-inline void check(bool ok, const char* where, const std::string& what) {
-  if (!ok) throw_error(where, what);
-}
+}  // namespace lf
+
+/// LF_CHECK(condition, where, message...): throws lf::Error("where: message")
+/// when the condition is false. The message expression is evaluated only then.
+#define LF_CHECK(condition, where, ...) \
+  do {                                  \
+    if (!(condition)) ::lf::throw_error((where), (__VA_ARGS__)); \
+  } while (0)
+
+namespace lf {
 
 }  // namespace lf

@@ -17,7 +17,7 @@ class Shape {
  public:
   Shape() = default;
   Shape(std::initializer_list<std::int64_t> dims) {
-    check(dims.size() <= kMaxDims, "Shape", "rank " + std::to_string(dims.size()) + " exceeds 4");
+    LF_CHECK(dims.size() <= kMaxDims, "Shape", "rank " + std::to_string(dims.size()) + " exceeds 4");
     for (std::int64_t d : dims) push_back(d);
   }
 
@@ -28,8 +28,8 @@ class Shape {
   std::int64_t back(int i = 0) const { return dims_[static_cast<std::size_t>(rank_ - 1 - i)]; }
 
   void push_back(std::int64_t d) {
-    check(rank_ < kMaxDims, "Shape", "rank exceeds 4");
-    check(d >= 0, "Shape", "negative dimension " + std::to_string(d));
+    LF_CHECK(rank_ < kMaxDims, "Shape", "rank exceeds 4");
+    LF_CHECK(d >= 0, "Shape", "negative dimension " + std::to_string(d));
     dims_[static_cast<std::size_t>(rank_++)] = d;
   }
 
@@ -37,7 +37,7 @@ class Shape {
   std::int64_t numel() const {
     std::int64_t n = 1;
     for (int i = 0; i < rank_; ++i) {
-      check(dims_[static_cast<std::size_t>(i)] == 0 || n <= INT64_MAX / dims_[static_cast<std::size_t>(i)],
+      LF_CHECK(dims_[static_cast<std::size_t>(i)] == 0 || n <= INT64_MAX / dims_[static_cast<std::size_t>(i)],
             "Shape", "element count of " + str() + " overflows");
       n *= dims_[static_cast<std::size_t>(i)];
     }

@@ -57,9 +57,9 @@ class Tensor {
   template <class T>
   T* data() const {
     if constexpr (std::is_same_v<std::remove_const_t<T>, float>) {
-      check(dtype_ == DType::f32, "Tensor::data", "tensor is " + std::string(dtype_name(dtype_)) + ", not f32");
+      LF_CHECK(dtype_ == DType::f32, "Tensor::data", "tensor is " + std::string(dtype_name(dtype_)) + ", not f32");
     } else if constexpr (std::is_same_v<std::remove_const_t<T>, std::uint16_t>) {
-      check(dtype_ == DType::f16 || dtype_ == DType::bf16, "Tensor::data",
+      LF_CHECK(dtype_ == DType::f16 || dtype_ == DType::bf16, "Tensor::data",
             "tensor is " + std::string(dtype_name(dtype_)) + ", not f16/bf16");
     } else {
       static_assert(sizeof(T) == 0, "use bytes() for this element type");
