@@ -1,0 +1,128 @@
+// tokenizer.model files, run by the sentencepiece library behind lf::Tokenizer.
+#include <sentencepiece_processor.h>
+
+#include <cstdio>
+
+#include "liveformer/core/error.hpp"
+#include "liveformer/formats/tokenizer.hpp"
+#include "liveformer/formats/utf8.hpp"
+
+namespace lf {
+namespace {
+
+constexpr std::string_view kSpaceMark = "\xE2\x96\x81";  // U+2581
+
+class SentencePieceTokenizer final : public Tokenizer {
+ public:
+  explicit SentencePieceTokenizer(const std::filesystem::path& file) : where_("sentencepiece model " + file.string()) {
+    const auto status = processor_.Load(file.string());
+    LF_CHECK(status.ok(), where_.c_str(), "cannot load: " + status.ToString());
+    // Mirror the model into a Vocabulary so callers see one kind of data.
+    vocab_.model = TokenizerModel::sentencepiece;
+    const int n = processor_.GetPieceSize();
+    for (int id = 0; id < n; ++id) {
+      vocab_.tokens.push_back(processor_.IdToPiece(id));
+      vocab_.scores.push_back(processor_.GetScore(id));
+      TokenType type = TokenType::normal;
+      if (processor_.IsControl(id)) type = TokenType::control;
+      else if (processor_.IsUnknown(id)) type = TokenType::unknown;
+      else if (processor_.IsByte(id)) type = TokenType::byte;
+      else if (processor_.IsUnused(id)) type = TokenType::unused;
+      vocab_.types.push_back(type);
+    }
+    vocab_.bos_id = processor_.bos_id();
+    vocab_.eos_id = processor_.eos_id();
+    vocab_.unk_id = processor_.unk_id();
+    vocab_.pad_id = processor_.pad_id();
+    // Llama-family models are trained with BOS; sentencepiece itself never adds it.
+    vocab_.add_bos = vocab_.bos_id >= 0;
+  }
+
+  // sentencepiece treats "<s>" in text as plain text, so `parse_special`
+  // has no effect here.
+  std::vector<std::int32_t> encode(std::string_view text, bool add_special, bool /*parse_special*/) const override {
+    const std::size_t bad = utf8::first_invalid(text);
+    LF_CHECK(bad == text.size(), where_.c_str(),
+          "input is not valid UTF-8 at byte offset " + std::to_string(bad) + " (use lf::utf8::sanitize)");
+    std::vector<int> ids;
+    const auto status = processor_.Encode(text, &ids);
+    LF_CHECK(status.ok(), where_.c_str(), "encode failed: " + status.ToString());
+    std::vector<std::int32_t> out;
+    if (add_special && vocab_.add_bos && vocab_.bos_id >= 0) out.push_back(vocab_.bos_id);
+    out.insert(out.end(), ids.begin(), ids.end());
+    if (add_special && vocab_.add_eos && vocab_.eos_id >= 0) out.push_back(vocab_.eos_id);
+    return out;
+  }
+
+  // Runs of ordinary ids are decoded by sentencepiece (which drops the
+  // dummy-prefix space); control tokens are written as their text.
+  std::string decode(std::span<const std::int32_t> ids, bool skip_special) const override {
+    std::string out;
+    std::vector<int> run;
+    const auto flush = [&] {
+      if (run.empty()) return;
+      std::string text;
+      const auto status = processor_.Decode(run, &text);
+      LF_CHECK(status.ok(), where_.c_str(), "decode failed: " + status.ToString());
+      out += text;
+      run.clear();
+    };
+    for (const std::int32_t id : ids) {
+      if (vocab_.type(checked(id)) == TokenType::control) {
+        flush();
+        if (!skip_special) out += vocab_.tokens[static_cast<std::size_t>(id)];
+      } else {
+        run.push_back(id);
+      }
+    }
+    flush();
+    return out;
+  }
+
+  std::string token_to_piece(std::int32_t id) const override {
+    const std::string& text = vocab_.tokens[static_cast<std::size_t>(checked(id))];
+    if (vocab_.type(id) == TokenType::byte) {
+      unsigned value = 0;
+      LF_CHECK(std::sscanf(text.c_str(), "<0x%2X>", &value) == 1, where_.c_str(), "byte piece '" + text + "' is not <0xNN>");
+      return std::string(1, static_cast<char>(value));
+    }
+    if (vocab_.type(id) == TokenType::control) return text;
+    std::string out;
+    for (std::size_t pos = 0; pos < text.size();) {
+      if (text.compare(pos, kSpaceMark.size(), kSpaceMark) == 0) {
+        out += ' ';
+        pos += kSpaceMark.size();
+      } else {
+        out += text[pos++];
+      }
+    }
+    return out;
+  }
+
+  bool adds_space_prefix() const override { return true; }  // sentencepiece's add_dummy_prefix default
+  const Vocabulary& vocabulary() const override { return vocab_; }
+  std::int32_t token_id(std::string_view token) const override {
+    const int id = processor_.PieceToId(token);
+    // PieceToId answers unk_id for unknown pieces; only a real match counts.
+    return (id >= 0 && vocab_.tokens[static_cast<std::size_t>(id)] == token) ? id : -1;
+  }
+
+ private:
+  std::int32_t checked(std::int32_t id) const {
+    LF_CHECK(id >= 0 && static_cast<std::size_t>(id) < vocab_.size(), where_.c_str(),
+          "token id " + std::to_string(id) + " out of range [0, " + std::to_string(vocab_.size()) + ")");
+    return id;
+  }
+
+  std::string where_;
+  sentencepiece::SentencePieceProcessor processor_;
+  Vocabulary vocab_;
+};
+
+}  // namespace
+
+std::unique_ptr<Tokenizer> load_sentencepiece_model(const std::filesystem::path& model_file) {
+  return std::make_unique<SentencePieceTokenizer>(model_file);
+}
+
+}  // namespace lf

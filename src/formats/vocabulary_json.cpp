@@ -1,0 +1,186 @@
+// Vocabulary loaders for Hugging Face tokenizer.json and GPT-2's
+// encoder.json + vocab.bpe.
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "liveformer/core/error.hpp"
+#include "liveformer/formats/vocabulary.hpp"
+
+namespace lf {
+namespace {
+
+using nlohmann::json;
+
+json read_json(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  LF_CHECK(in.good(), path.string().c_str(), "cannot open file");
+  try {
+    return json::parse(in);
+  } catch (const json::exception& e) {
+    throw_error(path.string(), std::string("invalid JSON: ") + e.what());
+  }
+}
+
+// Places token `text` at `id`, growing the arrays as needed.
+void put_token(Vocabulary& v, std::int64_t id, const std::string& text, TokenType type, const std::string& where) {
+  LF_CHECK(id >= 0 && id < (1 << 24), where.c_str(), "token '" + text + "' has invalid id " + std::to_string(id));
+  const auto i = static_cast<std::size_t>(id);
+  if (i >= v.tokens.size()) {
+    v.tokens.resize(i + 1);
+    v.types.resize(i + 1, TokenType::unused);
+  }
+  v.tokens[i] = text;
+  v.types[i] = type;
+}
+
+std::int32_t find_token(const Vocabulary& v, const std::string& text) {
+  for (std::size_t i = v.tokens.size(); i-- > 0;)
+    if (v.tokens[i] == text) return static_cast<std::int32_t>(i);
+  return -1;
+}
+
+// tokenizer_config.json writes special tokens as "text" or {"content": "text"}.
+std::string special_token_text(const json& value) {
+  if (value.is_string()) return value.get<std::string>();
+  if (value.is_object() && value.contains("content")) return value["content"].get<std::string>();
+  return {};
+}
+
+// Walks a (possibly Sequence) pre-tokenizer: a Split regex wins; otherwise
+// ByteLevel with use_regex (default true) means GPT-2's pattern.
+void read_pre_tokenizer(const json& pre, Vocabulary& v, bool& byte_level, const std::string& where) {
+  if (!pre.is_object()) return;
+  const std::string type = pre.value("type", "");
+  if (type == "Sequence") {
+    for (const json& p : pre.at("pretokenizers")) read_pre_tokenizer(p, v, byte_level, where);
+  } else if (type == "Split") {
+    const json& pattern = pre.at("pattern");
+    LF_CHECK(pattern.contains("Regex"), where.c_str(), "Split pre-tokenizer with a non-regex pattern is not supported");
+    const std::string behavior = pre.value("behavior", "Isolated");
+    LF_CHECK(behavior == "Isolated" && !pre.value("invert", false), where.c_str(),
+          "Split pre-tokenizer behaviour '" + behavior + "' is not supported (only Isolated, invert=false)");
+    LF_CHECK(v.split_pattern.empty(), where.c_str(), "more than one regex pre-tokenizer is not supported");
+    v.split_pattern = pattern["Regex"].get<std::string>();
+    v.pre_tokenizer = "tokenizer.json";
+  } else if (type == "ByteLevel") {
+    byte_level = true;
+    LF_CHECK(!pre.value("add_prefix_space", false), where.c_str(), "ByteLevel add_prefix_space=true is not supported");
+    if (pre.value("use_regex", true)) {
+      LF_CHECK(v.split_pattern.empty(), where.c_str(), "more than one regex pre-tokenizer is not supported");
+      v.split_pattern = pretokenizer_patterns::gpt2;
+      v.pre_tokenizer = "gpt-2";
+    }
+  } else {
+    throw_error(where, "pre-tokenizer type '" + type + "' is not supported");
+  }
+}
+
+void read_normalizer(const json& norm, Vocabulary& v, const std::string& where) {
+  if (norm.is_null()) return;
+  const std::string type = norm.value("type", "");
+  if (type == "Sequence") {
+    for (const json& n : norm.at("normalizers")) read_normalizer(n, v, where);
+  } else if (type == "NFC") {
+    v.normalize_nfc = true;
+  } else {
+    throw_error(where, "normalizer type '" + type + "' is not supported (only NFC)");
+  }
+}
+
+}  // namespace
+
+Vocabulary Vocabulary::from_tokenizer_json(const std::filesystem::path& tokenizer_json) {
+  const std::string where = tokenizer_json.string();
+  const json doc = read_json(tokenizer_json);
+  Vocabulary v;
+  v.model = TokenizerModel::byte_level_bpe;
+  try {
+    const json& model = doc.at("model");
+    LF_CHECK(model.value("type", "") == "BPE", where.c_str(),
+          "model type '" + model.value("type", std::string("?")) + "' is not supported (only BPE)");
+    LF_CHECK(model.value("continuing_subword_prefix", json()).is_null() || model["continuing_subword_prefix"] == "",
+          where.c_str(), "continuing_subword_prefix is not supported");
+    v.ignore_merges = model.value("ignore_merges", false);
+    for (const auto& [text, id] : model.at("vocab").items()) put_token(v, id.get<std::int64_t>(), text, TokenType::normal, where);
+    for (const json& m : model.at("merges")) {
+      // Older files write "a b", newer ones ["a", "b"].
+      if (m.is_array()) {
+        v.merges.emplace_back(m.at(0).get<std::string>(), m.at(1).get<std::string>());
+      } else {
+        const std::string s = m.get<std::string>();
+        const auto space = s.find(' ', 1);
+        LF_CHECK(space != std::string::npos, where.c_str(), "merge '" + s + "' has no space");
+        v.merges.emplace_back(s.substr(0, space), s.substr(space + 1));
+      }
+    }
+    if (doc.contains("added_tokens")) {
+      for (const json& t : doc["added_tokens"]) {
+        const TokenType type = t.value("special", false) ? TokenType::control : TokenType::user_defined;
+        put_token(v, t.at("id").get<std::int64_t>(), t.at("content").get<std::string>(), type, where);
+      }
+    }
+    bool byte_level = false;
+    read_pre_tokenizer(doc.value("pre_tokenizer", json()), v, byte_level, where);
+    if (doc.contains("decoder") && doc["decoder"].is_object() && doc["decoder"].value("type", "") == "ByteLevel")
+      byte_level = true;
+    LF_CHECK(byte_level, where.c_str(), "only byte-level BPE tokenizer.json files are supported (no ByteLevel step found)");
+    read_normalizer(doc.value("normalizer", json()), v, where);
+  } catch (const json::exception& e) {
+    throw_error(where, std::string("unexpected tokenizer.json structure: ") + e.what());
+  }
+
+  // tokenizer_config.json beside it names the special tokens and BOS/EOS use.
+  const auto config_path = tokenizer_json.parent_path() / "tokenizer_config.json";
+  if (std::filesystem::exists(config_path)) {
+    const json config = read_json(config_path);
+    const auto id_of = [&](const char* key) {
+      if (!config.contains(key)) return -1;
+      const std::string text = special_token_text(config[key]);
+      return text.empty() ? -1 : find_token(v, text);
+    };
+    v.bos_id = id_of("bos_token");
+    v.eos_id = id_of("eos_token");
+    v.unk_id = id_of("unk_token");
+    v.pad_id = id_of("pad_token");
+    const auto flag = [&](const char* key) { return config.contains(key) && config[key].is_boolean() && config[key].get<bool>(); };
+    v.add_bos = flag("add_bos_token") && v.bos_id >= 0;
+    v.add_eos = flag("add_eos_token") && v.eos_id >= 0;
+  }
+  v.validate(where);
+  return v;
+}
+
+Vocabulary Vocabulary::from_gpt2_files(const std::filesystem::path& encoder_json, const std::filesystem::path& vocab_bpe) {
+  Vocabulary v;
+  v.model = TokenizerModel::byte_level_bpe;
+  v.split_pattern = pretokenizer_patterns::gpt2;
+  v.pre_tokenizer = "gpt-2";
+  const json encoder = read_json(encoder_json);
+  LF_CHECK(encoder.is_object(), encoder_json.string().c_str(), "expected an object mapping tokens to ids");
+  for (const auto& [text, id] : encoder.items()) put_token(v, id.get<std::int64_t>(), text, TokenType::normal, encoder_json.string());
+
+  std::ifstream in(vocab_bpe, std::ios::binary);
+  LF_CHECK(in.good(), vocab_bpe.string().c_str(), "cannot open file");
+  std::string line;
+  std::size_t line_no = 0;
+  while (std::getline(in, line)) {
+    ++line_no;
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (line.empty() || (line_no == 1 && line.rfind("#version", 0) == 0)) continue;
+    const auto space = line.find(' ');
+    LF_CHECK(space != std::string::npos && space > 0, vocab_bpe.string().c_str(),
+          "line " + std::to_string(line_no) + " is not 'left right': '" + line + "'");
+    v.merges.emplace_back(line.substr(0, space), line.substr(space + 1));
+  }
+  // GPT-2's only special token doubles as BOS and EOS.
+  const std::int32_t eot = find_token(v, "<|endoftext|>");
+  if (eot >= 0) {
+    v.types[static_cast<std::size_t>(eot)] = TokenType::control;
+    v.bos_id = v.eos_id = eot;
+  }
+  v.validate(encoder_json.string());
+  return v;
+}
+
+}  // namespace lf
