@@ -1,0 +1,48 @@
+// The forward pass: tokens in, logits out, K/V appended to caches.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "liveformer/core/tensor.hpp"
+#include "liveformer/model/kv_cache.hpp"
+#include "liveformer/model/model.hpp"
+
+namespace lf {
+
+/// Activation buffers reused across forward calls; they grow to the largest
+/// batch seen and are not reallocated after that (no allocation per token).
+class Workspace {
+ public:
+  /// An f32 buffer named `slot` with at least `shape`'s elements, viewed as
+  /// `shape`. Valid until the next call with the same slot.
+  Tensor get(int slot, const Shape& shape);
+
+ private:
+  std::vector<Tensor> buffers_;
+};
+
+/// One sequence's share of a batch: `tokens` are appended to `cache` at
+/// positions cache->size(), cache->size() + 1, ...
+struct SequenceInput {
+  KvCache* cache = nullptr;
+  std::span<const std::int32_t> tokens;
+  /// Return logits for every token of this sequence (scoring, tests) or
+  /// only for its last one (generation).
+  bool all_logits = false;
+};
+
+/// Runs the model over every sequence's tokens at once: the projections and
+/// feed-forward see all tokens of all sequences as one matrix; attention
+/// runs per sequence against its own cache. Returns logits [rows, vocab]
+/// where rows lists, sequence by sequence, either all tokens or the last
+/// one. Throws lf::Error (and changes no cache) if a sequence would exceed
+/// its cache's capacity or a token id is outside the vocabulary.
+Tensor forward(const Model& model, std::span<const SequenceInput> batch, Workspace& workspace);
+
+/// One sequence: logits for the last token (or all tokens).
+Tensor forward(const Model& model, KvCache& cache, std::span<const std::int32_t> tokens, Workspace& workspace,
+               bool all_logits = false);
+
+}  // namespace lf

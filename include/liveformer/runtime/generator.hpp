@@ -1,0 +1,92 @@
+// Generator: prompt in, text out, with a KV cache, sampling and streaming.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "liveformer/model/forward.hpp"
+#include "liveformer/model/model.hpp"
+#include "liveformer/runtime/sampler.hpp"
+
+namespace lf {
+
+enum class StopReason {
+  max_tokens,    ///< max_new_tokens generated
+  eos,           ///< the model produced an end-of-sequence token
+  stop_string,   ///< a stop string appeared (it is not part of the text)
+  cancelled,     ///< the streaming callback asked to stop
+  context_full,  ///< the context length was reached
+};
+const char* stop_reason_name(StopReason r);
+
+struct GenerateOptions {
+  std::int32_t max_new_tokens = 128;
+  SamplingParams sampling;
+  /// Generation ends before any of these strings; they never reach the
+  /// output, even when split across tokens.
+  std::vector<std::string> stop;
+  bool stop_at_eos = true;   ///< stop at the model's EOS ids
+  bool logprobs = false;     ///< record each generated token's log-probability
+  /// Called with each new piece of text, always whole UTF-8 characters.
+  /// Return false to cancel.
+  std::function<bool(std::string_view piece)> on_text;
+};
+
+struct GenerateResult {
+  std::string text;                   ///< everything streamed, stop string excluded
+  std::vector<std::int32_t> tokens;   ///< generated ids (EOS / stop tokens included)
+  std::vector<double> logprobs;       ///< per generated token, when asked for
+  StopReason stop_reason = StopReason::max_tokens;
+  std::int64_t prompt_tokens = 0;
+  std::int64_t reused_prompt_tokens = 0;  ///< prefix found in the cache, not recomputed
+  double prompt_seconds = 0;
+  double generate_seconds = 0;
+};
+
+/// One sequence's decoding state over a shared, read-only Model: a KV cache
+/// of `context_length` positions, a workspace, and the tokens the cache
+/// holds. A later prompt that starts with the same tokens reuses them
+/// (prefix caching). A Generator is used by one thread at a time.
+class Generator {
+ public:
+  Generator(std::shared_ptr<const Model> model, std::int64_t context_length);
+
+  /// Tokenizes `prompt` with the model's rule for BOS (and SentencePiece's
+  /// leading space), then generates. An empty prompt starts from BOS.
+  GenerateResult generate(std::string_view prompt, const GenerateOptions& options);
+  /// Generates after the given prompt tokens (at least one).
+  GenerateResult generate(std::span<const std::int32_t> prompt, const GenerateOptions& options);
+
+  /// Several independent prompts decoded together: one forward pass per
+  /// step for all live sequences. Results equal generating each alone.
+  std::vector<GenerateResult> generate_batch(const std::vector<std::vector<std::int32_t>>& prompts,
+                                             const GenerateOptions& options);
+
+  /// Log-probabilities of each token of `continuation` after `prefix`
+  /// (prefix must be non-empty). Reuses cached prefix tokens.
+  std::vector<double> score(std::span<const std::int32_t> prefix, std::span<const std::int32_t> continuation);
+
+  /// The prompt's token ids as generate(string) would compute them.
+  std::vector<std::int32_t> tokenize_prompt(std::string_view prompt) const;
+
+  const Model& model() const { return *model_; }
+  std::int64_t context_length() const { return cache_.capacity(); }
+  /// Tokens whose K/V the cache holds.
+  const std::vector<std::int32_t>& cached_tokens() const { return cached_; }
+
+ private:
+  // Brings the cache to hold `tokens` (reusing a common prefix) and returns
+  // the logits after the last one. Returns the reused prefix length.
+  std::int64_t prefill(std::span<const std::int32_t> tokens, bool all_logits, Tensor& logits);
+
+  std::shared_ptr<const Model> model_;
+  KvCache cache_;
+  Workspace workspace_;
+  std::vector<std::int32_t> cached_;
+};
+
+}  // namespace lf

@@ -1,0 +1,93 @@
+// A small command-line parser: options with values, flags, positionals;
+// anything unknown or malformed is an lf::Error.
+#pragma once
+
+#include <cstdlib>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "liveformer/core/error.hpp"
+
+namespace lf::cli {
+
+class Args {
+ public:
+  Args(int argc, char** argv, std::string command) : command_(std::move(command)) {
+    for (int i = 0; i < argc; ++i) items_.emplace_back(argv[i]);
+    used_.assign(items_.size(), false);
+  }
+
+  bool flag(const std::string& name) {
+    bool found = false;
+    for (std::size_t i = 0; i < items_.size(); ++i)
+      if (!used_[i] && items_[i] == name) used_[i] = found = true;
+    return found;
+  }
+
+  /// Every value given for `name` (repeatable options such as --stop).
+  std::vector<std::string> all(const std::string& name) {
+    std::vector<std::string> out;
+    for (std::size_t i = 0; i < items_.size(); ++i) {
+      if (used_[i] || items_[i] != name) continue;
+      LF_CHECK(i + 1 < items_.size(), command_.c_str(), "option " + name + " needs a value");
+      used_[i] = used_[i + 1] = true;
+      out.push_back(items_[i + 1]);
+    }
+    return out;
+  }
+
+  std::string value(const std::string& name, const std::string& fallback) {
+    const auto v = all(name);
+    LF_CHECK(v.size() <= 1, command_.c_str(), "option " + name + " given more than once");
+    return v.empty() ? fallback : v[0];
+  }
+
+  std::string require(const std::string& name) {
+    const auto v = all(name);
+    LF_CHECK(v.size() == 1, command_.c_str(), "option " + name + (v.empty() ? " is required" : " given more than once"));
+    return v[0];
+  }
+
+  long long integer(const std::string& name, long long fallback) {
+    const std::string v = value(name, "");
+    if (v.empty()) return fallback;
+    char* end = nullptr;
+    const long long x = std::strtoll(v.c_str(), &end, 10);
+    LF_CHECK(end && *end == '\0', command_.c_str(), "option " + name + " needs an integer, got '" + v + "'");
+    return x;
+  }
+
+  float number(const std::string& name, float fallback) {
+    const std::string v = value(name, "");
+    if (v.empty()) return fallback;
+    char* end = nullptr;
+    const float x = std::strtof(v.c_str(), &end);
+    LF_CHECK(end && *end == '\0', command_.c_str(), "option " + name + " needs a number, got '" + v + "'");
+    return x;
+  }
+
+  /// Remaining arguments that are not options.
+  std::vector<std::string> positional() {
+    std::vector<std::string> out;
+    for (std::size_t i = 0; i < items_.size(); ++i)
+      if (!used_[i] && (items_[i].empty() || items_[i][0] != '-' || items_[i] == "-")) {
+        used_[i] = true;
+        out.push_back(items_[i]);
+      }
+    return out;
+  }
+
+  /// Throws if an argument was not consumed.
+  void finish() const {
+    for (std::size_t i = 0; i < items_.size(); ++i)
+      LF_CHECK(used_[i], command_.c_str(), "unknown argument '" + items_[i] + "'");
+  }
+
+ private:
+  std::string command_;
+  std::vector<std::string> items_;
+  std::vector<bool> used_;
+};
+
+}  // namespace lf::cli

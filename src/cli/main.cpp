@@ -1,0 +1,157 @@
+// liveformer: the command-line tool (generate, tokenize, info).
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <iostream>
+#include <iterator>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "args.hpp"
+#include "liveformer/formats/gguf.hpp"
+#include "liveformer/model/model.hpp"
+#include "liveformer/runtime/generator.hpp"
+#include "liveformer/version.hpp"
+
+namespace fs = std::filesystem;
+using lf::cli::Args;
+
+namespace {
+
+const char* kUsage =
+    "usage: liveformer COMMAND [options]\n"
+    "  generate -m MODEL [-p PROMPT] [-n N] [--temp T] [--top-k K] [--top-p P] [--min-p P]\n"
+    "           [--repeat-penalty R] [--repeat-last-n N] [--seed S] [--ctx N] [--stop STR]...\n"
+    "           [--no-eos]  prints only the continuation (streamed); timings go to stderr\n"
+    "  tokenize -m MODEL_OR_TOKENIZER [--add-special] (TEXT | --stdin)\n"
+    "  info -m MODEL\n"
+    "MODEL is a .gguf file or a Hugging Face model directory.\n";
+
+int cmd_generate(Args& a) {
+  const std::string path = a.require("-m");
+  lf::GenerateOptions opt;
+  opt.max_new_tokens = a.integer("-n", 128);
+  opt.sampling.temperature = a.number("--temp", opt.sampling.temperature);
+  opt.sampling.top_k = a.integer("--top-k", opt.sampling.top_k);
+  opt.sampling.top_p = a.number("--top-p", opt.sampling.top_p);
+  opt.sampling.min_p = a.number("--min-p", opt.sampling.min_p);
+  opt.sampling.repetition_penalty = a.number("--repeat-penalty", opt.sampling.repetition_penalty);
+  opt.sampling.penalty_last_n = a.integer("--repeat-last-n", opt.sampling.penalty_last_n);
+  opt.sampling.seed = static_cast<std::uint64_t>(a.integer("--seed", static_cast<long long>(opt.sampling.seed)));
+  opt.stop = a.all("--stop");
+  opt.stop_at_eos = !a.flag("--no-eos");
+  const std::string prompt = a.value("-p", "");
+  const long long ctx_arg = a.integer("--ctx", 0);
+  a.finish();
+
+  auto model = std::make_shared<const lf::Model>(lf::Model::load(path));
+  const auto ctx = ctx_arg > 0 ? ctx_arg : std::min<long long>(model->config().n_ctx_train, 4096);
+  lf::Generator gen(model, ctx);
+  std::fprintf(stderr, "model: %s\n", model->config().summary().c_str());
+  opt.on_text = [](std::string_view piece) {
+    std::fwrite(piece.data(), 1, piece.size(), stdout);
+    std::fflush(stdout);
+    return true;
+  };
+  const lf::GenerateResult r = gen.generate(prompt, opt);
+  const double n = static_cast<double>(r.tokens.size());
+  std::fprintf(stderr, "\nprompt: %lld tokens in %.3f s; generated %zu tokens in %.3f s (%.1f tokens/s); stop: %s\n",
+               static_cast<long long>(r.prompt_tokens), r.prompt_seconds, r.tokens.size(), r.generate_seconds,
+               r.generate_seconds > 0 ? n / r.generate_seconds : 0.0, lf::stop_reason_name(r.stop_reason));
+  return 0;
+}
+
+std::unique_ptr<lf::Tokenizer> open_tokenizer(const fs::path& p) {
+  if (fs::is_directory(p)) {
+    if (fs::exists(p / "tokenizer.json")) return lf::make_tokenizer(lf::Vocabulary::from_tokenizer_json(p / "tokenizer.json"));
+    if (fs::exists(p / "tokenizer.model")) return lf::load_sentencepiece_model(p / "tokenizer.model");
+    throw lf::Error(p.string() + ": no tokenizer.json or tokenizer.model in the directory");
+  }
+  if (p.extension() == ".json") return lf::make_tokenizer(lf::Vocabulary::from_tokenizer_json(p));
+  if (p.extension() == ".model") return lf::load_sentencepiece_model(p);
+  return lf::make_tokenizer(lf::Vocabulary::from_gguf(lf::GgufFile::open(p.string())));
+}
+
+int cmd_tokenize(Args& a) {
+  const std::string path = a.require("-m");
+  const bool add_special = a.flag("--add-special");
+  const bool from_stdin = a.flag("--stdin");
+  std::string text;
+  if (from_stdin) {
+    text.assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
+  } else {
+    const std::vector<std::string> rest = a.positional();
+    if (rest.size() != 1) throw lf::Error("tokenize: give the text as one argument, or --stdin");
+    text = rest[0];
+  }
+  a.finish();
+  const auto tok = open_tokenizer(path);
+  const std::vector<std::int32_t> ids = tok->encode(text, add_special);
+  std::string line;
+  for (std::size_t i = 0; i < ids.size(); ++i) line += (i ? " " : "") + std::to_string(ids[i]);
+  std::printf("%s\n", line.c_str());
+  return 0;
+}
+
+int cmd_info(Args& a) {
+  const std::string path = a.require("-m");
+  a.finish();
+  const lf::Model model = lf::Model::load(path);
+  const lf::ModelConfig& c = model.config();
+  const lf::ModelInfo& i = model.info();
+  const lf::Vocabulary& v = model.tokenizer().vocabulary();
+  auto token = [&](std::int32_t id) { return id < 0 ? std::string("none") : std::to_string(id) + " '" + v.tokens[static_cast<std::size_t>(id)] + "'"; };
+  std::printf("file:          %s (%s)\n", i.path.c_str(), i.format.c_str());
+  if (!i.name.empty()) std::printf("name:          %s\n", i.name.c_str());
+  std::printf("architecture:  %s\n", lf::architecture_name(c.arch));
+  std::printf("layers:        %lld\nwidth:         %lld\nheads:         %lld (kv %lld, head_dim %lld)\n",
+              (long long)c.n_layers, (long long)c.n_embd, (long long)c.n_heads, (long long)c.n_kv_heads, (long long)c.head_dim);
+  std::printf("feed-forward:  %lld\nvocab:         %lld\ncontext:       %lld\n", (long long)c.n_ff,
+              (long long)c.vocab_size, (long long)c.n_ctx_train);
+  if (c.uses_rope())
+    std::printf("rope:          theta %g, %s%s\n", c.rope_theta,
+                c.rope_layout == lf::RopeLayout::Interleaved ? "interleaved" : "rotate-half",
+                c.rotary_dim ? (", " + std::to_string(c.rotary_dim) + " dims").c_str() : "");
+  std::printf("norm eps:      %g\noutput:        %s\n", c.norm_eps, c.tied_output ? "tied to token embedding" : "separate");
+  std::printf("weights:       %s\n", i.weight_type.c_str());
+  std::printf("tokenizer:     %s, %zu tokens\n",
+              v.model == lf::TokenizerModel::sentencepiece ? "sentencepiece" : "byte-level BPE", v.size());
+  std::printf("special:       bos %s, eos %s, unk %s, pad %s; add bos %s\n", token(v.bos_id).c_str(),
+              token(v.eos_id).c_str(), token(v.unk_id).c_str(), token(v.pad_id).c_str(), v.add_bos ? "yes" : "no");
+  std::string eos;
+  for (std::int32_t id : i.eos_ids) eos += (eos.empty() ? "" : ", ") + token(id);
+  std::printf("stop at:       %s\n", eos.empty() ? "none" : eos.c_str());
+  std::printf("chat template: %s\n", i.chat_template.empty() ? "none" : "present");
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2 || !std::strcmp(argv[1], "-h") || !std::strcmp(argv[1], "--help")) {
+    std::fputs(kUsage, argc < 2 ? stderr : stdout);
+    return argc < 2 ? 2 : 0;
+  }
+  if (!std::strcmp(argv[1], "--version")) {
+    std::printf("liveformer %s\n", LIVEFORMER_VERSION_STRING);
+    return 0;
+  }
+  const std::string command = argv[1];
+  try {
+    Args args(argc - 2, argv + 2, command);
+    if (command == "generate") return cmd_generate(args);
+    if (command == "tokenize") return cmd_tokenize(args);
+    if (command == "info") return cmd_info(args);
+    std::fprintf(stderr, "liveformer: unknown command '%s'\n%s", command.c_str(), kUsage);
+    return 2;
+  } catch (const std::exception& e) {
+    // One line: messages never contain newlines of their own except JSON
+    // parser details, which are flattened.
+    std::string msg = e.what();
+    for (char& ch : msg)
+      if (ch == '\n') ch = ' ';
+    std::fprintf(stderr, "liveformer %s: error: %s\n", command.c_str(), msg.c_str());
+    return 1;
+  }
+}

@@ -1,0 +1,173 @@
+#include "liveformer/model/forward.hpp"
+
+#include <algorithm>
+
+#include "liveformer/ops.hpp"
+
+namespace lf {
+
+Tensor Workspace::get(int slot, const Shape& shape) {
+  if (static_cast<std::size_t>(slot) >= buffers_.size()) buffers_.resize(static_cast<std::size_t>(slot) + 1);
+  Tensor& buffer = buffers_[static_cast<std::size_t>(slot)];
+  const std::int64_t n = shape.numel();
+  if (!buffer.defined() || buffer.numel() < n) buffer = Tensor::empty({std::max<std::int64_t>(n, 1)});
+  return buffer.slice(0, 0, n).reshape(shape);
+}
+
+namespace {
+
+// Workspace slots, one per activation.
+enum Slot : int { kX, kH, kQ, kK, kV, kQkv, kAttn, kGate, kUp, kLastRows, kLogits };
+
+void normalize(const ModelConfig& c, const Tensor& x, const Tensor& w, const Tensor& b, Tensor& out) {
+  if (c.arch == Architecture::gpt2)
+    layer_norm(x, w, b, c.norm_eps, out);
+  else
+    rms_norm(x, w, c.norm_eps, out);
+}
+
+struct Row {
+  std::size_t seq;
+  std::int64_t first_row;  // of this sequence in the batch
+  std::int64_t n;
+  std::int64_t first_pos;  // = cache size before the call
+};
+
+}  // namespace
+
+Tensor forward(const Model& model, std::span<const SequenceInput> batch, Workspace& ws) {
+  const ModelConfig& c = model.config();
+  const ModelWeights& w = model.weights();
+  const char* op = "forward";
+
+  // Validate everything before touching any cache.
+  std::vector<Row> seqs;
+  std::vector<std::int32_t> ids, positions;
+  std::int64_t total = 0, out_rows = 0;
+  for (std::size_t s = 0; s < batch.size(); ++s) {
+    const SequenceInput& in = batch[s];
+    LF_CHECK(in.cache != nullptr, op, "sequence " + std::to_string(s) + " has no KV cache");
+    for (std::size_t t = 0; t < s; ++t)
+      LF_CHECK(batch[t].cache != in.cache, op, "sequences " + std::to_string(t) + " and " + std::to_string(s) + " share a KV cache");
+    LF_CHECK(in.cache->n_layers() == c.n_layers, op, "KV cache was made for another model");
+    const auto n = static_cast<std::int64_t>(in.tokens.size());
+    if (n == 0) continue;
+    const std::int64_t pos = in.cache->size();
+    LF_CHECK(pos + n <= in.cache->capacity(), op,
+          "context full: " + std::to_string(pos) + " cached + " + std::to_string(n) + " new tokens exceed the context length " +
+              std::to_string(in.cache->capacity()));
+    if (c.arch == Architecture::gpt2)
+      LF_CHECK(pos + n <= c.n_ctx_train, op,
+            "position " + std::to_string(pos + n - 1) + " is beyond GPT-2's " + std::to_string(c.n_ctx_train) +
+                " learned positions");
+    for (std::int64_t i = 0; i < n; ++i) {
+      const std::int32_t id = in.tokens[static_cast<std::size_t>(i)];
+      LF_CHECK(id >= 0 && id < c.vocab_size, op,
+            "token id " + std::to_string(id) + " outside the vocabulary [0, " + std::to_string(c.vocab_size) + ")");
+      ids.push_back(id);
+      positions.push_back(static_cast<std::int32_t>(pos + i));
+    }
+    seqs.push_back({s, total, n, pos});
+    total += n;
+    out_rows += in.all_logits ? n : 1;
+  }
+  Tensor logits = ws.get(kLogits, {out_rows, c.vocab_size});
+  if (total == 0) return logits;
+
+  const std::int64_t e = c.n_embd, hq = c.n_heads, hkv = c.n_kv_heads, d = c.head_dim;
+  Tensor x = ws.get(kX, {total, e});
+  Tensor h = ws.get(kH, {total, e});
+  embedding(w.token_embd, ids, x);
+  if (w.position_embd.defined()) {
+    Tensor pos_rows = ws.get(kAttn, {total, e});
+    embedding(w.position_embd, positions, pos_rows);
+    add(x, pos_rows, x);
+  }
+
+  RopeOptions rope_opts;
+  rope_opts.layout = c.rope_layout;
+  rope_opts.theta = c.rope_theta;
+  rope_opts.rotary_dim = c.rotary_dim;
+  AttentionOptions attn_opts;
+  attn_opts.causal = true;  // offset defaults to the cached length
+
+  for (std::int64_t l = 0; l < c.n_layers; ++l) {
+    const LayerWeights& lw = w.layers[static_cast<std::size_t>(l)];
+    normalize(c, x, lw.attn_norm, lw.attn_norm_bias, h);
+
+    Tensor q, k, v;
+    if (lw.wqkv.defined()) {
+      Tensor qkv = ws.get(kQkv, {total, (hq + 2 * hkv) * d});
+      linear(h, lw.wqkv, lw.bqkv, qkv);
+      const Tensor heads = qkv.reshape({total, hq + 2 * hkv, d});
+      q = heads.slice(1, 0, hq);
+      k = heads.slice(1, hq, hkv);
+      v = heads.slice(1, hq + hkv, hkv);
+    } else {
+      q = ws.get(kQ, {total, hq * d});
+      k = ws.get(kK, {total, hkv * d});
+      v = ws.get(kV, {total, hkv * d});
+      linear(h, lw.wq, lw.bq, q);
+      linear(h, lw.wk, lw.bk, k);
+      linear(h, lw.wv, lw.bv, v);
+      q = q.reshape({total, hq, d});
+      k = k.reshape({total, hkv, d});
+      v = v.reshape({total, hkv, d});
+    }
+    if (c.uses_rope()) {
+      rope(q, q, rope_opts, positions);
+      rope(k, k, rope_opts, positions);
+    }
+
+    Tensor attn = ws.get(kAttn, {total, hq, d});
+    for (const Row& r : seqs) {
+      KvCache& cache = *batch[r.seq].cache;
+      Tensor ck = cache.keys(l), cv = cache.values(l);
+      Tensor dst_k = ck.slice(0, r.first_pos, r.n), dst_v = cv.slice(0, r.first_pos, r.n);
+      dst_k.copy_from(k.slice(0, r.first_row, r.n));
+      dst_v.copy_from(v.slice(0, r.first_row, r.n));
+      Tensor out = attn.slice(0, r.first_row, r.n);
+      scaled_dot_product_attention(q.slice(0, r.first_row, r.n), ck.slice(0, 0, r.first_pos + r.n),
+                                   cv.slice(0, 0, r.first_pos + r.n), out, attn_opts);
+    }
+    linear(attn.reshape({total, hq * d}), lw.wo, lw.bo, h);
+    add(x, h, x);
+
+    normalize(c, x, lw.ffn_norm, lw.ffn_norm_bias, h);
+    Tensor up = ws.get(kUp, {total, c.n_ff});
+    linear(h, lw.w_up, lw.b_up, up);
+    if (lw.w_gate.defined()) {
+      Tensor gate = ws.get(kGate, {total, c.n_ff});
+      linear(h, lw.w_gate, Tensor(), gate);
+      swiglu(gate, up, up);
+    } else {
+      gelu(up, up, GeluApprox::Tanh);
+    }
+    linear(up, lw.w_down, lw.b_down, h);
+    add(x, h, x);
+  }
+
+  // Only the rows whose logits were asked for go through the output head.
+  Tensor rows = ws.get(kLastRows, {out_rows, e});
+  std::int64_t next = 0;
+  for (const Row& r : seqs) {
+    const bool all = batch[r.seq].all_logits;
+    const std::int64_t first = all ? r.first_row : r.first_row + r.n - 1, count = all ? r.n : 1;
+    Tensor dst = rows.slice(0, next, count);
+    dst.copy_from(x.slice(0, first, count));
+    next += count;
+  }
+  normalize(c, rows, w.output_norm, w.output_norm_bias, rows);
+  linear(rows, w.output, Tensor(), logits);
+
+  for (const Row& r : seqs) batch[r.seq].cache->advance(r.n);
+  return logits;
+}
+
+Tensor forward(const Model& model, KvCache& cache, std::span<const std::int32_t> tokens, Workspace& ws,
+               bool all_logits) {
+  const SequenceInput in{&cache, tokens, all_logits};
+  return forward(model, std::span<const SequenceInput>(&in, 1), ws);
+}
+
+}  // namespace lf

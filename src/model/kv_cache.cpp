@@ -1,0 +1,49 @@
+#include "liveformer/model/kv_cache.hpp"
+
+#include <cstring>
+
+#include "liveformer/core/error.hpp"
+
+namespace lf {
+
+KvCache::KvCache(const ModelConfig& config, std::int64_t capacity) : capacity_(capacity) {
+  LF_CHECK(capacity > 0, "KvCache", "context length must be positive, got " + std::to_string(capacity));
+  for (std::int64_t l = 0; l < config.n_layers; ++l) {
+    k_.push_back(Tensor::empty({capacity, config.n_kv_heads, config.head_dim}));
+    v_.push_back(Tensor::empty({capacity, config.n_kv_heads, config.head_dim}));
+  }
+}
+
+void KvCache::truncate(std::int64_t n) {
+  LF_CHECK(n >= 0 && n <= size_, "KvCache::truncate",
+        "cannot keep " + std::to_string(n) + " of " + std::to_string(size_) + " positions");
+  size_ = n;
+}
+
+void KvCache::copy_prefix(const KvCache& other, std::int64_t n) {
+  LF_CHECK(other.k_.size() == k_.size() && n >= 0 && n <= other.size_ && n <= capacity_, "KvCache::copy_prefix",
+        "cannot copy " + std::to_string(n) + " positions from a cache of " + std::to_string(other.size_) + " into one of capacity " +
+            std::to_string(capacity_));
+  for (std::size_t l = 0; l < k_.size(); ++l) {
+    LF_CHECK(other.k_[l].dim(1) == k_[l].dim(1) && other.k_[l].dim(2) == k_[l].dim(2), "KvCache::copy_prefix",
+          "caches belong to different models");
+    const std::size_t bytes = static_cast<std::size_t>(n * k_[l].stride(0) * 4);
+    std::memcpy(k_[l].bytes(), other.k_[l].bytes(), bytes);
+    std::memcpy(v_[l].bytes(), other.v_[l].bytes(), bytes);
+  }
+  size_ = n;
+}
+
+void KvCache::advance(std::int64_t n) {
+  LF_CHECK(n >= 0 && size_ + n <= capacity_, "KvCache::advance",
+        std::to_string(size_) + " + " + std::to_string(n) + " positions exceed the capacity " + std::to_string(capacity_));
+  size_ += n;
+}
+
+std::int64_t KvCache::bytes() const {
+  std::int64_t b = 0;
+  for (const Tensor& t : k_) b += 2 * t.nbytes();
+  return b;
+}
+
+}  // namespace lf

@@ -1,0 +1,42 @@
+#include "liveformer/model/model.hpp"
+
+#include <array>
+#include <fstream>
+
+#include "liveformer/core/error.hpp"
+
+namespace lf {
+
+Model::Model(ModelConfig config, ModelWeights weights, std::shared_ptr<const Tokenizer> tokenizer, ModelInfo info)
+    : config_(std::move(config)), weights_(std::move(weights)), tokenizer_(std::move(tokenizer)), info_(std::move(info)) {
+  LF_CHECK(tokenizer_ != nullptr, info_.path.c_str(), "model has no tokenizer");
+  LF_CHECK(static_cast<std::int64_t>(tokenizer_->vocab_size()) <= config_.vocab_size, info_.path.c_str(),
+        "tokenizer has " + std::to_string(tokenizer_->vocab_size()) + " tokens but the model only " +
+            std::to_string(config_.vocab_size) + " embeddings");
+}
+
+namespace {
+
+bool starts_with_gguf_magic(const std::filesystem::path& path) {
+  std::ifstream f(path, std::ios::binary);
+  std::array<char, 4> magic{};
+  return f.read(magic.data(), 4) && std::string(magic.data(), 4) == "GGUF";
+}
+
+}  // namespace
+
+Model Model::load(const std::filesystem::path& path, const LoadOptions& options) {
+  std::error_code ec;
+  const auto status = std::filesystem::status(path, ec);
+  LF_CHECK(std::filesystem::exists(status), path.string().c_str(), "no such file or directory");
+  if (std::filesystem::is_directory(status)) {
+    LF_CHECK(std::filesystem::exists(path / "config.json"), path.string().c_str(),
+          "directory has no config.json (expected a Hugging Face model directory)");
+    return load_hf_model(path, options);
+  }
+  if (path.extension() == ".gguf" || starts_with_gguf_magic(path)) return load_gguf_model(path, options);
+  if (path.filename() == "config.json") return load_hf_model(path.parent_path(), options);
+  throw_error(path.string(), "unrecognised model format (expected a .gguf file or a Hugging Face directory)");
+}
+
+}  // namespace lf

@@ -1,0 +1,36 @@
+// Fetches weights from a TensorSource, checking names, shapes and values.
+#pragma once
+
+#include <set>
+#include <string>
+
+#include "liveformer/formats/tensor_source.hpp"
+#include "liveformer/model/model.hpp"
+
+namespace lf::detail {
+
+class WeightLoader {
+ public:
+  WeightLoader(const TensorSource& source, const LoadOptions& options) : source_(source), options_(options) {}
+
+  /// The tensor `name`, which must have `shape` (lf order, [out, in] for
+  /// matrices), as f32 (converted if stored otherwise).
+  Tensor get(const std::string& name, const Shape& shape);
+  /// As get(), but the file stores it transposed ([in, out]: HF Conv1D).
+  Tensor get_transposed(const std::string& name, const Shape& shape);
+  /// An undefined tensor when absent.
+  Tensor get_optional(const std::string& name, const Shape& shape);
+  bool has(const std::string& name) const { return source_.has_tensor(name); }
+
+  /// Storage type of the matrices seen so far ("f32", "f16", "mixed").
+  const std::string& weight_type() const { return weight_type_; }
+
+ private:
+  Tensor finish(const std::string& name, Tensor t);
+
+  const TensorSource& source_;
+  LoadOptions options_;
+  std::string weight_type_;
+};
+
+}  // namespace lf::detail
