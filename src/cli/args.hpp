@@ -11,6 +11,20 @@
 
 namespace lf::cli {
 
+inline long long parse_integer(const std::string& name, const std::string& v) {
+  char* end = nullptr;
+  const long long x = std::strtoll(v.c_str(), &end, 10);
+  LF_CHECK(!v.empty() && end && *end == '\0', "arguments", "option " + name + " needs an integer, got '" + v + "'");
+  return x;
+}
+
+inline float parse_number(const std::string& name, const std::string& v) {
+  char* end = nullptr;
+  const float x = std::strtof(v.c_str(), &end);
+  LF_CHECK(!v.empty() && end && *end == '\0', "arguments", "option " + name + " needs a number, got '" + v + "'");
+  return x;
+}
+
 class Args {
  public:
   Args(int argc, char** argv, std::string command) : command_(std::move(command)) {
@@ -51,20 +65,7 @@ class Args {
 
   long long integer(const std::string& name, long long fallback) {
     const std::string v = value(name, "");
-    if (v.empty()) return fallback;
-    char* end = nullptr;
-    const long long x = std::strtoll(v.c_str(), &end, 10);
-    LF_CHECK(end && *end == '\0', command_.c_str(), "option " + name + " needs an integer, got '" + v + "'");
-    return x;
-  }
-
-  float number(const std::string& name, float fallback) {
-    const std::string v = value(name, "");
-    if (v.empty()) return fallback;
-    char* end = nullptr;
-    const float x = std::strtof(v.c_str(), &end);
-    LF_CHECK(end && *end == '\0', command_.c_str(), "option " + name + " needs a number, got '" + v + "'");
-    return x;
+    return v.empty() ? fallback : parse_integer(name, v);
   }
 
   /// Remaining arguments that are not options.

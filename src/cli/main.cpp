@@ -5,6 +5,7 @@
 #include <iostream>
 #include <iterator>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -28,24 +29,45 @@ const char* kUsage =
     "  info -m MODEL\n"
     "MODEL is a .gguf file or a Hugging Face model directory.\n";
 
+// The model's own sampling defaults (generation_config.json), under the
+// options given on the command line.
+void apply_model_defaults(const lf::GenerationDefaults& d, lf::SamplingParams& s) {
+  if (d.do_sample.has_value() && !*d.do_sample) s.temperature = 0;
+  else if (d.temperature) s.temperature = *d.temperature;
+  if (d.top_k) s.top_k = *d.top_k;
+  if (d.top_p) s.top_p = *d.top_p;
+  if (d.repetition_penalty) s.repetition_penalty = *d.repetition_penalty;
+}
+
 int cmd_generate(Args& a) {
   const std::string path = a.require("-m");
+  // Options given on the command line override the model's defaults.
+  auto optional_number = [&](const char* name) -> std::optional<float> {
+    const std::string v = a.value(name, "");
+    if (v.empty()) return std::nullopt;
+    return lf::cli::parse_number(name, v);
+  };
+  const auto temp = optional_number("--temp"), top_p = optional_number("--top-p");
+  const auto min_p = optional_number("--min-p"), penalty = optional_number("--repeat-penalty");
+  const std::string top_k = a.value("--top-k", "");
   lf::GenerateOptions opt;
-  opt.max_new_tokens = a.integer("-n", 128);
-  opt.sampling.temperature = a.number("--temp", opt.sampling.temperature);
-  opt.sampling.top_k = a.integer("--top-k", opt.sampling.top_k);
-  opt.sampling.top_p = a.number("--top-p", opt.sampling.top_p);
-  opt.sampling.min_p = a.number("--min-p", opt.sampling.min_p);
-  opt.sampling.repetition_penalty = a.number("--repeat-penalty", opt.sampling.repetition_penalty);
-  opt.sampling.penalty_last_n = a.integer("--repeat-last-n", opt.sampling.penalty_last_n);
+  opt.max_new_tokens = static_cast<std::int32_t>(a.integer("-n", 128));
+  opt.sampling.penalty_last_n = static_cast<std::int32_t>(a.integer("--repeat-last-n", opt.sampling.penalty_last_n));
   opt.sampling.seed = static_cast<std::uint64_t>(a.integer("--seed", static_cast<long long>(opt.sampling.seed)));
   opt.stop = a.all("--stop");
   opt.stop_at_eos = !a.flag("--no-eos");
   const std::string prompt = a.value("-p", "");
   const long long ctx_arg = a.integer("--ctx", 0);
+  const long long top_k_value = top_k.empty() ? 0 : lf::cli::parse_integer("--top-k", top_k);
   a.finish();
 
   auto model = std::make_shared<const lf::Model>(lf::Model::load(path));
+  apply_model_defaults(model->info().generation, opt.sampling);
+  if (temp) opt.sampling.temperature = *temp;
+  if (!top_k.empty()) opt.sampling.top_k = static_cast<std::int32_t>(top_k_value);
+  if (top_p) opt.sampling.top_p = *top_p;
+  if (min_p) opt.sampling.min_p = *min_p;
+  if (penalty) opt.sampling.repetition_penalty = *penalty;
   const auto ctx = ctx_arg > 0 ? ctx_arg : std::min<long long>(model->config().n_ctx_train, 4096);
   lf::Generator gen(model, ctx);
   std::fprintf(stderr, "model: %s\n", model->config().summary().c_str());

@@ -246,7 +246,14 @@ Model load_hf_model(const fs::path& dir, const LoadOptions& options) {
   info.weight_type = loader.weight_type();
   if (fs::exists(dir / "generation_config.json")) {
     const json g = read_json(dir / "generation_config.json");
-    info.eos_ids = Fields(g, (dir / "generation_config.json").string()).ids("eos_token_id");
+    const Fields gf(g, (dir / "generation_config.json").string());
+    info.eos_ids = gf.ids("eos_token_id");
+    GenerationDefaults& d = info.generation;
+    if (gf.has("do_sample")) d.do_sample = gf.boolean("do_sample", false);
+    if (gf.has("temperature")) d.temperature = static_cast<float>(gf.number("temperature", 1.0));
+    if (gf.has("top_p")) d.top_p = static_cast<float>(gf.number("top_p", 1.0));
+    if (gf.has("repetition_penalty")) d.repetition_penalty = static_cast<float>(gf.number("repetition_penalty", 1.0));
+    if (gf.has("top_k")) d.top_k = static_cast<std::int32_t>(gf.integer("top_k"));
   }
   if (info.eos_ids.empty()) info.eos_ids = Fields(config_json, config_path.string()).ids("eos_token_id");
   if (info.eos_ids.empty() && tokenizer->vocabulary().eos_id >= 0) info.eos_ids.push_back(tokenizer->vocabulary().eos_id);

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -18,6 +19,13 @@ struct LoadOptions {
   bool check_finite = true;
 };
 
+/// Sampling defaults a model ships with (Hugging Face generation_config.json).
+struct GenerationDefaults {
+  std::optional<bool> do_sample;  ///< false: greedy
+  std::optional<float> temperature, top_p, repetition_penalty;
+  std::optional<std::int32_t> top_k;
+};
+
 /// What the model files say about generation, beyond the network.
 struct ModelInfo {
   std::string path;
@@ -26,6 +34,7 @@ struct ModelInfo {
   std::string chat_template;    ///< Jinja source from the model files, may be empty
   std::vector<std::int32_t> eos_ids;  ///< generation stops at any of these
   std::string weight_type;      ///< storage type of the files' matrices ("f32", "f16", ...)
+  GenerationDefaults generation;
 };
 
 /// A model loaded from a GGUF file or a Hugging Face directory. Immutable
