@@ -8,7 +8,9 @@
 
 namespace lf {
 
-void throw_error(const std::string& where, const std::string& what) { throw Error(where + ": " + what); }
+void throw_error(const std::string& where, const std::string& what, ErrorKind kind) {
+  throw Error(where + ": " + what, kind);
+}
 
 namespace {
 

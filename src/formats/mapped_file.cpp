@@ -18,7 +18,7 @@ namespace {
 constexpr std::align_val_t kCopyAlignment{64};  // like owning tensors' storage
 
 [[noreturn]] void fail_errno(const std::string& path, const std::string& what) {
-  throw_error(path, what + ": " + std::strerror(errno));
+  throw_error(path, what + ": " + std::strerror(errno), ErrorKind::io);
 }
 
 // Closes the descriptor on every path out of open(); the mapping outlives it.

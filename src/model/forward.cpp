@@ -35,7 +35,7 @@ struct Row {
 
 }  // namespace
 
-Tensor forward(const Model& model, std::span<const SequenceInput> batch, Workspace& ws) {
+Tensor forward(const Model& model, std::span<const SequenceInput> batch, Workspace& ws, ForwardOutput output) {
   const ModelConfig& c = model.config();
   const ModelWeights& w = model.weights();
   const char* op = "forward";
@@ -53,9 +53,11 @@ Tensor forward(const Model& model, std::span<const SequenceInput> batch, Workspa
     const auto n = static_cast<std::int64_t>(in.tokens.size());
     if (n == 0) continue;
     const std::int64_t pos = in.cache->size();
-    LF_CHECK(pos + n <= in.cache->capacity(), op,
-          "context full: " + std::to_string(pos) + " cached + " + std::to_string(n) + " new tokens exceed the context length " +
-              std::to_string(in.cache->capacity()));
+    if (pos + n > in.cache->capacity())
+      throw_error(op,
+                  "context full: " + std::to_string(pos) + " cached + " + std::to_string(n) +
+                      " new tokens exceed the context length " + std::to_string(in.cache->capacity()),
+                  ErrorKind::context_full);
     if (c.arch == Architecture::gpt2)
       LF_CHECK(pos + n <= c.n_ctx_train, op,
             "position " + std::to_string(pos + n - 1) + " is beyond GPT-2's " + std::to_string(c.n_ctx_train) +
@@ -71,7 +73,8 @@ Tensor forward(const Model& model, std::span<const SequenceInput> batch, Workspa
     total += n;
     out_rows += in.all_logits ? n : 1;
   }
-  Tensor logits = ws.get(kLogits, {out_rows, c.vocab_size});
+  const std::int64_t out_width = output == ForwardOutput::logits ? c.vocab_size : c.n_embd;
+  Tensor logits = ws.get(kLogits, {out_rows, out_width});
   if (total == 0) return logits;
 
   const std::int64_t e = c.n_embd, hq = c.n_heads, hkv = c.n_kv_heads, d = c.head_dim;
@@ -157,8 +160,8 @@ Tensor forward(const Model& model, std::span<const SequenceInput> batch, Workspa
     dst.copy_from(x.slice(0, first, count));
     next += count;
   }
-  normalize(c, rows, w.output_norm, w.output_norm_bias, rows);
-  linear(rows, w.output, Tensor(), logits);
+  normalize(c, rows, w.output_norm, w.output_norm_bias, output == ForwardOutput::hidden ? logits : rows);
+  if (output == ForwardOutput::logits) linear(rows, w.output, Tensor(), logits);
 
   for (const Row& r : seqs) batch[r.seq].cache->advance(r.n);
   return logits;

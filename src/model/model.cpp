@@ -28,7 +28,7 @@ bool starts_with_gguf_magic(const std::filesystem::path& path) {
 Model Model::load(const std::filesystem::path& path, const LoadOptions& options) {
   std::error_code ec;
   const auto status = std::filesystem::status(path, ec);
-  LF_CHECK(std::filesystem::exists(status), path.string().c_str(), "no such file or directory");
+  if (!std::filesystem::exists(status)) throw_error(path.string(), "no such file or directory", ErrorKind::io);
   if (std::filesystem::is_directory(status)) {
     LF_CHECK(std::filesystem::exists(path / "config.json"), path.string().c_str(),
           "directory has no config.json (expected a Hugging Face model directory)");

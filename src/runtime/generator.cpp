@@ -149,8 +149,11 @@ std::vector<std::int32_t> Generator::tokenize_prompt(std::string_view prompt) co
 std::int64_t Generator::prefill(std::span<const std::int32_t> tokens, bool all_logits, Tensor& logits) {
   const auto n = static_cast<std::int64_t>(tokens.size());
   LF_CHECK(n > 0, "generate", "the prompt has no tokens");
-  LF_CHECK(n <= cache_.capacity(), "generate",
-        "prompt of " + std::to_string(n) + " tokens does not fit the context length " + std::to_string(cache_.capacity()));
+  if (n > cache_.capacity())
+    throw_error("generate",
+                "prompt of " + std::to_string(n) + " tokens does not fit the context length " +
+                    std::to_string(cache_.capacity()),
+                ErrorKind::context_full);
   // Reuse the longest cached prefix, but recompute at least the last token:
   // its logits are needed.
   std::int64_t keep = 0;
@@ -270,6 +273,84 @@ std::vector<double> Generator::score(std::span<const std::int32_t> prefix, std::
   for (std::size_t i = 0; i < continuation.size(); ++i)
     out.push_back(Sampler::log_prob(row(logits, first + static_cast<std::int64_t>(i)), continuation[i]));
   return out;
+}
+
+}  // namespace lf
+
+namespace lf {
+
+std::vector<std::vector<double>> Generator::score_batch(std::span<const std::int32_t> prefix,
+                                                        const std::vector<std::vector<std::int32_t>>& continuations) {
+  LF_CHECK(!prefix.empty(), "score", "the prefix needs at least one token (e.g. BOS)");
+  std::size_t longest = 0;
+  for (const auto& c : continuations) {
+    LF_CHECK(!c.empty(), "score", "every continuation needs at least one token");
+    longest = std::max(longest, c.size());
+  }
+  LF_CHECK(prefix.size() + longest <= static_cast<std::size_t>(cache_.capacity()), "score",
+           std::to_string(prefix.size()) + " prefix + " + std::to_string(longest) +
+               " continuation tokens do not fit the context length " + std::to_string(cache_.capacity()));
+  std::vector<std::vector<double>> out(continuations.size());
+  if (continuations.empty()) return out;
+
+  // The prefix, once: its last logits predict every continuation's first token.
+  Tensor prefix_logits;
+  prefill(prefix, false, prefix_logits);
+  prefix_logits = prefix_logits.clone();
+
+  // Each continuation extends a copy of the prefix's cache; all run together.
+  const auto n_prefix = static_cast<std::int64_t>(prefix.size());
+  std::vector<KvCache> caches;
+  caches.reserve(continuations.size());
+  std::vector<SequenceInput> batch;
+  for (const auto& c : continuations) {
+    caches.emplace_back(model_->config(), n_prefix + static_cast<std::int64_t>(c.size()));
+    caches.back().copy_prefix(cache_, n_prefix);
+  }
+  for (std::size_t i = 0; i < continuations.size(); ++i) batch.push_back({&caches[i], continuations[i], true});
+  Workspace ws;
+  const Tensor logits = forward(*model_, batch, ws);
+  std::int64_t row_index = 0;
+  for (std::size_t i = 0; i < continuations.size(); ++i) {
+    const auto& c = continuations[i];
+    out[i].push_back(Sampler::log_prob(row(prefix_logits, 0), c[0]));
+    for (std::size_t t = 1; t < c.size(); ++t)
+      out[i].push_back(Sampler::log_prob(row(logits, row_index + static_cast<std::int64_t>(t) - 1), c[t]));
+    row_index += static_cast<std::int64_t>(c.size());
+  }
+  return out;
+}
+
+std::span<const float> Generator::eval(std::span<const std::int32_t> tokens) {
+  LF_CHECK(!tokens.empty(), "eval", "no tokens to evaluate");
+  last_logits_ = forward(*model_, cache_, tokens, workspace_).clone();
+  cached_.insert(cached_.end(), tokens.begin(), tokens.end());
+  return row(last_logits_, 0);
+}
+
+std::vector<float> Generator::embed(std::span<const std::int32_t> tokens, Pooling pooling) {
+  LF_CHECK(!tokens.empty(), "embed", "no tokens to embed");
+  KvCache scratch(model_->config(), static_cast<std::int64_t>(tokens.size()));
+  const SequenceInput in{&scratch, tokens, pooling == Pooling::mean};
+  const Tensor hidden = forward(*model_, std::span<const SequenceInput>(&in, 1), workspace_, ForwardOutput::hidden);
+  const std::int64_t rows = hidden.dim(0), width = hidden.dim(1);
+  std::vector<float> out(static_cast<std::size_t>(width), 0.0f);
+  for (std::int64_t r = 0; r < rows; ++r)
+    for (std::int64_t j = 0; j < width; ++j) out[static_cast<std::size_t>(j)] += hidden.data<float>()[r * width + j];
+  for (float& v : out) v /= static_cast<float>(rows);
+  return out;
+}
+
+Generator Generator::fork() const {
+  Generator copy(model_, cache_.capacity());
+  copy.cache_.copy_prefix(cache_, cache_.size());
+  copy.cached_ = cached_;
+  return copy;
+}
+
+void Generator::truncate(std::int64_t n) {
+  cache_.truncate(n);
+  cached_.resize(static_cast<std::size_t>(n));
 }
 
 }  // namespace lf

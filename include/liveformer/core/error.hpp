@@ -6,16 +6,27 @@
 
 namespace lf {
 
+/// What kind of failure an Error reports, for callers that react to it
+/// (the C API maps it to a status code). Most errors are `invalid`: bad
+/// arguments or bad data, described by the message.
+enum class ErrorKind { invalid, io, unsupported, context_full };
+
 /// Every failure liveformer reports is an lf::Error. The message names the
 /// operation (or file) and the offending values, e.g.
 ///   "softmax: mask shape [3,5] does not broadcast to input [2,3,7]".
 class Error : public std::runtime_error {
  public:
-  explicit Error(const std::string& message) : std::runtime_error(message) {}
+  explicit Error(const std::string& message, ErrorKind kind = ErrorKind::invalid)
+      : std::runtime_error(message), kind_(kind) {}
+  ErrorKind kind() const { return kind_; }
+
+ private:
+  ErrorKind kind_;
 };
 
 /// Throws lf::Error(where + ": " + what). Out of line, so call sites stay small.
-[[noreturn]] void throw_error(const std::string& where, const std::string& what);
+[[noreturn]] void throw_error(const std::string& where, const std::string& what,
+                              ErrorKind kind = ErrorKind::invalid);
 
 }  // namespace lf
 

@@ -33,13 +33,21 @@ struct SequenceInput {
   bool all_logits = false;
 };
 
+/// What forward() returns for each selected row.
+enum class ForwardOutput {
+  logits,  ///< [rows, vocab]
+  hidden,  ///< [rows, n_embd]: final hidden states after the output norm (embeddings)
+};
+
 /// Runs the model over every sequence's tokens at once: the projections and
 /// feed-forward see all tokens of all sequences as one matrix; attention
 /// runs per sequence against its own cache. Returns logits [rows, vocab]
 /// where rows lists, sequence by sequence, either all tokens or the last
 /// one. Throws lf::Error (and changes no cache) if a sequence would exceed
 /// its cache's capacity or a token id is outside the vocabulary.
-Tensor forward(const Model& model, std::span<const SequenceInput> batch, Workspace& workspace);
+/// The result is a view into `workspace`, valid until its next use.
+Tensor forward(const Model& model, std::span<const SequenceInput> batch, Workspace& workspace,
+               ForwardOutput output = ForwardOutput::logits);
 
 /// One sequence: logits for the last token (or all tokens).
 Tensor forward(const Model& model, KvCache& cache, std::span<const std::int32_t> tokens, Workspace& workspace,

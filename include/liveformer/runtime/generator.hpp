@@ -70,6 +70,31 @@ class Generator {
   /// (prefix must be non-empty). Reuses cached prefix tokens.
   std::vector<double> score(std::span<const std::int32_t> prefix, std::span<const std::int32_t> continuation);
 
+  /// score() for several continuations of one prefix: the prefix is
+  /// evaluated once (and stays cached), the continuations run as one batch.
+  std::vector<std::vector<double>> score_batch(std::span<const std::int32_t> prefix,
+                                               const std::vector<std::vector<std::int32_t>>& continuations);
+
+  /// Appends `tokens` to the cache and returns the last token's logits
+  /// [vocab] (valid until the next call).
+  std::span<const float> eval(std::span<const std::int32_t> tokens);
+  /// eval()'s last result (empty before the first call).
+  std::span<const float> last_logits() const {
+    return last_logits_.defined() ? std::span<const float>(last_logits_.data<float>(), static_cast<std::size_t>(last_logits_.numel()))
+                                  : std::span<const float>();
+  }
+
+  enum class Pooling { mean, last };
+  /// Pooled final hidden states of `tokens` [n_embd], computed in a scratch
+  /// cache (this generator's state is untouched).
+  std::vector<float> embed(std::span<const std::int32_t> tokens, Pooling pooling);
+
+  /// A new generator over the same model with a copy of this one's cache
+  /// and token history (to reuse a prefix from several threads or turns).
+  Generator fork() const;
+  /// Keeps the first `n` cached tokens.
+  void truncate(std::int64_t n);
+
   /// The prompt's token ids as generate(string) would compute them.
   std::vector<std::int32_t> tokenize_prompt(std::string_view prompt) const;
 
@@ -87,6 +112,7 @@ class Generator {
   KvCache cache_;
   Workspace workspace_;
   std::vector<std::int32_t> cached_;
+  Tensor last_logits_;  // eval()'s result
 };
 
 }  // namespace lf

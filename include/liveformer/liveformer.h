@@ -1,0 +1,234 @@
+/* liveformer C API.
+ *
+ * A small, stable interface for C and other languages: opaque handles,
+ * parameter structs obtained from lf_*_default_params() (so fields can be
+ * added without breaking callers), and status codes instead of exceptions.
+ *
+ * Errors: every function returns an lf_status (or NULL / a sentinel) and
+ * lf_last_error() gives a message for the calling thread's last failure.
+ *
+ * Threads: an lf_model is immutable after loading and may be shared by any
+ * number of contexts on any number of threads. An lf_context (KV cache and
+ * decoding state) must be used by one thread at a time.
+ *
+ * Strings are UTF-8. Buffers the library fills are sized by the caller;
+ * when one is too small the call returns LF_ERR_BUFFER_TOO_SMALL and
+ * reports the size needed.
+ *
+ * Compiles as C99 and as C++. See docs/c-api.md for a complete example. */
+#ifndef LIVEFORMER_H
+#define LIVEFORMER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "liveformer/version.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Bumped when the C API changes incompatibly; see CHANGELOG.md. */
+#define LF_API_VERSION 1
+
+typedef int32_t lf_token;
+typedef struct lf_model lf_model;
+typedef struct lf_context lf_context;
+
+typedef enum lf_status {
+  LF_OK = 0,
+  LF_ERR_INVALID_ARGUMENT = 1, /* NULL handle, bad size, bad option value */
+  LF_ERR_IO = 2,               /* file missing or unreadable */
+  LF_ERR_FORMAT = 3,           /* malformed or unsupported model file, bad input text */
+  LF_ERR_UNSUPPORTED = 4,      /* a valid request this build cannot serve (e.g. device "cuda") */
+  LF_ERR_CONTEXT_FULL = 5,     /* the tokens do not fit the context length */
+  LF_ERR_BUFFER_TOO_SMALL = 6, /* the output buffer is too small; the size needed is reported */
+  LF_ERR_OUT_OF_MEMORY = 7,
+  LF_ERR_INTERNAL = 8
+} lf_status;
+
+/* The library's version string, e.g. "0.1.0". */
+const char* lf_version(void);
+/* Message for the calling thread's most recent failure ("" if none). */
+const char* lf_last_error(void);
+/* A short name for a status code. */
+const char* lf_status_name(lf_status status);
+
+/* ---- models ----------------------------------------------------------- */
+
+typedef struct lf_model_params {
+  const char* device;  /* "cpu" (default), "cuda" or "auto" */
+  int32_t n_threads;   /* 0: all cores */
+  int32_t check_finite; /* refuse weights holding NaN/Inf (default 1) */
+} lf_model_params;
+
+lf_model_params lf_model_default_params(void);
+
+/* Loads a GGUF file or a Hugging Face model directory. */
+lf_status lf_model_load(const char* path, const lf_model_params* params, lf_model** out);
+void lf_model_free(lf_model* model);
+
+typedef struct lf_model_desc {
+  const char* architecture; /* "gpt2", "llama", "qwen2"; valid while the model lives */
+  int32_t vocab_size;
+  int32_t n_embd;
+  int32_t n_layers;
+  int32_t n_ctx_train;
+  lf_token bos; /* -1 if none */
+  lf_token eos; /* -1 if none */
+} lf_model_desc;
+
+lf_status lf_model_describe(const lf_model* model, lf_model_desc* out);
+
+/* ---- text <-> tokens -------------------------------------------------- */
+
+/* Token ids of `text` (`len` bytes). add_special: BOS/EOS as the model
+ * adds them; parse_special: recognise control tokens written in the text
+ * (pass 0 for untrusted text). Writes up to `capacity` ids and sets
+ * *n_tokens to the count (needed size on LF_ERR_BUFFER_TOO_SMALL). */
+lf_status lf_tokenize(const lf_model* model, const char* text, size_t len, int add_special, int parse_special,
+                      lf_token* tokens, int32_t capacity, int32_t* n_tokens);
+
+/* Text of the tokens (bytes of a character split across tokens are kept
+ * together; an incomplete trailing character becomes U+FFFD). Writes up
+ * to `capacity` bytes (not NUL-terminated unless room remains) and sets
+ * *n_bytes to the length (needed size on LF_ERR_BUFFER_TOO_SMALL). */
+lf_status lf_detokenize(const lf_model* model, const lf_token* tokens, int32_t n_tokens, int skip_special,
+                        char* text, size_t capacity, size_t* n_bytes);
+
+/* ---- contexts ---------------------------------------------------------- */
+
+typedef enum lf_kv_type { LF_KV_F32 = 0, LF_KV_F16 = 1 } lf_kv_type;
+
+typedef struct lf_context_params {
+  int32_t n_ctx;      /* context length in tokens; 0: min(trained context, 4096) */
+  lf_kv_type kv_type; /* LF_KV_F32 (LF_KV_F16 is not available yet) */
+} lf_context_params;
+
+lf_context_params lf_context_default_params(void);
+lf_status lf_context_create(const lf_model* model, const lf_context_params* params, lf_context** out);
+void lf_context_free(lf_context* ctx);
+
+/* A new context holding a copy of `ctx`'s KV state: the prefix cache. Keep
+ * a context that has evaluated a long shared prompt (a product description)
+ * and fork it for each question, without recomputing the prompt. */
+lf_status lf_context_fork(const lf_context* ctx, lf_context** out);
+/* Number of tokens whose keys and values the context holds. */
+int32_t lf_context_n_tokens(const lf_context* ctx);
+/* Keeps only the first n tokens of the context's state. */
+lf_status lf_context_truncate(lf_context* ctx, int32_t n);
+
+/* Appends tokens to the context (one forward pass) and keeps the logits
+ * of the last one, readable with lf_context_logits. */
+lf_status lf_eval(lf_context* ctx, const lf_token* tokens, int32_t n_tokens);
+/* Logits (vocab_size floats) after the last lf_eval; NULL before any.
+ * Valid until the next call on this context. */
+const float* lf_context_logits(const lf_context* ctx);
+
+/* ---- generation ------------------------------------------------------- */
+
+typedef struct lf_sampling_params {
+  float temperature; /* <= 0: greedy */
+  int32_t top_k;     /* <= 0: off */
+  float top_p;       /* >= 1: off */
+  float min_p;       /* <= 0: off */
+  float repetition_penalty;
+  float presence_penalty;
+  float frequency_penalty;
+  int32_t penalty_last_n; /* 0: no penalties; -1: all history */
+  uint64_t seed;
+} lf_sampling_params;
+
+lf_sampling_params lf_sampling_default_params(void);
+
+/* Receives each piece of generated text (whole UTF-8 characters, not
+ * NUL-terminated). Return non-zero to stop generating. */
+typedef int (*lf_text_callback)(const char* piece, size_t len, void* user_data);
+
+typedef enum lf_stop_reason {
+  LF_STOP_MAX_TOKENS = 0,
+  LF_STOP_EOS = 1,
+  LF_STOP_STRING = 2,
+  LF_STOP_CANCELLED = 3,
+  LF_STOP_CONTEXT_FULL = 4
+} lf_stop_reason;
+
+typedef struct lf_generate_params {
+  int32_t max_new_tokens;
+  lf_sampling_params sampling;
+  const char* const* stop; /* stop strings (never emitted), or NULL */
+  int32_t n_stop;
+  int32_t stop_at_eos;     /* default 1 */
+  lf_text_callback on_text; /* may be NULL */
+  void* user_data;
+} lf_generate_params;
+
+lf_generate_params lf_generate_default_params(void);
+
+typedef struct lf_generate_result {
+  char* text; /* NUL-terminated; owned by the result */
+  size_t text_len;
+  int32_t n_prompt_tokens;
+  int32_t n_reused_tokens; /* prompt tokens found in the context's cache */
+  int32_t n_tokens;        /* generated */
+  lf_stop_reason stop_reason;
+  double prompt_seconds;
+  double generate_seconds;
+} lf_generate_result;
+
+/* Generates after `prompt` (the model's BOS rule applies; "" starts from
+ * BOS). The context keeps the tokens it evaluated, so a later prompt with
+ * the same beginning reuses them. Free the result with
+ * lf_generate_result_free. */
+lf_status lf_generate(lf_context* ctx, const char* prompt, const lf_generate_params* params, lf_generate_result* out);
+/* The same, after the given prompt tokens. */
+lf_status lf_generate_tokens(lf_context* ctx, const lf_token* prompt, int32_t n_prompt,
+                             const lf_generate_params* params, lf_generate_result* out);
+void lf_generate_result_free(lf_generate_result* result);
+
+/* ---- chat -------------------------------------------------------------- */
+
+typedef struct lf_chat_message {
+  const char* role; /* "system", "user", "assistant" */
+  const char* content;
+} lf_chat_message;
+
+/* Renders messages with the model's chat template (format NULL) or a named
+ * one ("chatml", "llama2", "zephyr"). With add_generation_prompt the text
+ * ends where the assistant's answer begins. Writes as lf_detokenize does. */
+lf_status lf_chat_apply_template(const lf_model* model, const char* format, const lf_chat_message* messages,
+                                 size_t n_messages, int add_generation_prompt, char* text, size_t capacity,
+                                 size_t* n_bytes);
+
+/* Token ids of the rendered conversation; message text is never parsed
+ * for control tokens (so user text cannot inject "<|im_end|>"). Writes as
+ * lf_tokenize does. */
+lf_status lf_chat_tokenize(const lf_model* model, const char* format, const lf_chat_message* messages,
+                           size_t n_messages, int add_generation_prompt, lf_token* tokens, int32_t capacity,
+                           int32_t* n_tokens);
+
+/* ---- scoring and embeddings --------------------------------------------- */
+
+/* Log-likelihoods of several continuations of one prefix (classification
+ * by scoring label texts). The prefix is evaluated once (and kept in the
+ * context's cache); the continuations run together in one batch.
+ *   continuations[i] has continuation_lengths[i] tokens (>= 1);
+ *   totals[i] receives the sum of its tokens' log-probabilities;
+ *   per_token, if not NULL, receives every token's log-probability, the
+ *   continuations one after another (sum of the lengths entries). */
+lf_status lf_score(lf_context* ctx, const lf_token* prefix, int32_t n_prefix, const lf_token* const* continuations,
+                   const int32_t* continuation_lengths, int32_t n_continuations, double* totals, double* per_token);
+
+typedef enum lf_pooling { LF_POOL_MEAN = 0, LF_POOL_LAST = 1 } lf_pooling;
+
+/* A pooled embedding of `tokens` (final hidden states after the output
+ * norm, averaged or the last one): n_embd floats into `embedding`. Uses a
+ * scratch cache; the context's own state is not changed. */
+lf_status lf_embed(lf_context* ctx, const lf_token* tokens, int32_t n_tokens, lf_pooling pooling, float* embedding,
+                   int32_t capacity);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* LIVEFORMER_H */

@@ -1,0 +1,245 @@
+/* The C API from plain C99: load, tokenize, generate, score, embed, fork,
+ * and error handling. Usage: test_c_api MODEL_DIR [STORIES_GGUF GREEDY_TXT]
+ * (the stories260K check runs when its files are given and exist). */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "liveformer/liveformer.h"
+
+static int failures = 0;
+
+#define EXPECT(cond)                                                       \
+  do {                                                                     \
+    if (!(cond)) {                                                         \
+      fprintf(stderr, "%s:%d: FAILED: %s (last error: %s)\n", __FILE__, __LINE__, #cond, lf_last_error()); \
+      ++failures;                                                          \
+    }                                                                      \
+  } while (0)
+
+typedef struct {
+  char text[4096];
+  size_t len;
+  int pieces;
+  int cancel_after;
+} stream_sink;
+
+static int collect(const char* piece, size_t len, void* user) {
+  stream_sink* s = (stream_sink*)user;
+  if (s->len + len < sizeof s->text) {
+    memcpy(s->text + s->len, piece, len);
+    s->len += len;
+    s->text[s->len] = '\0';
+  }
+  ++s->pieces;
+  return s->cancel_after > 0 && s->pieces >= s->cancel_after;
+}
+
+static char* read_file(const char* path) {
+  FILE* f = fopen(path, "rb");
+  long n;
+  char* buf;
+  if (!f) return NULL;
+  fseek(f, 0, SEEK_END);
+  n = ftell(f);
+  fseek(f, 0, SEEK_SET);
+  buf = (char*)malloc((size_t)n + 1);
+  if (fread(buf, 1, (size_t)n, f) != (size_t)n) n = 0;
+  buf[n] = '\0';
+  fclose(f);
+  return buf;
+}
+
+static void test_errors(void) {
+  lf_model* m = (lf_model*)1;
+  EXPECT(lf_model_load("/nonexistent/model.gguf", NULL, &m) == LF_ERR_IO);
+  EXPECT(m == NULL);
+  EXPECT(strstr(lf_last_error(), "/nonexistent/model.gguf") != NULL);
+  EXPECT(lf_model_load(NULL, NULL, &m) == LF_ERR_INVALID_ARGUMENT);
+  EXPECT(lf_model_load("x", NULL, NULL) == LF_ERR_INVALID_ARGUMENT);
+  EXPECT(lf_context_create(NULL, NULL, NULL) == LF_ERR_INVALID_ARGUMENT);
+  EXPECT(strcmp(lf_status_name(LF_ERR_CONTEXT_FULL), "context full") == 0);
+  EXPECT(lf_context_logits(NULL) == NULL);
+}
+
+static void test_model(const char* dir) {
+  lf_model* model = NULL;
+  lf_context* ctx = NULL;
+  lf_context* fork = NULL;
+  lf_model_desc desc;
+  lf_token ids[256];
+  int32_t n = 0, n_small = 0;
+  char text[1024];
+  size_t n_bytes = 0;
+  const char* sentence = "Hello, live room! \xe5\x8c\x85\xe9\x82\xae\xe5\x90\x97"; /* 包邮吗 */
+  lf_generate_params gp = lf_generate_default_params();
+  lf_generate_result r1, r2;
+  stream_sink sink;
+  lf_model_params mp = lf_model_default_params();
+  lf_context_params cp = lf_context_default_params();
+
+  mp.device = "cuda";
+  EXPECT(lf_model_load(dir, &mp, &model) == LF_ERR_UNSUPPORTED);
+  mp.device = "cpu";
+  if (lf_model_load(dir, &mp, &model) != LF_OK) {
+    fprintf(stderr, "cannot load %s: %s\n", dir, lf_last_error());
+    ++failures;
+    return;
+  }
+  EXPECT(lf_model_describe(model, &desc) == LF_OK);
+  EXPECT(desc.vocab_size > 0 && desc.n_embd > 0);
+
+  /* tokenize / detokenize round trip; too-small buffers report the size */
+  EXPECT(lf_tokenize(model, sentence, strlen(sentence), 0, 0, ids, 256, &n) == LF_OK);
+  EXPECT(n > 3);
+  EXPECT(lf_tokenize(model, sentence, strlen(sentence), 0, 0, ids, 2, &n_small) == LF_ERR_BUFFER_TOO_SMALL);
+  EXPECT(n_small == n);
+  EXPECT(lf_detokenize(model, ids, n, 0, text, sizeof text, &n_bytes) == LF_OK);
+  EXPECT(n_bytes == strlen(sentence) && strcmp(text, sentence) == 0);
+  EXPECT(lf_tokenize(model, "\xff\xfe", 2, 0, 0, ids, 256, &n) == LF_ERR_FORMAT); /* invalid UTF-8 */
+
+  cp.n_ctx = 64;
+  EXPECT(lf_context_create(model, &cp, &ctx) == LF_OK);
+  cp.kv_type = LF_KV_F16;
+  EXPECT(lf_context_create(model, &cp, &fork) == LF_ERR_UNSUPPORTED);
+
+  /* greedy generation, streamed; pieces add up to the text */
+  memset(&sink, 0, sizeof sink);
+  gp.max_new_tokens = 12;
+  gp.sampling.temperature = 0;
+  gp.stop_at_eos = 0;
+  gp.on_text = collect;
+  gp.user_data = &sink;
+  EXPECT(lf_generate(ctx, sentence, &gp, &r1) == LF_OK);
+  EXPECT(r1.n_tokens == 12 && r1.stop_reason == LF_STOP_MAX_TOKENS);
+  EXPECT(sink.len == r1.text_len && memcmp(sink.text, r1.text, r1.text_len) == 0);
+
+  /* the same prompt again reuses the cache and gives the same text */
+  EXPECT(lf_generate(ctx, sentence, &gp, &r2) == LF_OK);
+  EXPECT(r2.n_reused_tokens > 0);
+  EXPECT(r2.text_len == r1.text_len && strcmp(r2.text, r1.text) == 0);
+  lf_generate_result_free(&r2);
+
+  /* a fork continues from the same state */
+  EXPECT(lf_context_fork(ctx, &fork) == LF_OK);
+  EXPECT(lf_context_n_tokens(fork) == lf_context_n_tokens(ctx));
+  memset(&sink, 0, sizeof sink);
+  EXPECT(lf_generate(fork, sentence, &gp, &r2) == LF_OK);
+  EXPECT(r2.n_reused_tokens == r1.n_prompt_tokens - 1);
+  EXPECT(strcmp(r2.text, r1.text) == 0);
+  lf_generate_result_free(&r2);
+
+  /* cancelling from the callback */
+  memset(&sink, 0, sizeof sink);
+  sink.cancel_after = 1;
+  EXPECT(lf_generate(fork, sentence, &gp, &r2) == LF_OK);
+  EXPECT(r2.stop_reason == LF_STOP_CANCELLED);
+  EXPECT(sink.pieces == 1 && r2.n_tokens < 12);
+  EXPECT(r2.text_len == sink.len);
+  lf_generate_result_free(&r2);
+  lf_generate_result_free(&r1);
+
+  /* scoring: totals equal the log-softmax of lf_eval's logits */
+  {
+    lf_token prefix[3], a[2], b[1];
+    const lf_token* conts[2];
+    int32_t lens[2] = {2, 1};
+    double totals[2], per_token[3], lse = 0, expect_b;
+    const float* logits;
+    int32_t v;
+    prefix[0] = ids[0]; prefix[1] = ids[1]; prefix[2] = ids[2];
+    a[0] = 5; a[1] = 7; b[0] = 9;
+    conts[0] = a; conts[1] = b;
+    EXPECT(lf_score(ctx, prefix, 3, conts, lens, 2, totals, per_token) == LF_OK);
+    EXPECT(fabs(totals[0] - (per_token[0] + per_token[1])) < 1e-9);
+    EXPECT(fabs(totals[1] - per_token[2]) < 1e-12);
+    lf_context_truncate(ctx, 0);
+    EXPECT(lf_eval(ctx, prefix, 3) == LF_OK);
+    logits = lf_context_logits(ctx);
+    EXPECT(logits != NULL);
+    if (logits) {
+      double mx = logits[0];
+      for (v = 0; v < desc.vocab_size; ++v) if (logits[v] > mx) mx = logits[v];
+      for (v = 0; v < desc.vocab_size; ++v) lse += exp(logits[v] - mx);
+      expect_b = logits[9] - mx - log(lse);
+      EXPECT(fabs(totals[1] - expect_b) < 1e-4);
+      EXPECT(fabs(per_token[0] - (logits[5] - mx - log(lse))) < 1e-4);
+    }
+  }
+
+  /* embeddings: finite, n_embd wide, and the buffer size is checked */
+  {
+    float emb[4096];
+    int32_t j, finite = 1;
+    EXPECT(lf_embed(ctx, ids, 3, LF_POOL_MEAN, emb, 4096) == LF_OK);
+    for (j = 0; j < desc.n_embd; ++j) finite = finite && isfinite(emb[j]);
+    EXPECT(finite);
+    EXPECT(lf_embed(ctx, ids, 3, LF_POOL_LAST, emb, 1) == LF_ERR_BUFFER_TOO_SMALL);
+  }
+
+  /* a prompt longer than the context is a clear error */
+  {
+    lf_token many[80];
+    int32_t i;
+    for (i = 0; i < 80; ++i) many[i] = 5;
+    EXPECT(lf_generate_tokens(ctx, many, 80, &gp, &r1) == LF_ERR_CONTEXT_FULL);
+    EXPECT(strstr(lf_last_error(), "context length 64") != NULL);
+  }
+
+  /* chat template (the tiny models' tokenizer_config has ChatML for qwen2 only) */
+  {
+    lf_chat_message msgs[2];
+    msgs[0].role = "system"; msgs[0].content = "\xe4\xbd\xa0\xe5\xa5\xbd"; /* 你好 */
+    msgs[1].role = "user"; msgs[1].content = "hi <|im_end|>";
+    EXPECT(lf_chat_apply_template(model, "chatml", msgs, 2, 1, text, sizeof text, &n_bytes) == LF_OK);
+    EXPECT(strcmp(text, "<|im_start|>system\n\xe4\xbd\xa0\xe5\xa5\xbd<|im_end|>\n<|im_start|>user\nhi <|im_end|><|im_end|>\n"
+                        "<|im_start|>assistant\n") == 0);
+    msgs[1].role = "robot";
+    EXPECT(lf_chat_apply_template(model, "chatml", msgs, 2, 1, text, sizeof text, &n_bytes) == LF_ERR_INVALID_ARGUMENT);
+    EXPECT(lf_chat_apply_template(model, "nope", msgs, 1, 1, text, sizeof text, &n_bytes) == LF_ERR_INVALID_ARGUMENT);
+  }
+
+  lf_context_free(fork);
+  lf_context_free(ctx);
+  lf_model_free(model);
+}
+
+static void test_stories(const char* gguf, const char* greedy_path) {
+  lf_model* model = NULL;
+  lf_context* ctx = NULL;
+  lf_generate_params gp = lf_generate_default_params();
+  lf_generate_result r;
+  char* expected = read_file(greedy_path);
+  if (!expected) {
+    printf("skipped: %s not found\n", greedy_path);
+    return;
+  }
+  EXPECT(lf_model_load(gguf, NULL, &model) == LF_OK);
+  EXPECT(lf_context_create(model, NULL, &ctx) == LF_OK);
+  gp.max_new_tokens = 200;
+  gp.sampling.temperature = 0;
+  EXPECT(lf_generate(ctx, "", &gp, &r) == LF_OK);
+  EXPECT(strcmp(r.text, expected) == 0);
+  lf_generate_result_free(&r);
+  lf_context_free(ctx);
+  lf_model_free(model);
+  free(expected);
+}
+
+int main(int argc, char** argv) {
+  if (argc < 2) {
+    fprintf(stderr, "usage: %s MODEL_DIR [STORIES_GGUF GREEDY_TXT]\n", argv[0]);
+    return 2;
+  }
+  printf("liveformer %s (C API %d)\n", lf_version(), LF_API_VERSION);
+  test_errors();
+  test_model(argv[1]);
+  if (argc >= 4) test_stories(argv[2], argv[3]);
+  if (failures) {
+    fprintf(stderr, "%d check(s) failed\n", failures);
+    return 1;
+  }
+  printf("all C API checks passed\n");
+  return 0;
+}
