@@ -27,7 +27,7 @@ inline float parse_number(const std::string& name, const std::string& v) {
 
 class Args {
  public:
-  Args(int argc, char** argv, std::string command) : command_(std::move(command)) {
+  Args(int argc, char** argv) {
     for (int i = 0; i < argc; ++i) items_.emplace_back(argv[i]);
     used_.assign(items_.size(), false);
   }
@@ -44,7 +44,7 @@ class Args {
     std::vector<std::string> out;
     for (std::size_t i = 0; i < items_.size(); ++i) {
       if (used_[i] || items_[i] != name) continue;
-      LF_CHECK(i + 1 < items_.size(), command_.c_str(), "option " + name + " needs a value");
+      LF_CHECK(i + 1 < items_.size(), kWhere, "option " + name + " needs a value");
       used_[i] = used_[i + 1] = true;
       out.push_back(items_[i + 1]);
     }
@@ -53,13 +53,13 @@ class Args {
 
   std::string value(const std::string& name, const std::string& fallback) {
     const auto v = all(name);
-    LF_CHECK(v.size() <= 1, command_.c_str(), "option " + name + " given more than once");
+    LF_CHECK(v.size() <= 1, kWhere, "option " + name + " given more than once");
     return v.empty() ? fallback : v[0];
   }
 
   std::string require(const std::string& name) {
     const auto v = all(name);
-    LF_CHECK(v.size() == 1, command_.c_str(), "option " + name + (v.empty() ? " is required" : " given more than once"));
+    LF_CHECK(v.size() == 1, kWhere, "option " + name + (v.empty() ? " is required" : " given more than once"));
     return v[0];
   }
 
@@ -82,11 +82,12 @@ class Args {
   /// Throws if an argument was not consumed.
   void finish() const {
     for (std::size_t i = 0; i < items_.size(); ++i)
-      LF_CHECK(used_[i], command_.c_str(), "unknown argument '" + items_[i] + "'");
+      LF_CHECK(used_[i], kWhere, "unknown argument '" + items_[i] + "'");
   }
 
  private:
-  std::string command_;
+  // Errors read "arguments: ..."; main() prefixes the command's name.
+  static constexpr const char* kWhere = "arguments";
   std::vector<std::string> items_;
   std::vector<bool> used_;
 };

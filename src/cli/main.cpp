@@ -60,6 +60,8 @@ int cmd_generate(Args& a) {
   const long long ctx_arg = a.integer("--ctx", 0);
   const long long top_k_value = top_k.empty() ? 0 : lf::cli::parse_integer("--top-k", top_k);
   a.finish();
+  LF_CHECK(opt.max_new_tokens >= 0, "arguments", "-n must be >= 0, got " + std::to_string(opt.max_new_tokens));
+  LF_CHECK(ctx_arg >= 0, "arguments", "--ctx must be >= 0, got " + std::to_string(ctx_arg));
 
   auto model = std::make_shared<const lf::Model>(lf::Model::load(path));
   apply_model_defaults(model->info().generation, opt.sampling);
@@ -70,7 +72,6 @@ int cmd_generate(Args& a) {
   if (penalty) opt.sampling.repetition_penalty = *penalty;
   const auto ctx = ctx_arg > 0 ? ctx_arg : std::min<long long>(model->config().n_ctx_train, 4096);
   lf::Generator gen(model, ctx);
-  std::fprintf(stderr, "model: %s\n", model->config().summary().c_str());
   opt.on_text = [](std::string_view piece) {
     std::fwrite(piece.data(), 1, piece.size(), stdout);
     std::fflush(stdout);
@@ -78,9 +79,9 @@ int cmd_generate(Args& a) {
   };
   const lf::GenerateResult r = gen.generate(prompt, opt);
   const double n = static_cast<double>(r.tokens.size());
-  std::fprintf(stderr, "\nprompt: %lld tokens in %.3f s; generated %zu tokens in %.3f s (%.1f tokens/s); stop: %s\n",
-               static_cast<long long>(r.prompt_tokens), r.prompt_seconds, r.tokens.size(), r.generate_seconds,
-               r.generate_seconds > 0 ? n / r.generate_seconds : 0.0, lf::stop_reason_name(r.stop_reason));
+  std::fprintf(stderr, "\nmodel: %s\nprompt: %lld tokens in %.3f s; generated %zu tokens in %.3f s (%.1f tokens/s); stop: %s\n",
+               model->config().summary().c_str(), static_cast<long long>(r.prompt_tokens), r.prompt_seconds, r.tokens.size(),
+               r.generate_seconds, r.generate_seconds > 0 ? n / r.generate_seconds : 0.0, lf::stop_reason_name(r.stop_reason));
   return 0;
 }
 
@@ -161,7 +162,7 @@ int main(int argc, char** argv) {
   }
   const std::string command = argv[1];
   try {
-    Args args(argc - 2, argv + 2, command);
+    Args args(argc - 2, argv + 2);
     if (command == "generate") return cmd_generate(args);
     if (command == "tokenize") return cmd_tokenize(args);
     if (command == "info") return cmd_info(args);

@@ -8,9 +8,19 @@ namespace lf {
 
 KvCache::KvCache(const ModelConfig& config, std::int64_t capacity) : capacity_(capacity) {
   LF_CHECK(capacity > 0, "KvCache", "context length must be positive, got " + std::to_string(capacity));
-  for (std::int64_t l = 0; l < config.n_layers; ++l) {
-    k_.push_back(Tensor::empty({capacity, config.n_kv_heads, config.head_dim}));
-    v_.push_back(Tensor::empty({capacity, config.n_kv_heads, config.head_dim}));
+  // Refuse sizes whose byte count overflows before trying to allocate them.
+  const std::int64_t per_token = 2 * config.n_layers * config.n_kv_heads * config.head_dim * 4;
+  LF_CHECK(capacity <= INT64_MAX / per_token, "KvCache",
+           "context length " + std::to_string(capacity) + " is too large for this model");
+  try {
+    for (std::int64_t l = 0; l < config.n_layers; ++l) {
+      k_.push_back(Tensor::empty({capacity, config.n_kv_heads, config.head_dim}));
+      v_.push_back(Tensor::empty({capacity, config.n_kv_heads, config.head_dim}));
+    }
+  } catch (const Error&) {
+    throw_error("KvCache", "cannot allocate " + std::to_string(capacity * per_token) + " bytes for a context of " +
+                               std::to_string(capacity) + " tokens (the model was trained with " +
+                               std::to_string(config.n_ctx_train) + ")");
   }
 }
 

@@ -82,6 +82,11 @@ ModelWeights read_weights(const ModelConfig& c, detail::WeightLoader& ld) {
         l.bq = ld.get(b + "attn_q.bias", {qd});
         l.bk = ld.get(b + "attn_k.bias", {kvd});
         l.bv = ld.get(b + "attn_v.bias", {kvd});
+      } else {  // Llama variants with attention_bias
+        l.bq = ld.get_optional(b + "attn_q.bias", {qd});
+        l.bk = ld.get_optional(b + "attn_k.bias", {kvd});
+        l.bv = ld.get_optional(b + "attn_v.bias", {kvd});
+        l.bo = ld.get_optional(b + "attn_output.bias", {e});
       }
     }
     w.layers.push_back(std::move(l));

@@ -88,6 +88,7 @@ class Fields {
 };
 
 ModelConfig read_config(const Fields& f, const std::string& source) {
+  LF_CHECK(f.has("model_type"), source.c_str(), "missing \"model_type\" (expected gpt2, llama or qwen2)");
   const std::string type = f.string("model_type", "");
   ModelConfig c;
   if (type == "gpt2") {
@@ -115,16 +116,16 @@ ModelConfig read_config(const Fields& f, const std::string& source) {
     c.tied_output = f.boolean("tie_word_embeddings", false);
     // transformers >= 4.56 may move rope_theta into "rope_parameters".
     double theta = f.number("rope_theta", 10000.0);
-    std::string rope_type = "default";
     for (const char* key : {"rope_scaling", "rope_parameters"}) {
       if (!f.has(key)) continue;
       const json& r = f.raw().at(key);
       LF_CHECK(r.is_object(), source.c_str(), std::string("\"") + key + "\" must be an object");
       const Fields rf(r, source + " " + key);
       theta = rf.number("rope_theta", theta);
-      rope_type = rf.string("rope_type", rf.string("type", rope_type));
+      const std::string rope_type = rf.string("rope_type", rf.string("type", "default"));
+      LF_CHECK(rope_type == "default", source.c_str(),
+               std::string(key) + ": RoPE scaling type '" + rope_type + "' is not supported");
     }
-    LF_CHECK(rope_type == "default", source.c_str(), "RoPE scaling type '" + rope_type + "' is not supported");
     c.rope_theta = static_cast<float>(theta);
     c.rope_layout = RopeLayout::RotateHalf;  // Hugging Face's rotate_half
     const std::string act = f.string("hidden_act", "silu");

@@ -1,0 +1,413 @@
+#!/usr/bin/env bash
+# Checks the `liveformer` command-line tool against independent references:
+# the published stories260K greedy text, llama.cpp's tokenizer test vectors,
+# the Hugging Face prompt ids of the tiny reference models, and the models'
+# own config files. Prints one PASS/FAIL/SKIP line per check and exits
+# non-zero if any check failed.
+#
+# usage: run_cli_tests.sh BIN SHARED_DIR DATA_DIR
+#   BIN         the liveformer executable
+#   SHARED_DIR  the shared third-party data (../shared); checks that need it
+#               are skipped when it is missing
+#   DATA_DIR    the repository's tests/data
+set -u
+
+if [ $# -ne 3 ]; then
+  echo "usage: $0 BIN SHARED_DIR DATA_DIR" >&2
+  exit 2
+fi
+BIN=$1
+SHARED=$2
+DATA=$3
+if [ ! -x "$BIN" ]; then
+  echo "FAIL: $BIN is not an executable" >&2
+  exit 1
+fi
+
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/liveformer_cli_tests.XXXXXX")
+trap 'rm -rf "$TMP"' EXIT
+OUT=$TMP/stdout
+ERR=$TMP/stderr
+
+passed=0
+failed=0
+skipped=0
+
+pass() { echo "PASS: $1"; passed=$((passed + 1)); }
+skip() { echo "SKIP: $1"; skipped=$((skipped + 1)); }
+fail() {
+  echo "FAIL: $1"
+  [ $# -ge 2 ] && printf '      %s\n' "$2"
+  failed=$((failed + 1))
+}
+
+# run ARGS...: runs the tool with no stdin; sets $rc, output in $OUT / $ERR.
+run() {
+  "$BIN" "$@" </dev/null >"$OUT" 2>"$ERR"
+  rc=$?
+}
+# run_with_input TEXT ARGS...: as run, with TEXT (byte-exact) on stdin.
+run_with_input() {
+  local input=$1
+  shift
+  printf '%s' "$input" | "$BIN" "$@" >"$OUT" 2>"$ERR"
+  rc=$?
+}
+
+# First line of stderr, for failure messages.
+err_head() { head -n 1 "$ERR"; }
+
+# expect_ok NAME: the last run exited 0.
+expect_ok() {
+  if [ "$rc" -eq 0 ]; then
+    return 0
+  fi
+  fail "$1" "exit status $rc; stderr: $(err_head)"
+  return 1
+}
+
+# expect_stdout NAME EXPECTED: the last run succeeded and stdout is exactly
+# EXPECTED followed by one newline.
+expect_stdout() {
+  expect_ok "$1" || return
+  if printf '%s\n' "$2" | cmp -s - "$OUT"; then
+    pass "$1"
+  else
+    fail "$1" "expected '$2', got '$(head -c 300 "$OUT")'"
+  fi
+}
+
+# expect_error NAME PATTERN...: the last run exited non-zero, printed nothing
+# on stdout and exactly one stderr line that starts with "liveformer" and
+# contains every PATTERN (fixed strings).
+expect_error() {
+  local name=$1
+  shift
+  local lines
+  lines=$(wc -l <"$ERR")
+  if [ "$rc" -eq 0 ]; then
+    fail "$name" "exit status 0, expected an error"
+  elif [ -s "$OUT" ]; then
+    fail "$name" "stdout is not empty: $(head -c 200 "$OUT")"
+  elif [ "$lines" -ne 1 ] || [ "$(tail -c 1 "$ERR" | od -An -c | tr -d ' ')" != '\n' ]; then
+    fail "$name" "expected exactly one stderr line, got $lines: $(head -c 300 "$ERR")"
+  elif [[ "$(cat "$ERR")" != liveformer* ]]; then
+    fail "$name" "stderr does not start with 'liveformer': $(err_head)"
+  else
+    local p
+    for p in "$@"; do
+      if ! grep -qF -- "$p" "$ERR"; then
+        fail "$name" "stderr lacks '$p': $(err_head)"
+        return
+      fi
+    done
+    pass "$name (exit $rc: $(err_head))"
+  fi
+}
+
+# stdout_has NAME STRING...: every STRING is a line of stdout (fixed match).
+stdout_has_lines() {
+  local name=$1
+  shift
+  local s
+  for s in "$@"; do
+    if ! grep -qxF -- "$s" "$OUT"; then
+      fail "$name" "no stdout line '$s'"
+      return
+    fi
+  done
+  pass "$name"
+}
+
+# json_number FILE KEY: the first integer or float value of "KEY" in FILE.
+json_number() {
+  grep -o "\"$2\": *[-0-9.eE+]*" "$1" | head -n 1 | sed 's/.*: *//'
+}
+
+# Cases of a llama.cpp .inp file: each case is followed by a line
+# "__ggml_vocab_test__"; a case may contain newlines. Fills the array CASES.
+read_vocab_cases() {
+  local content sep=$'\n__ggml_vocab_test__\n'
+  CASES=()
+  IFS= read -r -d '' content <"$1"
+  while [[ "$content" == *"$sep"* ]]; do
+    CASES+=("${content%%"$sep"*}")
+    content=${content#*"$sep"}
+  done
+}
+
+have_shared=1
+if [ ! -d "$SHARED" ]; then
+  have_shared=0
+  echo "NOTE: $SHARED not found; checks that need the shared data are skipped"
+fi
+STORIES=$SHARED/models/stories260K/stories260K.gguf
+VOCABS=$SHARED/tokenizers/llama.cpp-vocab
+
+# ---- usage ------------------------------------------------------------------
+
+run --help
+if [ "$rc" -eq 0 ] && grep -q '^usage: liveformer' "$OUT" && [ ! -s "$ERR" ] &&
+   grep -q 'generate' "$OUT" && grep -q 'tokenize' "$OUT" && grep -q 'info' "$OUT"; then
+  pass "--help prints the usage (all three commands) on stdout and exits 0"
+else
+  fail "--help" "exit $rc; stdout: $(head -n 1 "$OUT"); stderr: $(err_head)"
+fi
+
+run -h
+if [ "$rc" -eq 0 ] && grep -q '^usage: liveformer' "$OUT"; then
+  pass "-h prints the usage and exits 0"
+else
+  fail "-h" "exit $rc"
+fi
+
+run
+if [ "$rc" -ne 0 ] && grep -q '^usage: liveformer' "$ERR" && [ ! -s "$OUT" ]; then
+  pass "no arguments: usage on stderr, exit $rc"
+else
+  fail "no arguments" "exit $rc; stdout: $(head -c 100 "$OUT")"
+fi
+
+run --version
+if [ "$rc" -eq 0 ] && grep -qE '^liveformer [0-9]+\.[0-9]+' "$OUT"; then
+  pass "--version prints '$(head -n 1 "$OUT")'"
+else
+  fail "--version" "exit $rc; stdout: $(head -c 100 "$OUT")"
+fi
+
+run frobnicate
+if [ "$rc" -ne 0 ] && [ ! -s "$OUT" ] && head -n 1 "$ERR" | grep -qF "liveformer: unknown command 'frobnicate'"; then
+  pass "unknown command: named on stderr, exit $rc"
+else
+  fail "unknown command" "exit $rc; stderr: $(err_head)"
+fi
+
+# ---- info ---------------------------------------------------------------------
+
+QWEN2=$DATA/models/qwen2
+CFG=$QWEN2/config.json
+run info -m "$QWEN2"
+if expect_ok "info -m $QWEN2"; then
+  # Expected values come from the model's config.json, not from the tool.
+  stdout_has_lines "info on the qwen2 HF directory matches its config.json" \
+    "architecture:  qwen2" \
+    "layers:        $(json_number "$CFG" num_hidden_layers)" \
+    "width:         $(json_number "$CFG" hidden_size)" \
+    "feed-forward:  $(json_number "$CFG" intermediate_size)" \
+    "vocab:         $(json_number "$CFG" vocab_size)" \
+    "context:       $(json_number "$CFG" max_position_embeddings)" \
+    "output:        tied to token embedding"
+  heads=$(json_number "$CFG" num_attention_heads)
+  kv=$(json_number "$CFG" num_key_value_heads)
+  hd=$(($(json_number "$CFG" hidden_size) / heads))
+  stdout_has_lines "info on qwen2: heads, kv heads, head_dim" "heads:         $heads (kv $kv, head_dim $hd)"
+  eos=$(json_number "$QWEN2/generation_config.json" eos_token_id)
+  if grep -q "^stop at: .*$eos '<|im_end|>'" "$OUT" && [ ! -s "$ERR" ]; then
+    pass "info on qwen2: stops at eos $eos '<|im_end|>' (generation_config.json), nothing on stderr"
+  else
+    fail "info on qwen2: stop tokens" "$(grep '^stop at' "$OUT")"
+  fi
+fi
+
+if [ "$have_shared" -eq 1 ]; then
+  run info -m "$STORIES"
+  if expect_ok "info -m stories260K.gguf"; then
+    # ../shared/README.md: 5 layers, dim 64, 8 heads / 4 KV heads, SwiGLU
+    # hidden 172, vocab 512 SentencePiece, f32.
+    stdout_has_lines "info on stories260K matches its published description" \
+      "architecture:  llama" \
+      "layers:        5" \
+      "width:         64" \
+      "heads:         8 (kv 4, head_dim 8)" \
+      "feed-forward:  172" \
+      "vocab:         512" \
+      "weights:       f32" \
+      "tokenizer:     sentencepiece, 512 tokens"
+  fi
+else
+  skip "info on stories260K (no shared data)"
+fi
+
+# ---- generate -------------------------------------------------------------------
+
+if [ "$have_shared" -eq 1 ]; then
+  REF=$SHARED/models/stories260K/greedy-200-from-bos.txt
+  run generate -m "$STORIES" -n 200 --temp 0
+  if expect_ok "generate -n 200 --temp 0 on stories260K"; then
+    if cmp -s "$OUT" "$REF"; then
+      pass "greedy stdout equals greedy-200-from-bos.txt byte for byte ($(wc -c <"$OUT") bytes)"
+    else
+      fail "greedy stdout differs from greedy-200-from-bos.txt" "$(cmp "$OUT" "$REF" 2>&1)"
+    fi
+    if grep -qE 'generated 200 tokens in [0-9.]+ s \([0-9.]+ tokens/s\)' "$ERR" &&
+       grep -qE 'prompt: [0-9]+ tokens in [0-9.]+ s' "$ERR"; then
+      pass "generate reports timings on stderr: $(grep -o 'generated.*' "$ERR")"
+    else
+      fail "generate timings on stderr" "$(cat "$ERR")"
+    fi
+  fi
+
+  # The reference text starts with "Once upon a time" (four tokens, as greedy
+  # generation produced them), so prompting with it must continue with the
+  # rest of the reference: 4 + 196 = 200 tokens after BOS.
+  PROMPT="Once upon a time"
+  reference=$(cat "$REF"; printf x)
+  reference=${reference%x}
+  continuation=${reference#"$PROMPT"}
+  if [ "$continuation" = "$reference" ]; then
+    fail "reference text does not start with '$PROMPT'"
+  else
+    run generate -m "$STORIES" -p "$PROMPT" -n 196 --temp 0
+    if expect_ok "generate -p on stories260K"; then
+      if printf '%s' "$continuation" | cmp -s - "$OUT"; then
+        pass "generate -p prints only the continuation, which is the rest of the reference text"
+      elif [[ "$(cat "$OUT")" == "$PROMPT"* ]]; then
+        fail "generate -p echoes the prompt on stdout" "$(head -c 100 "$OUT")"
+      else
+        fail "generate -p continuation differs from the reference" "$(head -c 100 "$OUT")"
+      fi
+    fi
+  fi
+else
+  skip "generate on stories260K (no shared data)"
+fi
+
+run generate -m "$DATA/models/gpt2" -p "Hello" -n 7 --temp 0 --no-eos
+if expect_ok "generate on the gpt2 HF directory"; then
+  if grep -q 'generated 7 tokens' "$ERR"; then
+    pass "generate on the gpt2 HF directory: 7 tokens, timings on stderr"
+  else
+    fail "generate on the gpt2 HF directory" "$(tail -n 1 "$ERR")"
+  fi
+fi
+
+# ---- tokenize ---------------------------------------------------------------------
+
+if [ "$have_shared" -eq 1 ]; then
+  # llama.cpp's vectors: .out line i holds the ids of case i (no BOS).
+  for vocab in llama-spm qwen2; do
+    read_vocab_cases "$VOCABS/ggml-vocab-$vocab.gguf.inp"
+    mapfile -t EXPECTED <"$VOCABS/ggml-vocab-$vocab.gguf.out"
+    if [ "$vocab" = llama-spm ]; then
+      model=$VOCABS/ggml-vocab-llama-spm.gguf
+      picks="0 1 2 3 4 10"
+    else
+      model=$SHARED/tokenizers/qwen2/tokenizer.json  # the .out file's reference
+      picks="0 10"  # loading the 151k-token tokenizer.json takes about a second
+    fi
+    if [ "${#CASES[@]}" -ne "${#EXPECTED[@]}" ] || [ "${#CASES[@]}" -lt 5 ]; then
+      fail "$vocab vectors: ${#CASES[@]} cases but ${#EXPECTED[@]} .out lines"
+      continue
+    fi
+    for i in $picks; do
+      run_with_input "${CASES[$i]}" tokenize -m "$model" --stdin
+      expect_stdout "tokenize $vocab vector case $i ($(printf '%q' "${CASES[$i]}"))" "${EXPECTED[$i]# }"
+    done
+  done
+
+  # --add-special: the Llama 2 vocabulary adds <s> (id 1) in front; without
+  # the flag nothing is added.
+  SPM=$VOCABS/ggml-vocab-llama-spm.gguf
+  run tokenize -m "$SPM" "Hello world"
+  plain=$(cat "$OUT")
+  run tokenize -m "$SPM" --add-special "Hello world"
+  expect_stdout "tokenize --add-special adds BOS 1 for llama-spm" "1 $plain"
+  if [ -z "$plain" ] || [[ "$plain" == 1\ * ]]; then
+    fail "tokenize without --add-special must not add BOS" "$plain"
+  else
+    pass "tokenize without --add-special adds no BOS ($plain)"
+  fi
+else
+  skip "tokenize llama.cpp vectors and --add-special (no shared data)"
+fi
+
+# The gpt2 HF directory: transformers' ids for the golden prompts
+# (tokenizer(text, add_special_tokens=False), special tokens parsed).
+PROMPTS=$DATA/models/gpt2/golden/prompts.json
+mapfile -t texts < <(sed -n 's/^ *"text": "\(.*\)",$/\1/p' "$PROMPTS")
+mapfile -t idlists < <(sed -n 's/^ *"input_ids": \[\(.*\)\],$/\1/p' "$PROMPTS")
+if [ "${#texts[@]}" -eq 0 ] || [ "${#texts[@]}" -ne "${#idlists[@]}" ]; then
+  fail "read prompts.json" "${#texts[@]} texts, ${#idlists[@]} id lists"
+else
+  for i in "${!texts[@]}"; do
+    text=${texts[$i]}
+    # Only the JSON escape \n is expected here; skip anything fancier.
+    text=${text//\\n/$'\n'}
+    if [[ "$text" == *\\* ]]; then
+      skip "prompt $i has JSON escapes this script does not decode"
+      continue
+    fi
+    run_with_input "$text" tokenize -m "$DATA/models/gpt2" --stdin
+    expect_stdout "tokenize -m gpt2 HF directory, prompt $i ($(printf '%q' "$text"))" "${idlists[$i]//,/}"
+  done
+  # The GPT-2 tokenizer adds no BOS even when asked (add_bos_token false).
+  run tokenize -m "$DATA/models/gpt2" --add-special "${texts[1]}"
+  expect_stdout "tokenize --add-special adds nothing for gpt2 (add_bos_token false)" "${idlists[1]//,/}"
+fi
+
+# ---- errors: one line on stderr, nothing on stdout, non-zero exit ----------------------
+
+run generate -n 5
+expect_error "generate without -m" "-m" "required"
+run info
+expect_error "info without -m" "-m" "required"
+run tokenize "some text"
+expect_error "tokenize without -m" "-m" "required"
+
+run info -m "$QWEN2" --bogus
+expect_error "info with an unknown option" "--bogus"
+run generate -m "$QWEN2" --frobnicate 3
+expect_error "generate with an unknown option" "--frobnicate"
+run generate -m "$QWEN2" -n lots
+expect_error "generate -n with a non-integer" "-n" "lots"
+
+# A prompt longer than the context fails after the model is loaded, so the
+# "model: ..." line may precede the error; the error must still be the last
+# stderr line and nothing may reach stdout.
+run generate -m "$QWEN2" --ctx 2 -p "Hello, live room" -n 3
+last=$(tail -n 1 "$ERR")
+if [ "$rc" -ne 0 ] && [ ! -s "$OUT" ] && [[ "$last" == liveformer* ]] && [[ "$last" == *"context length 2"* ]]; then
+  pass "generate with a prompt longer than --ctx (exit $rc: $last)"
+else
+  fail "generate with a prompt longer than --ctx" "exit $rc; stdout: $(head -c 100 "$OUT"); last stderr line: $last"
+fi
+
+MISSING=$TMP/no/such/model.gguf
+run info -m "$MISSING"
+expect_error "info on a nonexistent model" "$MISSING" "no such file"
+run generate -m "$MISSING" -n 1
+expect_error "generate on a nonexistent model" "$MISSING" "no such file"
+run tokenize -m "$MISSING" hello
+expect_error "tokenize with a nonexistent model" "$MISSING"
+
+# A truncated safetensors file in a copy of the qwen2 directory.
+TRUNC_DIR=$TMP/qwen2_truncated
+mkdir -p "$TRUNC_DIR"
+cp "$QWEN2"/*.json "$TRUNC_DIR"/
+head -c 20000 "$QWEN2/model.safetensors" >"$TRUNC_DIR/model.safetensors"
+run info -m "$TRUNC_DIR"
+expect_error "info on a directory with a truncated model.safetensors" "$TRUNC_DIR/model.safetensors"
+run generate -m "$TRUNC_DIR" -n 1
+expect_error "generate on a directory with a truncated model.safetensors" "$TRUNC_DIR/model.safetensors"
+
+if [ "$have_shared" -eq 1 ]; then
+  TRUNC=$TMP/truncated.gguf
+  head -c 100000 "$STORIES" >"$TRUNC"
+  run info -m "$TRUNC"
+  expect_error "info on a truncated GGUF file" "$TRUNC" "past the end of the file"
+  run generate -m "$TRUNC" -n 5
+  expect_error "generate on a truncated GGUF file" "$TRUNC" "past the end of the file"
+  head -c 1000 "$STORIES" >"$TRUNC"
+  run tokenize -m "$TRUNC" hello
+  expect_error "tokenize with a GGUF file cut inside its metadata" "$TRUNC"
+else
+  skip "truncated GGUF (no shared data)"
+fi
+
+NOTMODEL=$TMP/notes.txt
+echo "just some text" >"$NOTMODEL"
+run info -m "$NOTMODEL"
+expect_error "info on a file that is not a model" "$NOTMODEL" "unrecognised model format"
+
+echo "cli tests: $passed passed, $failed failed, $skipped skipped"
+[ "$failed" -eq 0 ]
