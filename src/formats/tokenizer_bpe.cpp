@@ -123,9 +123,7 @@ class BpeTokenizer final : public Tokenizer {
   }
 
   std::vector<std::int32_t> encode(std::string_view text, bool add_special, bool parse_special) const override {
-    const std::size_t bad = utf8::first_invalid(text);
-    LF_CHECK(bad == text.size(), kWhere,
-          "input is not valid UTF-8 at byte offset " + std::to_string(bad) + " (use lf::utf8::sanitize)");
+    utf8::require_valid(text, kWhere);
     std::vector<std::int32_t> out;
     if (add_special && vocab_.add_bos && vocab_.bos_id >= 0) out.push_back(vocab_.bos_id);
     for (const auto& fragment : added_.split(text, parse_special)) {

@@ -6,11 +6,11 @@
 #include "liveformer/core/error.hpp"
 #include "liveformer/formats/tokenizer.hpp"
 #include "liveformer/formats/utf8.hpp"
+#include "sentencepiece_piece.hpp"
 
 namespace lf {
 namespace {
 
-constexpr std::string_view kSpaceMark = "\xE2\x96\x81";  // U+2581
 
 class SentencePieceTokenizer final : public Tokenizer {
  public:
@@ -41,9 +41,7 @@ class SentencePieceTokenizer final : public Tokenizer {
   // sentencepiece treats "<s>" in text as plain text, so `parse_special`
   // has no effect here.
   std::vector<std::int32_t> encode(std::string_view text, bool add_special, bool /*parse_special*/) const override {
-    const std::size_t bad = utf8::first_invalid(text);
-    LF_CHECK(bad == text.size(), where_.c_str(),
-          "input is not valid UTF-8 at byte offset " + std::to_string(bad) + " (use lf::utf8::sanitize)");
+    utf8::require_valid(text, where_.c_str());
     std::vector<int> ids;
     const auto status = processor_.Encode(text, &ids);
     LF_CHECK(status.ok(), where_.c_str(), "encode failed: " + status.ToString());
@@ -80,23 +78,7 @@ class SentencePieceTokenizer final : public Tokenizer {
   }
 
   std::string token_to_piece(std::int32_t id) const override {
-    const std::string& text = vocab_.tokens[static_cast<std::size_t>(checked(id))];
-    if (vocab_.type(id) == TokenType::byte) {
-      unsigned value = 0;
-      LF_CHECK(std::sscanf(text.c_str(), "<0x%2X>", &value) == 1, where_.c_str(), "byte piece '" + text + "' is not <0xNN>");
-      return std::string(1, static_cast<char>(value));
-    }
-    if (vocab_.type(id) == TokenType::control) return text;
-    std::string out;
-    for (std::size_t pos = 0; pos < text.size();) {
-      if (text.compare(pos, kSpaceMark.size(), kSpaceMark) == 0) {
-        out += ' ';
-        pos += kSpaceMark.size();
-      } else {
-        out += text[pos++];
-      }
-    }
-    return out;
+    return detail::sentencepiece_piece(vocab_, checked(id), where_.c_str());
   }
 
   bool adds_space_prefix() const override { return true; }  // sentencepiece's add_dummy_prefix default

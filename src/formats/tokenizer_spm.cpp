@@ -10,12 +10,12 @@
 #include "liveformer/formats/tokenizer.hpp"
 #include "liveformer/formats/tokenizer_special.hpp"
 #include "liveformer/formats/utf8.hpp"
+#include "sentencepiece_piece.hpp"
 
 namespace lf {
 namespace {
 
 constexpr const char* kWhere = "SentencePiece tokenizer";
-constexpr std::string_view kSpaceMark = "\xE2\x96\x81";  // U+2581 LOWER ONE EIGHTH BLOCK
 
 class SpmTokenizer final : public Tokenizer {
  public:
@@ -35,9 +35,7 @@ class SpmTokenizer final : public Tokenizer {
   }
 
   std::vector<std::int32_t> encode(std::string_view text, bool add_special, bool parse_special) const override {
-    const std::size_t bad = utf8::first_invalid(text);
-    LF_CHECK(bad == text.size(), kWhere,
-          "input is not valid UTF-8 at byte offset " + std::to_string(bad) + " (use lf::utf8::sanitize)");
+    utf8::require_valid(text, kWhere);
     std::vector<std::int32_t> out;
     if (add_special && vocab_.add_bos && vocab_.bos_id >= 0) out.push_back(vocab_.bos_id);
     // The space prefix goes at the start of the text and after every added
@@ -51,9 +49,9 @@ class SpmTokenizer final : public Tokenizer {
       }
       std::string escaped;
       escaped.reserve(fragment.text.size() + 3);
-      if (vocab_.add_space_prefix && after_special) escaped += kSpaceMark;
+      if (vocab_.add_space_prefix && after_special) escaped += detail::kSpaceMark;
       for (const char c : fragment.text) {
-        if (c == ' ') escaped += kSpaceMark;
+        if (c == ' ') escaped += detail::kSpaceMark;
         else escaped += c;
       }
       encode_plain(escaped, out);
@@ -81,25 +79,7 @@ class SpmTokenizer final : public Tokenizer {
   }
 
   std::string token_to_piece(std::int32_t id) const override {
-    const std::string& text = vocab_.tokens[static_cast<std::size_t>(checked(id))];
-    const TokenType type = vocab_.type(id);
-    if (type == TokenType::byte) {
-      unsigned value = 0;
-      LF_CHECK(std::sscanf(text.c_str(), "<0x%2X>", &value) == 1, kWhere, "byte token '" + text + "' is not <0xNN>");
-      return std::string(1, static_cast<char>(value));
-    }
-    if (type == TokenType::control) return text;
-    std::string out;
-    out.reserve(text.size());
-    for (std::size_t pos = 0; pos < text.size();) {
-      if (text.compare(pos, kSpaceMark.size(), kSpaceMark) == 0) {
-        out += ' ';
-        pos += kSpaceMark.size();
-      } else {
-        out += text[pos++];
-      }
-    }
-    return out;
+    return detail::sentencepiece_piece(vocab_, checked(id), kWhere);
   }
 
   bool adds_space_prefix() const override { return vocab_.add_space_prefix; }

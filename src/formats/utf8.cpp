@@ -1,6 +1,8 @@
 // UTF-8 decoding and validation (Unicode 15, table 3-7 "well-formed UTF-8").
 #include "liveformer/formats/utf8.hpp"
 
+#include "liveformer/core/error.hpp"
+
 namespace lf::utf8 {
 
 std::size_t sequence_length(unsigned char lead) {
@@ -59,6 +61,12 @@ void append(std::string& out, char32_t cp) {
     out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
     out += static_cast<char>(0x80 | (cp & 0x3F));
   }
+}
+
+void require_valid(std::string_view text, const char* where) {
+  const std::size_t bad = first_invalid(text);
+  LF_CHECK(bad == text.size(), where,
+           "input is not valid UTF-8 at byte offset " + std::to_string(bad) + " (use lf::utf8::sanitize)");
 }
 
 std::size_t first_invalid(std::string_view text) {

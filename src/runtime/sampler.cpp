@@ -68,9 +68,10 @@ std::int32_t Sampler::sample(std::span<const float> logits, std::span<const std:
   }
 
   // Softmax with temperature over the kept candidates (in double: the
-  // probabilities feed cumulative sums).
-  std::vector<double> prob(keep);
+  // probabilities feed cumulative sums). A +inf logit is certain.
   const double top = work_[static_cast<std::size_t>(order_[0])];
+  if (std::isinf(top) && top > 0) return order_[0];
+  std::vector<double> prob(keep);
   double sum = 0;
   for (std::size_t i = 0; i < keep; ++i) {
     const float v = work_[static_cast<std::size_t>(order_[i])];

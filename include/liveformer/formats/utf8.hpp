@@ -40,6 +40,9 @@ void append(std::string& out, char32_t cp);
 /// Offset of the first ill-formed byte, or text.size() when all is valid.
 std::size_t first_invalid(std::string_view text);
 inline bool is_valid(std::string_view text) { return first_invalid(text) == text.size(); }
+/// Throws lf::Error naming `where` and the offset of the first ill-formed
+/// byte unless `text` is valid UTF-8.
+void require_valid(std::string_view text, const char* where);
 
 /// Length of the longest prefix of `bytes` that can be emitted now without
 /// splitting a sequence: a trailing incomplete-but-so-far-valid sequence is

@@ -104,6 +104,9 @@ class Generator {
   const std::vector<std::int32_t>& cached_tokens() const { return cached_; }
 
  private:
+  // Keeps the longest cached prefix of `tokens` (at most max_keep tokens)
+  // and drops the rest; returns its length.
+  std::int64_t reuse_prefix(std::span<const std::int32_t> tokens, std::int64_t max_keep);
   // Brings the cache to hold `tokens` (reusing a common prefix) and returns
   // the logits after the last one. Returns the reused prefix length.
   std::int64_t prefill(std::span<const std::int32_t> tokens, bool all_logits, Tensor& logits);
