@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# Builds the demo model from nothing: corpus -> tokenizer -> training
+# (resumable) -> GGUF export (f32 and q8_0) -> export check.
+#
+#   tools/demo_model/run_all.sh            # the real model (~1.5-2 h on 2 cores)
+#   tools/demo_model/run_all.sh --smoke    # a tiny model in ~2 minutes (pipeline check)
+#
+# Rerun the same command after an interruption: finished stages are kept
+# and training resumes from its last checkpoint.
+#
+# Environment: DEMO_MODEL_WORK (work directory, default ../demo_model_work
+# beside the repository), PYTHON (default python3, with requirements.txt
+# installed), DEMO_MODEL_THREADS (default 2), LIVEFORMER (the CLI used by the
+# final check, default build/liveformer; the check is skipped without it).
+set -euo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+repo=$(cd "$here/../.." && pwd)
+work=${DEMO_MODEL_WORK:-$repo/../demo_model_work}
+py=${PYTHON:-python3}
+threads=${DEMO_MODEL_THREADS:-2}
+liveformer=${LIVEFORMER:-$repo/build/liveformer}
+preset=full
+if [[ ${1:-} == --smoke ]]; then preset=smoke; fi
+
+mkdir -p "$work"
+work=$(cd "$work" && pwd)
+cd "$here"
+command -v spm_train >/dev/null || { echo "run_all: spm_train not found (apt-get install sentencepiece)" >&2; exit 1; }
+
+if [[ ! -f $work/corpus/.done ]]; then
+  echo "== corpus -> $work/corpus"
+  "$py" corpus.py "$work/corpus"
+  touch "$work/corpus/.done"
+fi
+if [[ ! -f $work/tokenizer/.done ]]; then
+  echo "== tokenizer -> $work/tokenizer"
+  "$py" train_tokenizer.py "$work/corpus" "$work/tokenizer"
+  touch "$work/tokenizer/.done"
+fi
+
+run=$work/run-$preset
+echo "== training ($preset) -> $run"
+if [[ ! -f $run/model.pt ]]; then
+  "$py" train.py --corpus "$work/corpus" --tokenizer "$work/tokenizer/tokenizer.model" --out "$run" \
+    --preset "$preset" --threads "$threads"
+fi
+
+name=demo-zh-live-commerce
+[[ $preset == full ]] || name=$name-$preset
+mkdir -p "$work/out"
+for type in f32 q8_0; do
+  "$py" export_gguf.py --model "$run/model.pt" --tokenizer "$work/tokenizer/tokenizer.model" \
+    --out "$work/out/$name-$type.gguf" --type "$type"
+done
+
+if [[ -x $liveformer ]]; then
+  for type in f32 q8_0; do
+    echo "== check $name-$type.gguf"
+    "$py" check_export.py --model "$run/model.pt" --tokenizer "$work/tokenizer/tokenizer.model" \
+      --gguf "$work/out/$name-$type.gguf" --corpus "$work/corpus" --liveformer "$liveformer"
+  done
+else
+  echo "run_all: $liveformer not built; skipped the liveformer check"
+fi
+echo "== done: $work/out/$name-f32.gguf, $work/out/$name-q8_0.gguf"
