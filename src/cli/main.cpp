@@ -11,6 +11,7 @@
 
 #include "args.hpp"
 #include "liveformer/formats/gguf.hpp"
+#include "liveformer/model/convert.hpp"
 #include "liveformer/model/model.hpp"
 #include "liveformer/runtime/generator.hpp"
 #include "liveformer/version.hpp"
@@ -27,6 +28,7 @@ const char* kUsage =
     "           [--no-eos]  prints only the continuation (streamed); timings go to stderr\n"
     "  tokenize -m MODEL_OR_TOKENIZER [--add-special] (TEXT | --stdin)\n"
     "  info -m MODEL\n"
+    "  convert -m MODEL -o OUT.gguf [--type f32|f16|bf16|q8_0|q4_0]\n"
     "MODEL is a .gguf file or a Hugging Face model directory.\n";
 
 // The model's own sampling defaults (generation_config.json), under the
@@ -149,6 +151,21 @@ int cmd_info(Args& a) {
   return 0;
 }
 
+int cmd_convert(Args& a) {
+  const std::string path = a.require("-m");
+  const std::string out = a.require("-o");
+  const std::string type = a.value("--type", "f32");
+  a.finish();
+  std::optional<lf::DType> dtype;
+  for (lf::DType t : {lf::DType::f32, lf::DType::f16, lf::DType::bf16, lf::DType::q8_0, lf::DType::q4_0})
+    if (lf::dtype_name(t) == type) dtype = t;
+  LF_CHECK(dtype.has_value(), "arguments", "--type must be f32, f16, bf16, q8_0 or q4_0, got '" + type + "'");
+  const lf::Model model = lf::Model::load(path);
+  lf::write_gguf(model, out, *dtype);
+  std::fprintf(stderr, "wrote %s (%s, %s matrices)\n", out.c_str(), lf::architecture_name(model.config().arch), type.c_str());
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -166,6 +183,7 @@ int main(int argc, char** argv) {
     if (command == "generate") return cmd_generate(args);
     if (command == "tokenize") return cmd_tokenize(args);
     if (command == "info") return cmd_info(args);
+    if (command == "convert") return cmd_convert(args);
     std::fprintf(stderr, "liveformer: unknown command '%s'\n%s", command.c_str(), kUsage);
     return 2;
   } catch (const std::exception& e) {

@@ -29,6 +29,8 @@ ModelConfig read_config(const GgufFile& f, const TensorSource& source) {
   c.n_ff = f.get_u32(p + "feed_forward_length");
   c.n_ctx_train = f.get_u32(p + "context_length");
   c.head_dim = c.n_heads > 0 ? f.get_u32(p + "attention.key_length", static_cast<std::uint32_t>(c.n_embd / c.n_heads)) : 0;
+  LF_CHECK(f.get_u32(p + "attention.value_length", static_cast<std::uint32_t>(c.head_dim)) == c.head_dim, f.path().c_str(),
+           "attention.value_length differs from key_length (" + std::to_string(c.head_dim) + "): not supported");
   if (c.arch == Architecture::gpt2) {
     c.norm_eps = f.get_f32(p + "attention.layer_norm_epsilon");
   } else {
@@ -62,22 +64,22 @@ ModelWeights read_weights(const ModelConfig& c, detail::WeightLoader& ld) {
     LayerWeights l;
     l.attn_norm = ld.get(b + "attn_norm.weight", {e});
     l.ffn_norm = ld.get(b + "ffn_norm.weight", {e});
-    l.wo = ld.get(b + "attn_output.weight", {e, qd});
-    l.w_up = ld.get(b + "ffn_up.weight", {ff, e});
-    l.w_down = ld.get(b + "ffn_down.weight", {e, ff});
+    l.wo = ld.matrix(b + "attn_output.weight", {e, qd});
+    l.w_up = ld.matrix(b + "ffn_up.weight", {ff, e});
+    l.w_down = ld.matrix(b + "ffn_down.weight", {e, ff});
     if (gpt2) {
       l.attn_norm_bias = ld.get(b + "attn_norm.bias", {e});
       l.ffn_norm_bias = ld.get(b + "ffn_norm.bias", {e});
-      l.wqkv = ld.get(b + "attn_qkv.weight", {qd + 2 * kvd, e});
+      l.wqkv = ld.matrix(b + "attn_qkv.weight", {qd + 2 * kvd, e});
       l.bqkv = ld.get(b + "attn_qkv.bias", {qd + 2 * kvd});
       l.bo = ld.get(b + "attn_output.bias", {e});
       l.b_up = ld.get(b + "ffn_up.bias", {ff});
       l.b_down = ld.get(b + "ffn_down.bias", {e});
     } else {
-      l.wq = ld.get(b + "attn_q.weight", {qd, e});
-      l.wk = ld.get(b + "attn_k.weight", {kvd, e});
-      l.wv = ld.get(b + "attn_v.weight", {kvd, e});
-      l.w_gate = ld.get(b + "ffn_gate.weight", {ff, e});
+      l.wq = ld.matrix(b + "attn_q.weight", {qd, e});
+      l.wk = ld.matrix(b + "attn_k.weight", {kvd, e});
+      l.wv = ld.matrix(b + "attn_v.weight", {kvd, e});
+      l.w_gate = ld.matrix(b + "ffn_gate.weight", {ff, e});
       if (c.arch == Architecture::qwen2) {
         l.bq = ld.get(b + "attn_q.bias", {qd});
         l.bk = ld.get(b + "attn_k.bias", {kvd});
@@ -93,7 +95,7 @@ ModelWeights read_weights(const ModelConfig& c, detail::WeightLoader& ld) {
   }
   w.output_norm = ld.get("output_norm.weight", {e});
   if (gpt2) w.output_norm_bias = ld.get("output_norm.bias", {e});
-  w.output = c.tied_output ? w.token_embd : ld.get("output.weight", {c.vocab_size, e});
+  w.output = c.tied_output ? w.token_embd : ld.matrix("output.weight", {c.vocab_size, e});
   return w;
 }
 

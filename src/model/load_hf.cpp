@@ -153,15 +153,15 @@ ModelWeights read_weights(const ModelConfig& c, detail::WeightLoader& ld) {
       l.attn_norm = ld.get(b + "ln_1.weight", {e});
       l.attn_norm_bias = ld.get(b + "ln_1.bias", {e});
       // Conv1D stores [in, out]: transpose into Linear's [out, in].
-      l.wqkv = ld.get_transposed(b + "attn.c_attn.weight", {qd + 2 * kvd, e});
+      l.wqkv = ld.matrix_transposed(b + "attn.c_attn.weight", {qd + 2 * kvd, e});
       l.bqkv = ld.get(b + "attn.c_attn.bias", {qd + 2 * kvd});
-      l.wo = ld.get_transposed(b + "attn.c_proj.weight", {e, qd});
+      l.wo = ld.matrix_transposed(b + "attn.c_proj.weight", {e, qd});
       l.bo = ld.get(b + "attn.c_proj.bias", {e});
       l.ffn_norm = ld.get(b + "ln_2.weight", {e});
       l.ffn_norm_bias = ld.get(b + "ln_2.bias", {e});
-      l.w_up = ld.get_transposed(b + "mlp.c_fc.weight", {ff, e});
+      l.w_up = ld.matrix_transposed(b + "mlp.c_fc.weight", {ff, e});
       l.b_up = ld.get(b + "mlp.c_fc.bias", {ff});
-      l.w_down = ld.get_transposed(b + "mlp.c_proj.weight", {e, ff});
+      l.w_down = ld.matrix_transposed(b + "mlp.c_proj.weight", {e, ff});
       l.b_down = ld.get(b + "mlp.c_proj.bias", {e});
       w.layers.push_back(std::move(l));
     }
@@ -173,10 +173,10 @@ ModelWeights read_weights(const ModelConfig& c, detail::WeightLoader& ld) {
       const std::string b = "model.layers." + std::to_string(i) + ".";
       LayerWeights l;
       l.attn_norm = ld.get(b + "input_layernorm.weight", {e});
-      l.wq = ld.get(b + "self_attn.q_proj.weight", {qd, e});
-      l.wk = ld.get(b + "self_attn.k_proj.weight", {kvd, e});
-      l.wv = ld.get(b + "self_attn.v_proj.weight", {kvd, e});
-      l.wo = ld.get(b + "self_attn.o_proj.weight", {e, qd});
+      l.wq = ld.matrix(b + "self_attn.q_proj.weight", {qd, e});
+      l.wk = ld.matrix(b + "self_attn.k_proj.weight", {kvd, e});
+      l.wv = ld.matrix(b + "self_attn.v_proj.weight", {kvd, e});
+      l.wo = ld.matrix(b + "self_attn.o_proj.weight", {e, qd});
       if (c.arch == Architecture::qwen2) {
         l.bq = ld.get(b + "self_attn.q_proj.bias", {qd});
         l.bk = ld.get(b + "self_attn.k_proj.bias", {kvd});
@@ -188,14 +188,14 @@ ModelWeights read_weights(const ModelConfig& c, detail::WeightLoader& ld) {
         l.bo = ld.get_optional(b + "self_attn.o_proj.bias", {e});
       }
       l.ffn_norm = ld.get(b + "post_attention_layernorm.weight", {e});
-      l.w_gate = ld.get(b + "mlp.gate_proj.weight", {ff, e});
-      l.w_up = ld.get(b + "mlp.up_proj.weight", {ff, e});
-      l.w_down = ld.get(b + "mlp.down_proj.weight", {e, ff});
+      l.w_gate = ld.matrix(b + "mlp.gate_proj.weight", {ff, e});
+      l.w_up = ld.matrix(b + "mlp.up_proj.weight", {ff, e});
+      l.w_down = ld.matrix(b + "mlp.down_proj.weight", {e, ff});
       w.layers.push_back(std::move(l));
     }
     w.output_norm = ld.get("model.norm.weight", {e});
   }
-  w.output = c.tied_output ? w.token_embd : ld.get("lm_head.weight", {c.vocab_size, e});
+  w.output = c.tied_output ? w.token_embd : ld.matrix("lm_head.weight", {c.vocab_size, e});
   return w;
 }
 

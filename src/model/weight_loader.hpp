@@ -16,17 +16,22 @@ class WeightLoader {
   /// The tensor `name`, which must have `shape` (lf order, [out, in] for
   /// matrices), as f32 (converted if stored otherwise).
   Tensor get(const std::string& name, const Shape& shape);
-  /// As get(), but the file stores it transposed ([in, out]: HF Conv1D).
-  Tensor get_transposed(const std::string& name, const Shape& shape);
+  /// get() for a projection matrix: its storage type counts in weight_type().
+  Tensor matrix(const std::string& name, const Shape& shape);
+  /// matrix() stored transposed in the file ([in, out]: HF Conv1D).
+  Tensor matrix_transposed(const std::string& name, const Shape& shape);
   /// An undefined tensor when absent.
   Tensor get_optional(const std::string& name, const Shape& shape);
   bool has(const std::string& name) const { return source_.has_tensor(name); }
 
-  /// Storage type of the matrices seen so far ("f32", "f16", "mixed").
+  /// Storage type of the projection matrices seen so far ("f32", "q8_0",
+  /// or "mixed"); embeddings and norms do not count.
   const std::string& weight_type() const { return weight_type_; }
 
  private:
+  Tensor fetch(const std::string& name, const Shape& shape);
   Tensor finish(const std::string& name, Tensor t);
+  void note_type(const Tensor& t);
 
   const TensorSource& source_;
   LoadOptions options_;
