@@ -1,0 +1,89 @@
+#include "comment_analysis/comments.hpp"
+
+#include <cmath>
+
+#include <nlohmann/json.hpp>
+
+#include "common/json_input.hpp"
+#include "common/utf8.hpp"
+
+namespace comments {
+
+namespace {
+
+// Why `line` is not a comment, or "" (and `c` filled) if it is one.
+std::string parse_line(const std::string& line, Comment& c) {
+  app::Json j;
+  try {
+    j = app::Json::parse(line);
+  } catch (const nlohmann::json::exception& e) {
+    const std::string what = e.what();
+    const auto close = what.find("] ");
+    return "invalid JSON: " + (close == std::string::npos ? what : what.substr(close + 2));
+  }
+  if (!j.is_object()) return "expected a JSON object, got " + app::json_type_name(j);
+  const auto text = j.find("text");
+  if (text == j.end()) return "field 'text' is missing";
+  if (!text->is_string()) return "field 'text' must be a string, got " + app::json_type_name(*text);
+  const auto t = j.find("t");
+  if (t == j.end()) return "field 't' is missing";
+  if (!t->is_number()) return "field 't' must be a number of seconds, got " + app::json_type_name(*t);
+  c.t = t->get<double>();
+  if (!std::isfinite(c.t)) return "field 't' is not finite";
+  if (const auto user = j.find("user"); user != j.end() && !user->is_null()) {
+    if (user->is_string())
+      c.user = user->get<std::string>();
+    else if (user->is_number())
+      c.user = user->dump();  // numeric user ids
+    else
+      return "field 'user' must be a string, got " + app::json_type_name(*user);
+  }
+  c.text = text->get<std::string>();
+  return "";
+}
+
+}  // namespace
+
+std::string clean_text(std::string_view text) {
+  return app::utf8::collapse_repeats(app::utf8::squeeze_spaces(text), 3);
+}
+
+bool CommentFeed::next(std::size_t max, std::vector<Comment>& out) {
+  std::size_t added = 0;
+  std::string line;
+  while (added < max && std::getline(in_, line)) {
+    ++lines_;
+    if (lines_ == 1 && line.rfind("\xEF\xBB\xBF", 0) == 0) line.erase(0, 3);  // a UTF-8 byte-order mark
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (app::utf8::trim(line).empty()) {
+      ++blank_;
+      continue;
+    }
+    Comment c;
+    c.line = lines_;
+    if (std::string why = parse_line(line, c); !why.empty()) {
+      bad_.push_back({lines_, std::move(why)});
+      continue;
+    }
+    ++received_;
+    c.clean = clean_text(c.text);
+    if (c.clean.empty()) {
+      dropped_.push_back({std::move(c), "empty"});
+      continue;
+    }
+    if (c.user) {
+      const auto key = std::make_pair(*c.user, c.clean);
+      const auto it = last_kept_.find(key);
+      if (it != last_kept_.end() && std::abs(c.t - it->second) <= window_s_) {
+        dropped_.push_back({std::move(c), "duplicate"});
+        continue;
+      }
+      last_kept_[key] = c.t;
+    }
+    out.push_back(std::move(c));
+    ++added;
+  }
+  return added > 0;
+}
+
+}  // namespace comments

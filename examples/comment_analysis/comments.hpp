@@ -1,0 +1,76 @@
+// Live-stream comments: reading JSON lines {"t": seconds, "user"?: str,
+// "text": str} from a file or a live feed, cleaning them, and dropping
+// empty ones and one user's exact repeats.
+#pragma once
+
+#include <cstddef>
+#include <istream>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace comments {
+
+struct Comment {
+  std::size_t line = 0;  ///< 1-based line of the input
+  double t = 0;          ///< seconds
+  std::optional<std::string> user;
+  std::string text;   ///< as received
+  std::string clean;  ///< after clean_text()
+  // Filled by the classifier.
+  int intent = -1;
+  int sentiment = -1;
+  double confidence = 0;
+};
+
+struct Dropped {
+  Comment comment;
+  std::string reason;  ///< "empty" or "duplicate"
+};
+
+struct BadLine {
+  std::size_t line = 0;
+  std::string reason;
+};
+
+/// Trims, turns runs of white space and control characters into one space,
+/// and collapses a character (or a unit of up to 4) repeated more than 3
+/// times to 3: "  哈哈哈哈哈哈 " -> "哈哈哈", "好看好看好看好看" -> "好看好看好看".
+std::string clean_text(std::string_view text);
+
+/// Reads comments line by line. A line that is not a JSON object with a
+/// string "text" and a finite number "t" (and, if present, a string or
+/// number "user") is recorded as bad and skipped; blank lines are ignored.
+/// A comment that is empty after cleaning is dropped, and so is one whose
+/// cleaned text equals that user's last kept comment within `window`
+/// seconds (comments without a user are never treated as repeats).
+class CommentFeed {
+ public:
+  CommentFeed(std::istream& in, double window_s) : in_(in), window_s_(window_s) {}
+
+  /// Appends up to `max` kept comments to `out`; returns false once the
+  /// input has ended and nothing was appended.
+  bool next(std::size_t max, std::vector<Comment>& out);
+
+  std::size_t lines() const { return lines_; }
+  std::size_t blank_lines() const { return blank_; }
+  std::size_t received() const { return received_; }  ///< valid comments, kept or dropped
+  const std::vector<BadLine>& bad_lines() const { return bad_; }
+  const std::vector<Dropped>& dropped() const { return dropped_; }
+
+ private:
+  std::istream& in_;
+  double window_s_;
+  std::size_t lines_ = 0;
+  std::size_t blank_ = 0;
+  std::size_t received_ = 0;
+  std::vector<BadLine> bad_;
+  std::vector<Dropped> dropped_;
+  // (user, cleaned text) -> time of the last kept comment.
+  std::map<std::pair<std::string, std::string>, double> last_kept_;
+};
+
+}  // namespace comments

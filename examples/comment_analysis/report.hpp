@@ -1,0 +1,28 @@
+// Aggregation of labelled comments into report.json: per-minute counts,
+// totals, the most asked questions, the most mentioned aspects and
+// suggestions for the host.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "comment_analysis/comments.hpp"
+#include "common/json_input.hpp"
+
+namespace comments {
+
+struct ReportInput {
+  const std::vector<Comment>* comments;  ///< kept and labelled, in input order
+  const CommentFeed* feed;               ///< for line / drop / bad-line counts
+  std::string source;                    ///< the input path ("-": stdin)
+  std::string model;                     ///< the model path
+  double window_s = 60;                  ///< duplicate window
+  double classify_seconds = 0;           ///< wall time spent classifying
+  int jobs = 1;
+  std::size_t top_n = 10;
+};
+
+/// The whole report (layout in examples/README.md).
+app::Json build_report(const ReportInput& in);
+
+}  // namespace comments

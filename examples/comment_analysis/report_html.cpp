@@ -1,0 +1,224 @@
+#include "comment_analysis/report_html.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <vector>
+
+namespace comments {
+
+namespace {
+
+struct Series {
+  const char* id;
+  const char* label;
+  const char* colour;
+};
+
+const Series kIntentSeries[] = {
+    {"price", "价格 price", "#e4572e"},       {"spec", "规格 spec", "#17a398"},   {"shipping", "物流 shipping", "#f2a900"},
+    {"purchase", "购买 purchase", "#3d5a80"}, {"praise", "好评 praise", "#76b041"}, {"complaint", "投诉 complaint", "#a23b72"},
+    {"other", "其他 other", "#9e9e9e"}};
+const Series kSentimentSeries[] = {
+    {"positive", "正面 positive", "#2e9e44"}, {"neutral", "中性 neutral", "#8c8c8c"}, {"negative", "负面 negative", "#d62828"}};
+
+std::string esc(const std::string& s) {
+  std::string out;
+  out.reserve(s.size());
+  for (char c : s) switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&#39;"; break;
+      default: out += c;
+    }
+  return out;
+}
+
+std::string num(double x, int decimals = 1) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.*f", decimals, x);
+  return buf;
+}
+
+std::string str(const app::Json& j) { return j.is_string() ? j.get<std::string>() : j.dump(); }
+
+std::string minute_label(double minute) {
+  const auto m = static_cast<long long>(std::floor(minute));
+  return std::to_string(m) + "′";
+}
+
+// Chart geometry shared by both charts.
+constexpr double kWidth = 960, kHeight = 300, kLeft = 48, kRight = 16, kTop = 16, kBottom = 40;
+constexpr double kPlotW = kWidth - kLeft - kRight, kPlotH = kHeight - kTop - kBottom;
+
+std::string axes(const app::Json& buckets, double y_max, const std::string& y_unit) {
+  std::string s;
+  // Horizontal grid lines with labels at 0, 1/2 and the top.
+  for (int k = 0; k <= 2; ++k) {
+    const double y = kTop + kPlotH - kPlotH * k / 2.0;
+    s += "<line x1='" + num(kLeft) + "' y1='" + num(y) + "' x2='" + num(kLeft + kPlotW) + "' y2='" + num(y) +
+         "' stroke='#ddd'/>";
+    s += "<text x='" + num(kLeft - 6) + "' y='" + num(y + 4) + "' text-anchor='end' class='tick'>" +
+         num(y_max * k / 2.0, y_max >= 10 || y_unit == "%" ? 0 : 1) + y_unit + "</text>";
+  }
+  const std::size_t n = buckets.size();
+  const std::size_t every = std::max<std::size_t>(1, (n + 11) / 12);
+  for (std::size_t b = 0; b < n; b += every) {
+    const double x = kLeft + kPlotW * (static_cast<double>(b) + 0.5) / static_cast<double>(n);
+    s += "<text x='" + num(x) + "' y='" + num(kTop + kPlotH + 16) + "' text-anchor='middle' class='tick'>" +
+         minute_label(buckets[b]["minute"].get<double>()) + "</text>";
+  }
+  s += "<text x='" + num(kLeft + kPlotW / 2) + "' y='" + num(kHeight - 4) +
+       "' text-anchor='middle' class='tick'>分钟 minute</text>";
+  return s;
+}
+
+std::string legend(const Series* series, std::size_t n) {
+  std::string s = "<div class='legend'>";
+  for (std::size_t i = 0; i < n; ++i)
+    s += "<span><i style='background:" + std::string(series[i].colour) + "'></i>" + series[i].label + "</span>";
+  return s + "</div>";
+}
+
+// Stacked bars: each bucket's comments by intent.
+std::string intent_chart(const app::Json& buckets) {
+  const std::size_t n = buckets.size();
+  double y_max = 1;
+  for (const app::Json& b : buckets) y_max = std::max(y_max, b["count"].get<double>());
+  y_max = std::ceil(y_max / 2) * 2;  // even, so the middle grid line is whole
+  std::string s = "<svg id='intent-chart' class='chart' viewBox='0 0 " + num(kWidth, 0) + " " + num(kHeight, 0) +
+                  "' role='img' aria-label='intent counts per minute'>";
+  s += axes(buckets, y_max, "");
+  const double slot = kPlotW / static_cast<double>(n);
+  const double bar = std::max(1.0, slot * 0.8);
+  for (std::size_t b = 0; b < n; ++b) {
+    double y = kTop + kPlotH;
+    const double x = kLeft + slot * static_cast<double>(b) + (slot - bar) / 2;
+    for (const Series& se : kIntentSeries) {
+      const double count = buckets[b]["intents"][se.id].get<double>();
+      if (count <= 0) continue;
+      const double h = kPlotH * count / y_max;
+      y -= h;
+      s += "<rect x='" + num(x, 2) + "' y='" + num(y, 2) + "' width='" + num(bar, 2) + "' height='" + num(h, 2) +
+           "' fill='" + se.colour + "'><title>" + minute_label(buckets[b]["minute"].get<double>()) + " " + se.label +
+           ": " + num(count, 0) + "</title></rect>";
+    }
+  }
+  return s + "</svg>" + legend(kIntentSeries, std::size(kIntentSeries));
+}
+
+// Lines: each bucket's share of positive / neutral / negative comments;
+// buckets without comments break the lines.
+std::string sentiment_chart(const app::Json& buckets) {
+  const std::size_t n = buckets.size();
+  std::string s = "<svg id='sentiment-chart' class='chart' viewBox='0 0 " + num(kWidth, 0) + " " + num(kHeight, 0) +
+                  "' role='img' aria-label='sentiment share per minute'>";
+  s += axes(buckets, 100, "%");
+  for (const Series& se : kSentimentSeries) {
+    std::vector<std::string> segments(1);
+    std::string dots;
+    for (std::size_t b = 0; b < n; ++b) {
+      const double total = buckets[b]["count"].get<double>();
+      if (total <= 0) {
+        if (!segments.back().empty()) segments.emplace_back();
+        continue;
+      }
+      const double share = 100 * buckets[b]["sentiments"][se.id].get<double>() / total;
+      const double x = kLeft + kPlotW * (static_cast<double>(b) + 0.5) / static_cast<double>(n);
+      const double y = kTop + kPlotH - kPlotH * share / 100;
+      segments.back() += num(x, 2) + "," + num(y, 2) + " ";
+      dots += "<circle cx='" + num(x, 2) + "' cy='" + num(y, 2) + "' r='2.5' fill='" + se.colour + "'><title>" +
+              minute_label(buckets[b]["minute"].get<double>()) + " " + se.label + ": " + num(share, 0) + "%</title></circle>";
+    }
+    for (const std::string& points : segments)
+      if (!points.empty())
+        s += "<polyline fill='none' stroke='" + std::string(se.colour) + "' stroke-width='2' points='" + points + "'/>";
+    s += dots;
+  }
+  return s + "</svg>" + legend(kSentimentSeries, std::size(kSentimentSeries));
+}
+
+std::string counts_table(const app::Json& counts, const Series* series, std::size_t n) {
+  std::string s = "<table><tr>";
+  for (std::size_t i = 0; i < n; ++i) s += "<th>" + std::string(series[i].label) + "</th>";
+  s += "</tr><tr>";
+  for (std::size_t i = 0; i < n; ++i) s += "<td>" + str(counts[series[i].id]) + "</td>";
+  return s + "</tr></table>";
+}
+
+}  // namespace
+
+std::string render_html(const app::Json& r) {
+  const app::Json& in = r["input"];
+  std::string h =
+      "<!DOCTYPE html>\n<html lang='zh-CN'>\n<head>\n<meta charset='utf-8'>\n"
+      "<meta name='viewport' content='width=device-width, initial-scale=1'>\n"
+      "<title>直播弹幕分析报告 · comment analysis</title>\n<style>\n"
+      "body{font-family:system-ui,'PingFang SC','Noto Sans CJK SC','Microsoft YaHei',sans-serif;margin:24px auto;"
+      "max-width:1000px;color:#222;padding:0 12px}\n"
+      "h1{font-size:22px}h2{font-size:17px;margin-top:28px;border-bottom:1px solid #eee;padding-bottom:4px}\n"
+      ".chart{width:100%;height:auto;background:#fff;border:1px solid #eee}\n"
+      ".tick{font-size:11px;fill:#555}\n"
+      ".legend span{display:inline-block;margin:4px 14px 0 0;font-size:13px}\n"
+      ".legend i{display:inline-block;width:11px;height:11px;margin-right:5px;vertical-align:-1px}\n"
+      "table{border-collapse:collapse;font-size:13px;margin:6px 0}td,th{border:1px solid #ddd;padding:3px 8px;"
+      "text-align:left}th{background:#f6f6f6}\n"
+      ".summary span{display:inline-block;margin-right:18px}.muted{color:#777;font-size:12px}\n"
+      "</style>\n</head>\n<body>\n<h1>直播弹幕分析报告</h1>\n";
+  h += "<p class='summary'><span>输入 input: " + esc(str(in["source"])) + "</span><span>弹幕 comments: " +
+       str(in["comments"]) + "</span><span>分析 classified: " + str(in["classified"]) + "</span><span>重复 duplicates: " +
+       str(in["dropped_duplicates"]) + "</span><span>空 empty: " + str(in["dropped_empty"]) + "</span><span>坏行 bad lines: " +
+       str(in["bad_lines"]) + "</span><span>速度: " + str(r["throughput"]["comments_per_s"]) + " comments/s</span></p>\n";
+  h += "<p class='muted'>model: " + esc(str(r["model"])) + " · liveformer " + esc(str(r["liveformer"])) + "</p>\n";
+
+  h += "<h2>给主播的建议 Suggestions</h2>\n";
+  if (r["suggestions"].empty()) h += "<p class='muted'>暂无 (none)</p>\n";
+  else {
+    h += "<ul>";
+    for (const app::Json& s : r["suggestions"]) h += "<li>" + esc(str(s["text"])) + "</li>";
+    h += "</ul>\n";
+  }
+
+  const app::Json& buckets = r["per_minute"];
+  h += "<h2>意图随时间变化 Intent counts per minute</h2>\n";
+  if (buckets.empty()) h += "<p class='muted'>no comments</p>\n";
+  else h += intent_chart(buckets) + "\n";
+  h += "<h2>情感趋势 Sentiment trend (share per minute)</h2>\n";
+  if (!buckets.empty()) h += sentiment_chart(buckets) + "\n";
+
+  h += "<h2>总计 Totals</h2>\n" + counts_table(r["totals"]["intents"], kIntentSeries, std::size(kIntentSeries)) +
+       counts_table(r["totals"]["sentiments"], kSentimentSeries, std::size(kSentimentSeries)) + "\n";
+
+  h += "<h2>高频问题 Most asked questions</h2>\n<table><tr><th>问题 question</th><th>次数 count</th><th>intent</th></tr>";
+  for (const app::Json& q : r["top_questions"])
+    h += "<tr><td>" + esc(str(q["text"])) + "</td><td>" + str(q["count"]) + "</td><td>" + esc(str(q["intent"])) + "</td></tr>";
+  h += "</table>\n";
+
+  h += "<h2>关注点 Product aspects</h2>\n<table><tr><th>aspect</th><th>提及 mentions</th><th>提问 questions</th>"
+       "<th>正面</th><th>中性</th><th>负面</th></tr>";
+  for (const app::Json& a : r["aspects"])
+    h += "<tr><td>" + esc(str(a["label"])) + " (" + esc(str(a["aspect"])) + ")</td><td>" + str(a["count"]) + "</td><td>" +
+         str(a["questions"]) + "</td><td>" + str(a["sentiments"]["positive"]) + "</td><td>" +
+         str(a["sentiments"]["neutral"]) + "</td><td>" + str(a["sentiments"]["negative"]) + "</td></tr>";
+  h += "</table>\n";
+
+  const app::Json& cs = r["comments"];
+  constexpr std::size_t kShown = 1000;
+  h += "<h2>弹幕 Comments</h2>\n";
+  if (cs.size() > kShown)
+    h += "<p class='muted'>first " + std::to_string(kShown) + " of " + std::to_string(cs.size()) +
+         "; all are in report.json</p>\n";
+  h += "<table><tr><th>t (s)</th><th>user</th><th>text</th><th>intent</th><th>sentiment</th><th>p</th></tr>";
+  for (std::size_t i = 0; i < cs.size() && i < kShown; ++i) {
+    const app::Json& c = cs[i];
+    h += "<tr><td>" + num(c["t"].get<double>(), 0) + "</td><td>" + esc(c.contains("user") ? str(c["user"]) : "") +
+         "</td><td>" + esc(str(c["clean"])) + "</td><td>" + esc(str(c["intent"])) + "</td><td>" +
+         esc(str(c["sentiment"])) + "</td><td>" + num(c["confidence"].get<double>(), 2) + "</td></tr>";
+  }
+  h += "</table>\n</body>\n</html>\n";
+  return h;
+}
+
+}  // namespace comments

@@ -1,0 +1,35 @@
+// Reading the apps' inputs: whole files (or stdin) and JSON documents,
+// with errors that name the file.
+#pragma once
+
+#include <istream>
+#include <memory>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+namespace app {
+
+/// Insertion-ordered JSON: keys keep the order the user wrote them in.
+using Json = nlohmann::ordered_json;
+
+/// The whole content of `path` ("-": standard input). Throws AppError
+/// ("cannot read PATH: reason") if the file cannot be opened or read.
+std::string read_text(const std::string& path);
+
+/// An input stream over `path` ("-": standard input). Throws AppError if
+/// the file cannot be opened.
+std::unique_ptr<std::istream> open_input(const std::string& path);
+
+/// Parses `text` as one JSON value. Throws AppError ("SOURCE: invalid
+/// JSON at line L, column C: ...") on a syntax error, invalid UTF-8 or
+/// empty input.
+Json parse_json(const std::string& text, const std::string& source);
+
+/// A short description of a JSON value's type for messages ("a string").
+std::string json_type_name(const Json& j);
+
+/// JSON text on one line, UTF-8 kept as is (invalid bytes replaced).
+std::string dump_line(const Json& j);
+
+}  // namespace app

@@ -1,0 +1,59 @@
+#include "common/prompts.hpp"
+
+namespace app::prompts {
+
+namespace {
+
+// The plain-text fallback for models without a chat template: the system
+// text, a blank line, then the request (script) or "问：…\n答：" (Q&A).
+std::string plain_system(const char* system, const Product& p) {
+  return std::string(system) + "\n" + render_product(p) + "\n\n";
+}
+
+Tokens concat(Tokens a, const Tokens& b) {
+  a.insert(a.end(), b.begin(), b.end());
+  return a;
+}
+
+}  // namespace
+
+std::string classify_answer(const std::string& intent, const std::string& sentiment) {
+  return std::string(kClassifyPrefix) + intent + "；情感：" + sentiment;
+}
+
+std::string chatml_text(const Messages& messages, bool add_generation_prompt) {
+  std::string out;
+  for (const auto& [role, content] : messages) out += "<|im_start|>" + role + "\n" + content + kImEnd + "\n";
+  if (add_generation_prompt) out += "<|im_start|>assistant\n";
+  return out;
+}
+
+Tokens script_prompt(const Model& model, const Product& p, const std::string& request) {
+  if (model.has_chat_template())
+    return model.chat_tokenize({{"system", std::string(kSystemScript) + "\n" + render_product(p)}, {"user", request}},
+                               true);
+  return model.tokenize(plain_system(kSystemScript, p) + request + "\n", true, false);
+}
+
+QaPrompt::QaPrompt(const Model& model, const Product& p)
+    : model_(model), system_(std::string(kSystemQa) + "\n" + render_product(p)), chat_(model.has_chat_template()) {
+  if (!chat_) {
+    prefix_ = model.tokenize(plain_system(kSystemQa, p), true, false);
+    return;
+  }
+  prefix_ = model.chat_tokenize({{"system", system_}}, false);
+  // Rendering only the user turn per question keeps per-question work
+  // independent of the product's length, if the template allows it (one
+  // that adds a default system turn to a lone user message does not).
+  const std::string probe = "这个多少钱？";
+  split_ok_ = concat(prefix_, model.chat_tokenize({{"user", probe}}, true)) ==
+              model.chat_tokenize({{"system", system_}, {"user", probe}}, true);
+}
+
+Tokens QaPrompt::full(const std::string& question) const {
+  if (!chat_) return concat(prefix_, model_.tokenize("问：" + question + "\n答：", false, false));
+  if (split_ok_) return concat(prefix_, model_.chat_tokenize({{"user", question}}, true));
+  return model_.chat_tokenize({{"system", system_}, {"user", question}}, true);
+}
+
+}  // namespace app::prompts

@@ -1,0 +1,56 @@
+#include "live_qa/question_queue.hpp"
+
+#include "common/utf8.hpp"
+
+namespace live_qa {
+
+QuestionQueue::QuestionQueue(std::unique_ptr<std::istream> in) : state_(std::make_shared<State>()) {
+  state_->in = std::move(in);
+  reader_ = std::thread(read_loop, state_);
+}
+
+QuestionQueue::~QuestionQueue() {
+  // The reader blocks in getline until its input ends; a feed that is
+  // still open must not block the exit, and the reader owns a share of
+  // the state, so it can be left to finish on its own.
+  bool ended;
+  {
+    std::lock_guard lock(state_->mutex);
+    ended = state_->ended;
+  }
+  if (ended)
+    reader_.join();
+  else
+    reader_.detach();
+}
+
+void QuestionQueue::read_loop(std::shared_ptr<State> state) {
+  std::string line;
+  while (std::getline(*state->in, line)) {
+    std::string q = app::utf8::trim(line);
+    if (q.empty()) continue;
+    {
+      std::lock_guard lock(state->mutex);
+      state->waiting.push_back(std::move(q));
+    }
+    state->ready.notify_one();
+  }
+  {
+    std::lock_guard lock(state->mutex);
+    state->ended = true;
+  }
+  state->ready.notify_one();
+}
+
+std::vector<std::string> QuestionQueue::take(std::size_t max) {
+  std::unique_lock lock(state_->mutex);
+  state_->ready.wait(lock, [this] { return !state_->waiting.empty() || state_->ended; });
+  std::vector<std::string> out;
+  while (!state_->waiting.empty() && out.size() < max) {
+    out.push_back(std::move(state_->waiting.front()));
+    state_->waiting.pop_front();
+  }
+  return out;
+}
+
+}  // namespace live_qa
