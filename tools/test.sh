@@ -7,3 +7,5 @@ tools/setup.sh
 cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release -DLIVEFORMER_BENCHMARKS=ON >/dev/null
 cmake --build build
 ctest --test-dir build --output-on-failure --timeout 900 "$@"
+# The Python module, installed as a wheel into a venv (pip install .).
+tools/python_test.sh

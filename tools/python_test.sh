@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# Builds the Python module as a wheel, installs it into a virtual environment
+# (pip install .) and runs its pytest suite against the installed copy: what
+# CI runs for python/. Idempotent: reuses the venv and an incremental CMake
+# build directory, so a second run only rebuilds what changed.
+#
+#   tools/python_test.sh [pytest arguments...]
+#
+# Environment:
+#   PYTHON              interpreter for the venv (default: python3)
+#   LIVEFORMER_PY_WORK  venv + wheel build directory (default: build/pyvenv)
+#   LIVEFORMER_SHARED   the shared data directory (default: ../shared);
+#                       tests needing stories260K skip when it is absent
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+python=${PYTHON:-python3}
+work=${LIVEFORMER_PY_WORK:-$root/build/pyvenv}
+venv=$work/venv
+log=$work/install.log
+start=$(date +%s)
+mkdir -p "$work"
+
+fail() {
+  echo "python_test: $1 (last lines of $log follow)" >&2
+  tail -n 40 "$log" >&2
+  exit 1
+}
+
+: >"$log"
+if [[ ! -x $venv/bin/python ]]; then
+  "$python" -m venv "$venv" >>"$log" 2>&1 || fail "cannot create a venv with $python"
+fi
+pip=("$venv/bin/python" -m pip --disable-pip-version-check)
+
+# Build requirements from pyproject.toml (installed into the venv, so the
+# wheel is built without isolation and its CMake build directory stays valid
+# between runs), plus the test requirements.
+mapfile -t build_requires < <("$venv/bin/python" -c '
+import tomllib
+with open("pyproject.toml", "rb") as f:
+    print("\n".join(tomllib.load(f)["build-system"]["requires"]))') || fail "cannot read pyproject.toml (needs Python >= 3.11)"
+"${pip[@]}" install -q "${build_requires[@]}" numpy pytest >>"$log" 2>&1 || fail "pip could not install the requirements"
+
+# The wheel: pip install . (from the repository root).
+echo "python_test: building and installing the wheel (log: $log)"
+"${pip[@]}" install --no-build-isolation --no-deps --force-reinstall \
+  --config-settings=build-dir="$work/wheel-build" . >>"$log" 2>&1 || fail "pip install . failed"
+installed=$(cd / && env -u PYTHONPATH "$venv/bin/python" -c 'import liveformer; print(liveformer.__version__, liveformer.__file__)') \
+  || fail "the installed module does not import"
+echo "python_test: installed liveformer $installed"
+
+# The tests, against the installed wheel (not a build tree).
+export LIVEFORMER_TEST_DATA=$root/tests/data
+export LIVEFORMER_SHARED=${LIVEFORMER_SHARED:-$root/../shared}
+status=0
+env -u PYTHONPATH "$venv/bin/python" -m pytest -q -rs -p no:cacheprovider python/tests "$@" || status=$?
+echo "python_test: pytest exit status $status, $(($(date +%s) - start)) s in all"
+exit $status
