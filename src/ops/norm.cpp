@@ -5,16 +5,23 @@
 #include "checks.hpp"
 
 namespace lf {
+namespace {
 
-void layer_norm(const Tensor& x, const Tensor& weight, const Tensor& bias, float eps, Tensor& out) {
-  const char* op = "layer_norm";
+// Checks shared by the norms; returns the normalised width D.
+std::int64_t check_norm(const char* op, const Tensor& x, const Tensor& weight, const Tensor& out) {
   detail::require_f32_contiguous(op, "x", x);
   detail::require_f32_contiguous(op, "out", out);
   detail::require_same_shape(op, "x", x, "out", out);
   LF_CHECK(x.rank() >= 1, op, "x must have rank >= 1, got a scalar");
-  const std::int64_t d = x.dim(-1);
-  detail::require_vector(op, "weight", weight, d);
-  if (bias.defined()) detail::require_vector(op, "bias", bias, d);
+  detail::require_vector(op, "weight", weight, x.dim(-1));
+  return x.dim(-1);
+}
+
+}  // namespace
+
+void layer_norm(const Tensor& x, const Tensor& weight, const Tensor& bias, float eps, Tensor& out) {
+  const std::int64_t d = check_norm("layer_norm", x, weight, out);
+  if (bias.defined()) detail::require_vector("layer_norm", "bias", bias, d);
   const float* w = weight.data<float>();
   const float* b = bias.defined() ? bias.data<float>() : nullptr;
   for (std::int64_t r = 0; r < x.shape().rows(); ++r) {
@@ -35,13 +42,7 @@ void layer_norm(const Tensor& x, const Tensor& weight, const Tensor& bias, float
 }
 
 void rms_norm(const Tensor& x, const Tensor& weight, float eps, Tensor& out) {
-  const char* op = "rms_norm";
-  detail::require_f32_contiguous(op, "x", x);
-  detail::require_f32_contiguous(op, "out", out);
-  detail::require_same_shape(op, "x", x, "out", out);
-  LF_CHECK(x.rank() >= 1, op, "x must have rank >= 1, got a scalar");
-  const std::int64_t d = x.dim(-1);
-  detail::require_vector(op, "weight", weight, d);
+  const std::int64_t d = check_norm("rms_norm", x, weight, out);
   const float* w = weight.data<float>();
   for (std::int64_t r = 0; r < x.shape().rows(); ++r) {
     const float* in = x.data<float>() + r * d;
