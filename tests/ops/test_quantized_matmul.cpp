@@ -1,0 +1,222 @@
+// matmul_quantized (f16 / bf16 / q8_0 / q4_0 weights) against the
+// double-precision reference, for every kernel variant this CPU can run.
+// The reference decodes the raw weight bytes itself (ref_decode), so a
+// layout mistake in a kernel cannot cancel out against the library's own
+// dequantizer.
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <string>
+
+#include <liveformer/core/convert.hpp>
+#include <liveformer/ops/quantized_matmul.hpp>
+
+#include "harness/compare.hpp"
+#include "harness/reference.hpp"
+
+using namespace lf;
+using namespace lf::test;
+
+namespace {
+
+// Activations stay f32 and the kernels accumulate in f32, so the only error
+// is f32 rounding of K products and sums. That error scales with
+// sum |x|·|w|, not with the result, so a single dot product that nearly
+// cancels (N = 1) has a large relative error without any bug. The bound is
+// therefore kTolerance · κ, where κ = ‖|x|·|w|ᵀ‖ / ‖x·wᵀ‖ ≥ 1 is the
+// condition number of the products (about 1..3 for most cases here).
+// Measured: relative error / κ at most 8e-8 over all cases and variants;
+// a wrong element order, scale or nibble offset gives 1e-1 or more.
+constexpr double kTolerance = 1e-6;
+
+// ‖|x|·|w|ᵀ‖ / ‖x·wᵀ‖ from the reference values.
+double condition(const Array& x, const Array& w, const Array& want) {
+  Array ax = x, aw = w;
+  for (double& v : ax.data) v = std::abs(v);
+  for (double& v : aw.data) v = std::abs(v);
+  const Array bound = ref_matmul(ax, aw, true);
+  double num = 0, den = 0;
+  for (double v : bound.data) num += v * v;
+  for (double v : want.data) den += v * v;
+  return den > 0 ? std::max(1.0, std::sqrt(num / den)) : 1.0;
+}
+
+constexpr DType kWeightTypes[] = {DType::f16, DType::bf16, DType::q8_0, DType::q4_0};
+
+// A [n, k] weight tensor of `type`, quantized from uniform values.
+Tensor random_weights(DType type, std::int64_t n, std::int64_t k, std::mt19937& rng) {
+  const Tensor f = random_tensor({n, k}, rng);
+  Tensor w = Tensor::empty({n, k}, type);
+  for (std::int64_t r = 0; r < n; ++r)
+    from_f32_row(type, f.data<float>() + r * k,
+                 w.bytes() + r * dtype_bytes(type, k), k);
+  return w;
+}
+
+// Fully random payload bytes (every int8 / nibble / f16 pattern but inf and
+// nan), finite scales: covers values the quantizer never produces (-128).
+Tensor random_raw_weights(DType type, std::int64_t n, std::int64_t k, std::mt19937& rng) {
+  Tensor w = Tensor::empty({n, k}, type);
+  auto* p = reinterpret_cast<std::uint8_t*>(w.bytes());
+  const std::int64_t bytes = dtype_bytes(type, n * k);
+  std::uniform_int_distribution<int> byte(0, 255);
+  for (std::int64_t i = 0; i < bytes; ++i) p[i] = static_cast<std::uint8_t>(byte(rng));
+  std::uniform_real_distribution<float> scale(-0.1f, 0.1f);
+  auto put_u16 = [&](std::int64_t at, std::uint16_t v) { std::memcpy(p + at, &v, 2); };
+  switch (type) {
+    case DType::f16:  // clear exponent 31 (inf / nan); subnormals stay
+      for (std::int64_t i = 0; i < n * k; ++i)
+        if ((p[2 * i + 1] & 0x7c) == 0x7c) p[2 * i + 1] &= 0xfb;
+      break;
+    case DType::bf16:  // magnitudes within 2^-30 .. 2^30
+      for (std::int64_t i = 0; i < n * k; ++i) {
+        const int e = 97 + byte(rng) % 60;
+        put_u16(2 * i, static_cast<std::uint16_t>((p[2 * i + 1] & 0x80) << 8 | e << 7 | (p[2 * i] & 0x7f)));
+      }
+      break;
+    case DType::q8_0:
+    case DType::q4_0: {
+      const std::int64_t bb = dtype_info(type).block_bytes;
+      for (std::int64_t b = 0; b < bytes / bb; ++b) put_u16(b * bb, f32_to_f16(scale(rng)));
+      break;
+    }
+    case DType::f32: break;
+  }
+  return w;
+}
+
+std::string label_of(KernelIsa isa, DType t, std::int64_t m, std::int64_t k, std::int64_t n) {
+  return std::string(isa_name(isa)) + " " + std::string(dtype_name(t)) + " M" + std::to_string(m) + " K" +
+         std::to_string(k) + " N" + std::to_string(n);
+}
+
+}  // namespace
+
+TEST_CASE("available_isas always offers scalar and the default is one of them", "[ops][quantized_matmul]") {
+  const std::vector<KernelIsa> isas = available_isas();
+  REQUIRE(!isas.empty());
+  CHECK(isas.front() == KernelIsa::scalar);
+  CHECK(std::find(isas.begin(), isas.end(), default_isa()) != isas.end());
+  std::string names;
+  for (KernelIsa isa : isas) names += std::string(isa_name(isa)) + " ";
+  WARN("matmul_quantized variants on this CPU: " << names << "(default " << isa_name(default_isa()) << ")");
+}
+
+TEST_CASE("matmul_quantized matches the double reference for every variant and weight type",
+          "[ops][quantized_matmul]") {
+  const std::vector<KernelIsa> isas = available_isas();
+  for (DType type : kWeightTypes) {
+    std::vector<std::int64_t> ks{32, 64, 96, 1024, 4096};
+    if (!is_quantized(type)) ks.insert(ks.end(), {80, 129, 1, 17});  // tails of every SIMD width
+    double worst = 0;
+    for (std::int64_t m : {1, 3, 8})
+      for (std::int64_t k : ks)
+        for (std::int64_t n : {1, 7, 33, 256}) {
+          auto rng = rng_for(label_of(KernelIsa::scalar, type, m, k, n));
+          const Tensor x = random_tensor({m, k}, rng);
+          const Tensor w = random_weights(type, n, k, rng);
+          const Array xa = to_array(x), wa = ref_decode(w);
+          const Array want = ref_matmul(xa, wa, true);
+          const double kappa = condition(xa, wa, want);
+          for (KernelIsa isa : isas) {
+            Tensor out = Tensor::empty({m, n});
+            matmul_quantized(x, w, out, isa);
+            const double err = relative_error(out, want.data);
+            worst = std::max(worst, err / kappa);
+            INFO(label_of(isa, type, m, k, n) << ": relative error " << err << ", condition " << kappa);
+            CHECK(err <= kTolerance * kappa);
+          }
+        }
+    WARN(dtype_name(type) << ": worst relative error / condition over all shapes and variants " << worst);
+  }
+}
+
+TEST_CASE("matmul_quantized handles raw weight bytes (all int8 / nibble / f16 patterns)", "[ops][quantized_matmul]") {
+  for (DType type : kWeightTypes)
+    for (std::int64_t k : {64, 4096}) {
+      const std::int64_t m = 5, n = 19;
+      auto rng = rng_for("raw " + std::string(dtype_name(type)) + std::to_string(k));
+      const Tensor x = random_tensor({m, k}, rng);
+      const Tensor w = random_raw_weights(type, n, k, rng);
+      const Array xa = to_array(x), wa = ref_decode(w);
+      const Array want = ref_matmul(xa, wa, true);
+      const double kappa = condition(xa, wa, want);
+      for (KernelIsa isa : available_isas()) {
+        Tensor out = Tensor::empty({m, n});
+        matmul_quantized(x, w, out, isa);
+        const double err = relative_error(out, want.data);
+        INFO(label_of(isa, type, m, k, n) << " raw bytes: relative error " << err << ", condition " << kappa);
+        CHECK(err <= kTolerance * kappa);
+      }
+    }
+}
+
+TEST_CASE("matmul_quantized flattens leading dimensions and accepts strided rows", "[ops][quantized_matmul]") {
+  auto rng = rng_for("qmm views");
+  for (DType type : kWeightTypes) {
+    const Tensor w = random_weights(type, 9, 64, rng);
+    const Array wd = ref_decode(w);
+    const Tensor x3 = random_tensor({2, 3, 64}, rng);
+    const Tensor wide = random_tensor({6, 100}, rng);
+    const Tensor strided = wide.slice(1, 7, 64);  // rows 100 floats apart
+    REQUIRE_FALSE(strided.is_contiguous());
+    const Tensor x1 = random_tensor({64}, rng);
+    for (KernelIsa isa : available_isas()) {
+      Tensor out3 = Tensor::empty({2, 3, 9});
+      matmul_quantized(x3, w, out3, isa);
+      CHECK(relative_error(out3, ref_matmul(to_array(x3), wd, true).data) <= kTolerance);
+      Tensor out2 = Tensor::empty({6, 9});
+      matmul_quantized(strided, w, out2, isa);
+      CHECK(relative_error(out2, ref_matmul(to_array(strided), wd, true).data) <= kTolerance);
+      Tensor out1 = Tensor::empty({9});
+      matmul_quantized(x1, w, out1, isa);
+      CHECK(relative_error(out1, ref_matmul(to_array(x1), wd, true).data) <= kTolerance);
+    }
+  }
+}
+
+TEST_CASE("matmul_quantized's default overload agrees with the scalar variant", "[ops][quantized_matmul]") {
+  auto rng = rng_for("qmm default");
+  for (DType type : kWeightTypes) {
+    const Tensor x = random_tensor({2, 256}, rng);
+    const Tensor w = random_weights(type, 40, 256, rng);
+    Tensor a = Tensor::empty({2, 40}), b = Tensor::empty({2, 40});
+    matmul_quantized(x, w, a);
+    matmul_quantized(x, w, b, KernelIsa::scalar);
+    CHECK(relative_error(a, b) <= kTolerance);
+  }
+}
+
+TEST_CASE("matmul_quantized rejects bad input with messages naming the op and shapes", "[ops][quantized_matmul]") {
+  auto rng = rng_for("qmm bad");
+  const Tensor x = random_tensor({2, 64}, rng);
+  const Tensor w8 = random_weights(DType::q8_0, 5, 64, rng);
+  Tensor out = Tensor::empty({2, 5});
+  using Catch::Matchers::Contains;
+
+  // f32 weights belong to lf::matmul.
+  const Tensor wf = random_tensor({5, 64}, rng);
+  CHECK_THROWS_WITH(matmul_quantized(x, wf, out), Contains("matmul_quantized") && Contains("f32[5,64]"));
+  // x must be f32.
+  const Tensor xh = random_weights(DType::f16, 2, 64, rng);
+  CHECK_THROWS_WITH(matmul_quantized(xh, w8, out), Contains("matmul_quantized") && Contains("x must be f32"));
+  // Inner dimensions.
+  const Tensor x40 = random_tensor({2, 40}, rng);
+  CHECK_THROWS_WITH(matmul_quantized(x40, w8, out),
+                    Contains("matmul_quantized") && Contains("[2,40]") && Contains("q8_0[5,64]"));
+  // K that is not a block multiple cannot even be stored as q8_0 / q4_0.
+  CHECK_THROWS_AS(Tensor::empty({5, 40}, DType::q4_0), lf::Error);
+  // Output shape and dtype.
+  Tensor bad_out = Tensor::empty({2, 6});
+  CHECK_THROWS_WITH(matmul_quantized(x, w8, bad_out), Contains("matmul_quantized") && Contains("[2,5]") &&
+                                                          Contains("[2,6]"));
+  Tensor half_out = Tensor::empty({2, 5}, DType::f16);
+  CHECK_THROWS_WITH(matmul_quantized(x, w8, half_out), Contains("matmul_quantized") && Contains("out"));
+  // Weight rank.
+  const Tensor w3 = random_weights(DType::q8_0, 5, 64, rng).reshape({1, 5, 64});
+  CHECK_THROWS_WITH(matmul_quantized(x, w3, out), Contains("matmul_quantized") && Contains("rank 2"));
+  // Undefined weights.
+  CHECK_THROWS_AS(matmul_quantized(x, Tensor(), out), lf::Error);
+}
