@@ -1,0 +1,24 @@
+// SiLU and SwiGLU: element-wise, grid-stride loops.
+#pragma once
+
+#include "cuda_compat.cuh"
+
+namespace lf::kernels {
+
+__device__ __forceinline__ float silu_value(float v) { return v / (1.0f + expf(-v)); }
+
+/// out[i] = silu(x[i]); any grid covers n through the grid-stride loop.
+__global__ void silu_kernel(const float* x, float* out, long long n) {
+  const long long stride = static_cast<long long>(gridDim.x) * blockDim.x;
+  for (long long i = static_cast<long long>(blockIdx.x) * blockDim.x + threadIdx.x; i < n; i += stride)
+    out[i] = silu_value(x[i]);
+}
+
+/// out[i] = silu(gate[i]) · up[i].
+__global__ void swiglu_kernel(const float* gate, const float* up, float* out, long long n) {
+  const long long stride = static_cast<long long>(gridDim.x) * blockDim.x;
+  for (long long i = static_cast<long long>(blockIdx.x) * blockDim.x + threadIdx.x; i < n; i += stride)
+    out[i] = silu_value(gate[i]) * up[i];
+}
+
+}  // namespace lf::kernels
