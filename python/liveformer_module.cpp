@@ -109,7 +109,10 @@ class ModelHandle {
       // Create one context now: a bad n_ctx fails at load, not on first use.
       lf_context* ctx = nullptr;
       s = lf_context_create(model_, &ctx_params_, &ctx);
-      if (s == LF_OK) idle_.push_back(ctx);
+      if (s == LF_OK) {
+        n_ctx_ = lf_context_n_ctx(ctx);
+        idle_.push_back(ctx);
+      }
     }
     if (s != LF_OK) {
       std::string message = lf_last_error();
@@ -128,10 +131,7 @@ class ModelHandle {
   const lf_model_desc& desc() const { return desc_; }
   const std::string& architecture() const { return architecture_; }
   const std::string& path() const { return path_; }
-  int32_t n_ctx() const {
-    // The C API's documented rule for n_ctx = 0.
-    return ctx_params_.n_ctx > 0 ? ctx_params_.n_ctx : std::min<int32_t>(desc_.n_ctx_train, 4096);
-  }
+  int32_t n_ctx() const { return n_ctx_; }
 
   lf_context* acquire() {
     {
@@ -166,6 +166,7 @@ class ModelHandle {
   std::string architecture_;
   std::mutex mutex_;
   std::vector<lf_context*> idle_;
+  int32_t n_ctx_ = 0;
 };
 
 // A context borrowed from the pool for one call.

@@ -44,17 +44,10 @@ Model::Model(const std::string& path) : path_(path) {
                    (detail.find(path) == std::string::npos ? " (" + path + ")" : std::string()));
   }
   check_lf(lf_model_describe(model_, &desc_), "lf_model_describe");
-  // Asking for the size of a rendering tells whether a template exists
-  // without rendering anything.
-  const lf_chat_message probe{"user", "?"};
-  size_t needed = 0;
-  const lf_status s = lf_chat_apply_template(model_, nullptr, &probe, 1, 1, nullptr, 0, &needed);
-  has_chat_ = s == LF_OK || s == LF_ERR_BUFFER_TOO_SMALL;
+  has_chat_ = lf_model_has_chat_template(model_) != 0;
 }
 
 Model::~Model() { lf_model_free(model_); }
-
-std::int32_t Model::default_context() const { return std::min<std::int32_t>(desc_.n_ctx_train, 4096); }
 
 Tokens Model::tokenize(std::string_view text, bool add_special, bool parse_special) const {
   Tokens out(text.size() + 8);
@@ -98,7 +91,7 @@ Context::Context(const Model& model, std::int32_t n_ctx) {
   lf_context_params p = lf_context_default_params();
   p.n_ctx = n_ctx;
   check_lf(lf_context_create(model.get(), &p, &ctx_), "cannot create a context of " + std::to_string(n_ctx) + " tokens");
-  n_ctx_ = n_ctx > 0 ? n_ctx : model.default_context();
+  n_ctx_ = lf_context_n_ctx(ctx_);
 }
 
 Context::~Context() { lf_context_free(ctx_); }

@@ -38,8 +38,6 @@ class Model {
   const std::string& path() const { return path_; }
   /// True when the model carries a chat template lf_chat_tokenize knows.
   bool has_chat_template() const { return has_chat_; }
-  /// min(trained context, 4096): the library's default context length.
-  std::int32_t default_context() const;
 
   Tokens tokenize(std::string_view text, bool add_special, bool parse_special) const;
   /// The conversation rendered by the model's own template (format NULL).

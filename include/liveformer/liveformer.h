@@ -79,6 +79,8 @@ typedef struct lf_model_desc {
 } lf_model_desc;
 
 lf_status lf_model_describe(const lf_model* model, lf_model_desc* out);
+/* 1 if the model files carry a chat template liveformer recognises, else 0. */
+int lf_model_has_chat_template(const lf_model* model);
 
 /* ---- text <-> tokens -------------------------------------------------- */
 
@@ -113,6 +115,8 @@ void lf_context_free(lf_context* ctx);
  * a context that has evaluated a long shared prompt (a product description)
  * and fork it for each question, without recomputing the prompt. */
 lf_status lf_context_fork(const lf_context* ctx, lf_context** out);
+/* The context length in tokens (n_ctx after resolving 0), or -1 for NULL. */
+int32_t lf_context_n_ctx(const lf_context* ctx);
 /* Number of tokens whose keys and values the context holds. */
 int32_t lf_context_n_tokens(const lf_context* ctx);
 /* Keeps only the first n tokens of the context's state. */

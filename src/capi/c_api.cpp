@@ -210,6 +210,10 @@ lf_status lf_model_describe(const lf_model* model, lf_model_desc* out) {
   return LF_OK;
 }
 
+int lf_model_has_chat_template(const lf_model* model) {
+  return model && lf::detect_chat_format(model->model->info().chat_template).has_value() ? 1 : 0;
+}
+
 lf_status lf_tokenize(const lf_model* model, const char* text, size_t len, int add_special, int parse_special,
                       lf_token* tokens, int32_t capacity, int32_t* n_tokens) {
   LF_REQUIRE(model && n_tokens && (text || len == 0) && (tokens || capacity == 0) && capacity >= 0,
@@ -265,6 +269,10 @@ lf_status lf_context_fork(const lf_context* ctx, lf_context** out) {
     *out = new lf_context{ctx->generator.fork()};
     return LF_OK;
   });
+}
+
+int32_t lf_context_n_ctx(const lf_context* ctx) {
+  return ctx ? static_cast<int32_t>(ctx->generator.context_length()) : -1;
 }
 
 int32_t lf_context_n_tokens(const lf_context* ctx) {

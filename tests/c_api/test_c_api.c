@@ -101,6 +101,8 @@ static void test_model(const char* dir) {
 
   cp.n_ctx = 64;
   EXPECT(lf_context_create(model, &cp, &ctx) == LF_OK);
+  EXPECT(lf_context_n_ctx(ctx) == 64);
+  EXPECT(lf_model_has_chat_template(model) == 0); /* the tiny llama has none */
   cp.kv_type = LF_KV_F16;
   EXPECT(lf_context_create(model, &cp, &fork) == LF_ERR_UNSUPPORTED);
 
