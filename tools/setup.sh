@@ -13,6 +13,7 @@ packages=(
   libpcre2-dev             # Unicode-aware pre-tokenizer regexes
   libsentencepiece-dev sentencepiece  # tokenizer.model files, spm_train
   pybind11-dev python3-dev # Python module
+  clang libclang-rt-14-dev # libFuzzer and sanitizers (tools/fuzz.sh, tools/sanitize.sh)
 )
 
 missing=()

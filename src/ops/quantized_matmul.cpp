@@ -1,6 +1,8 @@
 // matmul_quantized: argument checks and run-time choice of kernel variant.
 #include "liveformer/ops/quantized_matmul.hpp"
 
+#include <cpuid.h>
+
 #include <algorithm>
 #include <cstdlib>
 #include <string>
@@ -13,8 +15,15 @@ namespace {
 
 constexpr const char* kOp = "matmul_quantized";
 
+// F16C from CPUID leaf 1 (ECX bit 29): clang 14's __builtin_cpu_supports
+// does not know the "f16c" feature name.
+bool cpu_has_f16c() {
+  unsigned eax = 0, ebx = 0, ecx = 0, edx = 0;
+  return __get_cpuid(1, &eax, &ebx, &ecx, &edx) && (ecx & (1u << 29)) != 0;
+}
+
 bool cpu_has_avx2() {
-  return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") && __builtin_cpu_supports("f16c");
+  return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") && cpu_has_f16c();
 }
 
 bool cpu_has_avx512() {
