@@ -10,7 +10,7 @@
 #include <cstring>
 #include <exception>
 #include <functional>
-#include <source_location>
+#include "call_site.hpp"
 #include <string>
 #include <vector>
 
@@ -69,7 +69,7 @@ struct WarpRequest {
   std::uint64_t value = 0;  // the shuffled variable's bits, or the predicate
   int arg = 0;              // source lane, delta or lane mask
   int width = 32;
-  std::source_location where;
+  ::lf::emu::CallSite where;
 };
 
 struct EmulatedThread {
@@ -77,13 +77,13 @@ struct EmulatedThread {
   unsigned lane = 0, warp = 0;  // linear index = warp * 32 + lane
   ucontext_t context{};
   State state = State::ready;
-  std::source_location barrier_at;
+  ::lf::emu::CallSite barrier_at;
   WarpRequest request;
   std::uint64_t result = 0;
   void* fake_stack = nullptr;  // ASan's bookkeeping while switched out
 };
 
-inline std::string location(const std::source_location& where) {
+inline std::string location(const ::lf::emu::CallSite& where) {
   std::string file = where.file_name();
   const auto slash = file.find_last_of('/');
   if (slash != std::string::npos) file.erase(0, slash + 1);
@@ -94,7 +94,7 @@ inline std::string index_str(uint3 v) {
   return "(" + std::to_string(v.x) + "," + std::to_string(v.y) + "," + std::to_string(v.z) + ")";
 }
 
-inline bool same_site(const std::source_location& a, const std::source_location& b) {
+inline bool same_site(const ::lf::emu::CallSite& a, const ::lf::emu::CallSite& b) {
   return a.line() == b.line() && a.column() == b.column() && std::strcmp(a.file_name(), b.file_name()) == 0;
 }
 
@@ -165,7 +165,7 @@ class BlockRunner {
   const dim3& grid_dim() const { return grid_; }
   void* dynamic_shared() { return shared_bytes_ ? shared_.data() : nullptr; }
 
-  void sync_threads(const std::source_location& where) {
+  void sync_threads(const ::lf::emu::CallSite& where) {
     current_->state = State::at_barrier;
     current_->barrier_at = where;
     switch_out(false);

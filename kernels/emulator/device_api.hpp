@@ -6,7 +6,7 @@
 #include <cmath>
 #include <cstdint>
 #include <cstring>
-#include <source_location>
+#include "call_site.hpp"
 #include <type_traits>
 
 #include "block_runner.hpp"
@@ -34,7 +34,7 @@ T from_bits(std::uint64_t bits) {
 }
 
 template <class T>
-T shuffle(WarpOp op, unsigned mask, T var, int arg, int width, const std::source_location& where) {
+T shuffle(WarpOp op, unsigned mask, T var, int arg, int width, const ::lf::emu::CallSite& where) {
   return from_bits<T>(BlockRunner::current().warp_op({op, mask, to_bits(var), arg, width, where}));
 }
 
@@ -64,42 +64,42 @@ inline constexpr int warpSize = 32;
 // ---- barriers and warp collectives ----
 // The source location identifies the call site, so threads waiting at two
 // different barriers (undefined behaviour on a GPU) are reported.
-inline void __syncthreads(std::source_location where = std::source_location::current()) {
+inline void __syncthreads(::lf::emu::CallSite where = LF_EMU_HERE) {
   ::lf::emu::detail::BlockRunner::current().sync_threads(where);
 }
-inline void __syncwarp(unsigned mask = 0xffffffffu, std::source_location where = std::source_location::current()) {
+inline void __syncwarp(unsigned mask = 0xffffffffu, ::lf::emu::CallSite where = LF_EMU_HERE) {
   (void)::lf::emu::detail::BlockRunner::current().warp_op({::lf::emu::WarpOp::sync, mask, 0, 0, 32, where});
 }
 template <class T>
 T __shfl_sync(unsigned mask, T var, int src_lane, int width = warpSize,
-              std::source_location where = std::source_location::current()) {
+              ::lf::emu::CallSite where = LF_EMU_HERE) {
   return ::lf::emu::detail::shuffle(::lf::emu::WarpOp::shfl, mask, var, src_lane, width, where);
 }
 template <class T>
 T __shfl_up_sync(unsigned mask, T var, unsigned delta, int width = warpSize,
-                 std::source_location where = std::source_location::current()) {
+                 ::lf::emu::CallSite where = LF_EMU_HERE) {
   return ::lf::emu::detail::shuffle(::lf::emu::WarpOp::shfl_up, mask, var, static_cast<int>(delta), width, where);
 }
 template <class T>
 T __shfl_down_sync(unsigned mask, T var, unsigned delta, int width = warpSize,
-                   std::source_location where = std::source_location::current()) {
+                   ::lf::emu::CallSite where = LF_EMU_HERE) {
   return ::lf::emu::detail::shuffle(::lf::emu::WarpOp::shfl_down, mask, var, static_cast<int>(delta), width, where);
 }
 template <class T>
 T __shfl_xor_sync(unsigned mask, T var, int lane_mask, int width = warpSize,
-                  std::source_location where = std::source_location::current()) {
+                  ::lf::emu::CallSite where = LF_EMU_HERE) {
   return ::lf::emu::detail::shuffle(::lf::emu::WarpOp::shfl_xor, mask, var, lane_mask, width, where);
 }
 inline unsigned __ballot_sync(unsigned mask, int predicate,
-                              std::source_location where = std::source_location::current()) {
+                              ::lf::emu::CallSite where = LF_EMU_HERE) {
   return static_cast<unsigned>(::lf::emu::detail::BlockRunner::current().warp_op(
       {::lf::emu::WarpOp::ballot, mask, predicate != 0, 0, 32, where}));
 }
-inline int __any_sync(unsigned mask, int predicate, std::source_location where = std::source_location::current()) {
+inline int __any_sync(unsigned mask, int predicate, ::lf::emu::CallSite where = LF_EMU_HERE) {
   return static_cast<int>(::lf::emu::detail::BlockRunner::current().warp_op(
       {::lf::emu::WarpOp::any, mask, predicate != 0, 0, 32, where}));
 }
-inline int __all_sync(unsigned mask, int predicate, std::source_location where = std::source_location::current()) {
+inline int __all_sync(unsigned mask, int predicate, ::lf::emu::CallSite where = LF_EMU_HERE) {
   return static_cast<int>(::lf::emu::detail::BlockRunner::current().warp_op(
       {::lf::emu::WarpOp::all, mask, predicate != 0, 0, 32, where}));
 }
