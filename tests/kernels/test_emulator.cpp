@@ -194,7 +194,7 @@ TEST_CASE("emulator: reports misuse as errors", "[emulator]") {
                       Contains("lanes disagree") || Contains("does not include the calling lane"));
   REQUIRE_THROWS_WITH(lf::emu::launch(shuffle_partial_warp, dim3(1), dim3(48), 0, out.data()),
                       Contains("which does not exist"));
-#if !defined(__SANITIZE_ADDRESS__)  // under ASan the poisoned canary aborts the program instead
+#if !defined(LF_EMU_ASAN)  // under ASan the poisoned canary aborts the program instead
   REQUIRE_THROWS_WITH(lf::emu::launch(shared_overflow, dim3(1), dim3(32), 8 * sizeof(float), 8),
                       Contains("wrote past the 32 bytes of dynamic shared memory"));
 #endif
