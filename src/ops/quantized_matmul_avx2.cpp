@@ -120,38 +120,12 @@ LF_AVX2 void rows_q4_0(const float* const* x, const std::byte* w, i64 k, float* 
   for (int i = 0; i < MT; ++i) out[i * ldo] = hsum(_mm256_add_ps(acc[i][0], acc[i][1]));
 }
 
-// ---- driver: weight rows outer, groups of up to kRowGroup x rows inner --
-
-using RowFn = void (*)(const float* const*, const std::byte*, i64, float*, i64);
-
-template <RowFn R1, RowFn R2, RowFn R3, RowFn R4, int BlockBytes, int BlockSize>
-LF_AVX2 void kernel(const float* const* x, i64 m, const std::byte* w, i64 k, i64 n_begin, i64 n_end, float* out,
-                    i64 ldo) {
-  static_assert(kRowGroup == 4);
-  const i64 row_bytes = k / BlockSize * BlockBytes;
-  for (i64 j = n_begin; j < n_end; ++j) {
-    const std::byte* wr = w + j * row_bytes;
-    for (i64 i = 0; i < m; i += 4) {
-      float* o = out + i * ldo + j;
-      switch (m - i) {
-        case 1: R1(x + i, wr, k, o, ldo); break;
-        case 2: R2(x + i, wr, k, o, ldo); break;
-        case 3: R3(x + i, wr, k, o, ldo); break;
-        default: R4(x + i, wr, k, o, ldo); break;
-      }
-    }
-  }
-}
+LF_QMM_SIMD_DRIVER(LF_AVX2)
 
 }  // namespace
 
 const Kernels& avx2_kernels() {
-  static const Kernels k{
-      kernel<rows_half<false, 1>, rows_half<false, 2>, rows_half<false, 3>, rows_half<false, 4>, 2, 1>,
-      kernel<rows_half<true, 1>, rows_half<true, 2>, rows_half<true, 3>, rows_half<true, 4>, 2, 1>,
-      kernel<rows_q8_0<1>, rows_q8_0<2>, rows_q8_0<3>, rows_q8_0<4>, 34, 32>,
-      kernel<rows_q4_0<1>, rows_q4_0<2>, rows_q4_0<3>, rows_q4_0<4>, 18, 32>,
-  };
+  static const Kernels k = LF_QMM_SIMD_TABLE;
   return k;
 }
 
