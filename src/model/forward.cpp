@@ -6,6 +6,21 @@
 
 namespace lf {
 
+namespace {
+
+int resolve(int n) { return n < 1 ? ThreadPool::hardware_threads() : n; }
+
+}  // namespace
+
+Workspace::Workspace(ThreadCounts threads) : threads_{resolve(threads.decode), resolve(threads.prefill)} {
+  const int most = std::max(threads_.decode, threads_.prefill);
+  if (most > 1) pool_ = std::make_unique<ThreadPool>(most);
+}
+
+int Workspace::threads_for(std::int64_t rows) const {
+  return rows <= kDecodeRows ? threads_.decode : threads_.prefill;
+}
+
 Tensor Workspace::get(int slot, const Shape& shape) {
   if (static_cast<std::size_t>(slot) >= buffers_.size()) buffers_.resize(static_cast<std::size_t>(slot) + 1);
   Tensor& buffer = buffers_[static_cast<std::size_t>(slot)];
@@ -87,6 +102,12 @@ Tensor forward(const Model& model, std::span<const SequenceInput> batch, Workspa
     add(x, pos_rows, x);
   }
 
+  ThreadPool* pool = ws.pool();
+  const int threads = ws.threads_for(total);
+  auto project = [&](const Tensor& in, const Tensor& weight, const Tensor& bias, Tensor& out) {
+    linear(in, weight, bias, out, pool, threads);
+  };
+
   RopeOptions rope_opts;
   rope_opts.layout = c.rope_layout;
   rope_opts.theta = c.rope_theta;
@@ -101,7 +122,7 @@ Tensor forward(const Model& model, std::span<const SequenceInput> batch, Workspa
     Tensor q, k, v;
     if (lw.wqkv.defined()) {
       Tensor qkv = ws.get(kQkv, {total, (hq + 2 * hkv) * d});
-      linear(h, lw.wqkv, lw.bqkv, qkv);
+      project(h, lw.wqkv, lw.bqkv, qkv);
       const Tensor heads = qkv.reshape({total, hq + 2 * hkv, d});
       q = heads.slice(1, 0, hq);
       k = heads.slice(1, hq, hkv);
@@ -110,9 +131,9 @@ Tensor forward(const Model& model, std::span<const SequenceInput> batch, Workspa
       q = ws.get(kQ, {total, hq * d});
       k = ws.get(kK, {total, hkv * d});
       v = ws.get(kV, {total, hkv * d});
-      linear(h, lw.wq, lw.bq, q);
-      linear(h, lw.wk, lw.bk, k);
-      linear(h, lw.wv, lw.bv, v);
+      project(h, lw.wq, lw.bq, q);
+      project(h, lw.wk, lw.bk, k);
+      project(h, lw.wv, lw.bv, v);
       q = q.reshape({total, hq, d});
       k = k.reshape({total, hkv, d});
       v = v.reshape({total, hkv, d});
@@ -133,20 +154,20 @@ Tensor forward(const Model& model, std::span<const SequenceInput> batch, Workspa
       scaled_dot_product_attention(q.slice(0, r.first_row, r.n), ck.slice(0, 0, r.first_pos + r.n),
                                    cv.slice(0, 0, r.first_pos + r.n), out, attn_opts);
     }
-    linear(attn.reshape({total, hq * d}), lw.wo, lw.bo, h);
+    project(attn.reshape({total, hq * d}), lw.wo, lw.bo, h);
     add(x, h, x);
 
     normalize(c, x, lw.ffn_norm, lw.ffn_norm_bias, h);
     Tensor up = ws.get(kUp, {total, c.n_ff});
-    linear(h, lw.w_up, lw.b_up, up);
+    project(h, lw.w_up, lw.b_up, up);
     if (lw.w_gate.defined()) {
       Tensor gate = ws.get(kGate, {total, c.n_ff});
-      linear(h, lw.w_gate, Tensor(), gate);
+      project(h, lw.w_gate, Tensor(), gate);
       swiglu(gate, up, up);
     } else {
       gelu(up, up, GeluApprox::Tanh);
     }
-    linear(up, lw.w_down, lw.b_down, h);
+    project(up, lw.w_down, lw.b_down, h);
     add(x, h, x);
   }
 
@@ -161,7 +182,7 @@ Tensor forward(const Model& model, std::span<const SequenceInput> batch, Workspa
     next += count;
   }
   normalize(c, rows, w.output_norm, w.output_norm_bias, output == ForwardOutput::hidden ? logits : rows);
-  if (output == ForwardOutput::logits) linear(rows, w.output, Tensor(), logits);
+  if (output == ForwardOutput::logits) linear(rows, w.output, Tensor(), logits, pool, ws.threads_for(out_rows));
 
   for (const Row& r : seqs) batch[r.seq].cache->advance(r.n);
   return logits;

@@ -2,6 +2,7 @@
 
 #include "checks.hpp"
 #include "liveformer/core/eigen.hpp"
+#include "liveformer/ops/weight_matmul.hpp"
 
 namespace lf {
 namespace {
@@ -50,8 +51,8 @@ void matmul(const Tensor& a, const Tensor& b, Tensor& out, bool transpose_b) {
     y.noalias() = x * w;
 }
 
-void linear(const Tensor& x, const Tensor& w, const Tensor& bias, Tensor& out) {
-  matmul(x, w, out, /*transpose_b=*/true);
+void linear(const Tensor& x, const Tensor& w, const Tensor& bias, Tensor& out, ThreadPool* pool, int threads) {
+  matmul_weights(x, w, out, pool, threads);
   if (!bias.defined()) return;
   const std::int64_t n = w.dim(0);
   detail::require_vector("linear", "bias", bias, n);

@@ -148,8 +148,8 @@ std::int64_t checked_context(const Model& model, std::int64_t context_length) {
 
 }  // namespace
 
-Generator::Generator(std::shared_ptr<const Model> model, std::int64_t context_length)
-    : model_(std::move(model)), cache_(model_->config(), checked_context(*model_, context_length)) {}
+Generator::Generator(std::shared_ptr<const Model> model, std::int64_t context_length, ThreadCounts threads)
+    : model_(std::move(model)), cache_(model_->config(), checked_context(*model_, context_length)), workspace_(threads) {}
 
 std::vector<std::int32_t> Generator::tokenize_prompt(std::string_view prompt) const {
   const Tokenizer& tok = model_->tokenizer();
@@ -235,8 +235,7 @@ std::vector<GenerateResult> Generator::generate_batch(const std::vector<std::vec
   }
   const auto t0 = Clock::now();
   for (std::size_t i = 0; i < n; ++i) batch.push_back({&caches[i], prompts[i], false});
-  Workspace ws;
-  Tensor logits = forward(*model_, batch, ws);
+  Tensor logits = forward(*model_, batch, workspace_);
   std::vector<std::size_t> rows(n);  // logits row of each live sequence
   for (std::size_t i = 0; i < n; ++i) rows[i] = i;
 
@@ -261,7 +260,7 @@ std::vector<GenerateResult> Generator::generate_batch(const std::vector<std::vec
       batch.push_back({&caches[live[j]], std::span<const std::int32_t>(&next[live[j]], 1), false});
       rows[live[j]] = j;
     }
-    logits = forward(*model_, batch, ws);
+    logits = forward(*model_, batch, workspace_);
   }
   const double elapsed = seconds_since(t0);
   std::vector<GenerateResult> out;
@@ -324,8 +323,7 @@ std::vector<std::vector<double>> Generator::score_batch(std::span<const std::int
     caches.back().copy_prefix(cache_, n_prefix);
   }
   for (std::size_t i = 0; i < continuations.size(); ++i) batch.push_back({&caches[i], continuations[i], true});
-  Workspace ws;
-  const Tensor logits = forward(*model_, batch, ws);
+  const Tensor logits = forward(*model_, batch, workspace_);
   std::int64_t row_index = 0;
   for (std::size_t i = 0; i < continuations.size(); ++i) {
     const auto& c = continuations[i];
@@ -358,7 +356,7 @@ std::vector<float> Generator::embed(std::span<const std::int32_t> tokens, Poolin
 }
 
 Generator Generator::fork() const {
-  Generator copy(model_, cache_.capacity());
+  Generator copy(model_, cache_.capacity(), workspace_.threads());
   copy.cache_.copy_prefix(cache_, cache_.size());
   copy.cached_ = cached_;
   return copy;

@@ -2,24 +2,49 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <span>
 #include <vector>
 
 #include "liveformer/core/tensor.hpp"
+#include "liveformer/core/thread_pool.hpp"
 #include "liveformer/model/kv_cache.hpp"
 #include "liveformer/model/model.hpp"
 
 namespace lf {
 
-/// Activation buffers reused across forward calls; they grow to the largest
-/// batch seen and are not reallocated after that (no allocation per token).
+/// Threads one context computes with. Decode (a step of a few tokens) is
+/// memory-bound and prefill (many tokens) compute-bound, so they may want
+/// different counts. 0 means one per hardware thread.
+struct ThreadCounts {
+  int decode = 1;
+  int prefill = 1;
+};
+
+/// Per-context compute resources: activation buffers reused across forward
+/// calls (they grow to the largest batch seen and are not reallocated after
+/// that: no allocation per token) and the context's thread pool (made once,
+/// never per token). Used by one thread at a time.
 class Workspace {
  public:
+  explicit Workspace(ThreadCounts threads = {});
+
   /// An f32 buffer named `slot` with at least `shape`'s elements, viewed as
   /// `shape`. Valid until the next call with the same slot.
   Tensor get(int slot, const Shape& shape);
 
+  /// The pool (null when single-threaded) and how many of its threads a
+  /// step over `rows` tokens uses.
+  ThreadPool* pool() const { return pool_.get(); }
+  int threads_for(std::int64_t rows) const;
+  ThreadCounts threads() const { return threads_; }
+
+  /// Steps of at most this many rows count as decode.
+  static constexpr std::int64_t kDecodeRows = 8;
+
  private:
+  ThreadCounts threads_;
+  std::unique_ptr<ThreadPool> pool_;
   std::vector<Tensor> buffers_;
 };
 

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "liveformer/core/tensor.hpp"
+#include "liveformer/core/thread_pool.hpp"
 
 namespace lf {
 
@@ -15,7 +16,11 @@ namespace lf {
 ///    a or b.
 void matmul(const Tensor& a, const Tensor& b, Tensor& out, bool transpose_b = true);
 
-/// out = x · wᵀ + bias: a Linear layer. w: [N, K]; bias: [N] or undefined.
-void linear(const Tensor& x, const Tensor& w, const Tensor& bias, Tensor& out);
+/// out = x · wᵀ + bias: a Linear layer. w: [N, K] stored as f32, f16,
+/// bf16, q8_0 or q4_0 (read in place by matmul_weights, so the result is
+/// batch-invariant); bias: f32 [N] or undefined. pool / threads as in
+/// matmul_weights.
+void linear(const Tensor& x, const Tensor& w, const Tensor& bias, Tensor& out, ThreadPool* pool = nullptr,
+            int threads = 0);
 
 }  // namespace lf

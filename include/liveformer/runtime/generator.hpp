@@ -53,7 +53,8 @@ struct GenerateResult {
 /// (prefix caching). A Generator is used by one thread at a time.
 class Generator {
  public:
-  Generator(std::shared_ptr<const Model> model, std::int64_t context_length);
+  /// `threads`: how many threads its forward passes use (its own pool).
+  Generator(std::shared_ptr<const Model> model, std::int64_t context_length, ThreadCounts threads = {});
 
   /// Tokenizes `prompt` with the model's rule for BOS (and SentencePiece's
   /// leading space), then generates. An empty prompt starts from BOS.
@@ -90,7 +91,8 @@ class Generator {
   std::vector<float> embed(std::span<const std::int32_t> tokens, Pooling pooling);
 
   /// A new generator over the same model with a copy of this one's cache
-  /// and token history (to reuse a prefix from several threads or turns).
+  /// and token history (to reuse a prefix from several threads or turns),
+  /// with its own thread pool of the same size.
   Generator fork() const;
   /// Keeps the first `n` cached tokens.
   void truncate(std::int64_t n);
@@ -100,6 +102,7 @@ class Generator {
 
   const Model& model() const { return *model_; }
   std::int64_t context_length() const { return cache_.capacity(); }
+  ThreadCounts threads() const { return workspace_.threads(); }
   /// Tokens whose K/V the cache holds.
   const std::vector<std::int32_t>& cached_tokens() const { return cached_; }
 

@@ -1,10 +1,10 @@
-// Portable kernels for matmul_quantized: plain C++, built for every CPU.
+// Portable kernels for the weight matmul: plain C++, built for every CPU.
 // They are the fallback and the baseline the SIMD variants are tested
 // against, so they favour clarity over speed.
 #include <cstring>
 
 #include "liveformer/core/dtype.hpp"
-#include "quantized_matmul_kernels.hpp"
+#include "weight_matmul_kernels.hpp"
 
 namespace lf::detail::qmm {
 namespace {
@@ -15,7 +15,18 @@ std::uint16_t load_u16(const std::byte* p) {
   return v;
 }
 
-// Dot product of x with one weight row, per weight type.
+// Dot product of x with one weight row, per weight type. Each output
+// element is one such call, so the result never depends on the batch.
+float dot_f32(const float* x, const std::byte* w, std::int64_t k) {
+  float s = 0;
+  for (std::int64_t i = 0; i < k; ++i) {
+    float v;
+    std::memcpy(&v, w + 4 * i, 4);
+    s += x[i] * v;
+  }
+  return s;
+}
+
 float dot_f16(const float* x, const std::byte* w, std::int64_t k) {
   float s = 0;
   for (std::int64_t i = 0; i < k; ++i) s += x[i] * f16_to_f32(load_u16(w + 2 * i));
@@ -56,7 +67,7 @@ float dot_q4_0(const float* x, const std::byte* w, std::int64_t k) {
 
 template <float (*Dot)(const float*, const std::byte*, std::int64_t), int BlockBytes, int BlockSize>
 void kernel(const float* const* x, std::int64_t m, const std::byte* w, std::int64_t k, std::int64_t n_begin,
-            std::int64_t n_end, float* out, std::int64_t ldo) {
+            std::int64_t n_end, float* out, std::int64_t ldo, float* /*panel*/) {
   const std::int64_t row_bytes = k / BlockSize * BlockBytes;
   for (std::int64_t j = n_begin; j < n_end; ++j)
     for (std::int64_t i = 0; i < m; ++i) out[i * ldo + j] = Dot(x[i], w + j * row_bytes, k);
@@ -65,7 +76,7 @@ void kernel(const float* const* x, std::int64_t m, const std::byte* w, std::int6
 }  // namespace
 
 const Kernels& scalar_kernels() {
-  static const Kernels k{kernel<dot_f16, 2, 1>, kernel<dot_bf16, 2, 1>, kernel<dot_q8_0, 34, 32>,
+  static const Kernels k{kernel<dot_f32, 4, 1>, kernel<dot_f16, 2, 1>, kernel<dot_bf16, 2, 1>, kernel<dot_q8_0, 34, 32>,
                          kernel<dot_q4_0, 18, 32>};
   return k;
 }

@@ -1,4 +1,4 @@
-// matmul_quantized (f16 / bf16 / q8_0 / q4_0 weights) against the
+// matmul_weights (f16 / bf16 / q8_0 / q4_0 weights) against the
 // double-precision reference, for every kernel variant this CPU can run.
 // The reference decodes the raw weight bytes itself (ref_decode), so a
 // layout mistake in a kernel cannot cancel out against the library's own
@@ -11,7 +11,7 @@
 #include <string>
 
 #include <liveformer/core/convert.hpp>
-#include <liveformer/ops/quantized_matmul.hpp>
+#include <liveformer/ops/weight_matmul.hpp>
 
 #include "harness/compare.hpp"
 #include "harness/reference.hpp"
@@ -43,7 +43,7 @@ double condition(const Array& x, const Array& w, const Array& want) {
   return den > 0 ? std::max(1.0, std::sqrt(num / den)) : 1.0;
 }
 
-constexpr DType kWeightTypes[] = {DType::f16, DType::bf16, DType::q8_0, DType::q4_0};
+constexpr DType kWeightTypes[] = {DType::f32, DType::f16, DType::bf16, DType::q8_0, DType::q4_0};
 
 // A [n, k] weight tensor of `type`, quantized from uniform values.
 Tensor random_weights(DType type, std::int64_t n, std::int64_t k, std::mt19937& rng) {
@@ -82,7 +82,15 @@ Tensor random_raw_weights(DType type, std::int64_t n, std::int64_t k, std::mt199
       for (std::int64_t b = 0; b < bytes / bb; ++b) put_u16(b * bb, f32_to_f16(scale(rng)));
       break;
     }
-    case DType::f32: break;
+    case DType::f32:  // random sign and mantissa, magnitudes within 2^-30 .. 2^30
+      for (std::int64_t i = 0; i < n * k; ++i) {
+        std::uint32_t bits;
+        std::memcpy(&bits, p + 4 * i, 4);
+        const std::uint32_t e = 97 + static_cast<std::uint32_t>(byte(rng) % 60);
+        bits = (bits & 0x807fffffu) | e << 23;
+        std::memcpy(p + 4 * i, &bits, 4);
+      }
+      break;
   }
   return w;
 }
@@ -94,24 +102,24 @@ std::string label_of(KernelIsa isa, DType t, std::int64_t m, std::int64_t k, std
 
 }  // namespace
 
-TEST_CASE("available_isas always offers scalar and the default is one of them", "[ops][quantized_matmul]") {
+TEST_CASE("available_isas always offers scalar and the default is one of them", "[ops][weight_matmul]") {
   const std::vector<KernelIsa> isas = available_isas();
   REQUIRE(!isas.empty());
   CHECK(isas.front() == KernelIsa::scalar);
   CHECK(std::find(isas.begin(), isas.end(), default_isa()) != isas.end());
   std::string names;
   for (KernelIsa isa : isas) names += std::string(isa_name(isa)) + " ";
-  WARN("matmul_quantized variants on this CPU: " << names << "(default " << isa_name(default_isa()) << ")");
+  WARN("matmul_weights variants on this CPU: " << names << "(default " << isa_name(default_isa()) << ")");
 }
 
-TEST_CASE("matmul_quantized matches the double reference for every variant and weight type",
-          "[ops][quantized_matmul]") {
+TEST_CASE("matmul_weights matches the double reference for every variant and weight type",
+          "[ops][weight_matmul]") {
   const std::vector<KernelIsa> isas = available_isas();
   for (DType type : kWeightTypes) {
     std::vector<std::int64_t> ks{32, 64, 96, 1024, 4096};
     if (!is_quantized(type)) ks.insert(ks.end(), {80, 129, 1, 17});  // tails of every SIMD width
     double worst = 0;
-    for (std::int64_t m : {1, 3, 8})
+    for (std::int64_t m : {1, 3, 8, 21})
       for (std::int64_t k : ks)
         for (std::int64_t n : {1, 7, 33, 256}) {
           auto rng = rng_for(label_of(KernelIsa::scalar, type, m, k, n));
@@ -122,7 +130,7 @@ TEST_CASE("matmul_quantized matches the double reference for every variant and w
           const double kappa = condition(xa, wa, want);
           for (KernelIsa isa : isas) {
             Tensor out = Tensor::empty({m, n});
-            matmul_quantized(x, w, out, isa);
+            matmul_weights(x, w, out, isa);
             const double err = relative_error(out, want.data);
             worst = std::max(worst, err / kappa);
             INFO(label_of(isa, type, m, k, n) << ": relative error " << err << ", condition " << kappa);
@@ -133,7 +141,7 @@ TEST_CASE("matmul_quantized matches the double reference for every variant and w
   }
 }
 
-TEST_CASE("matmul_quantized handles raw weight bytes (all int8 / nibble / f16 patterns)", "[ops][quantized_matmul]") {
+TEST_CASE("matmul_weights handles raw weight bytes (all int8 / nibble / f16 patterns)", "[ops][weight_matmul]") {
   for (DType type : kWeightTypes)
     for (std::int64_t k : {64, 4096}) {
       const std::int64_t m = 5, n = 19;
@@ -145,7 +153,7 @@ TEST_CASE("matmul_quantized handles raw weight bytes (all int8 / nibble / f16 pa
       const double kappa = condition(xa, wa, want);
       for (KernelIsa isa : available_isas()) {
         Tensor out = Tensor::empty({m, n});
-        matmul_quantized(x, w, out, isa);
+        matmul_weights(x, w, out, isa);
         const double err = relative_error(out, want.data);
         INFO(label_of(isa, type, m, k, n) << " raw bytes: relative error " << err << ", condition " << kappa);
         CHECK(err <= kTolerance * kappa);
@@ -153,7 +161,7 @@ TEST_CASE("matmul_quantized handles raw weight bytes (all int8 / nibble / f16 pa
     }
 }
 
-TEST_CASE("matmul_quantized flattens leading dimensions and accepts strided rows", "[ops][quantized_matmul]") {
+TEST_CASE("matmul_weights flattens leading dimensions and accepts strided rows", "[ops][weight_matmul]") {
   auto rng = rng_for("qmm views");
   for (DType type : kWeightTypes) {
     const Tensor w = random_weights(type, 9, 64, rng);
@@ -165,58 +173,95 @@ TEST_CASE("matmul_quantized flattens leading dimensions and accepts strided rows
     const Tensor x1 = random_tensor({64}, rng);
     for (KernelIsa isa : available_isas()) {
       Tensor out3 = Tensor::empty({2, 3, 9});
-      matmul_quantized(x3, w, out3, isa);
+      matmul_weights(x3, w, out3, isa);
       CHECK(relative_error(out3, ref_matmul(to_array(x3), wd, true).data) <= kTolerance);
       Tensor out2 = Tensor::empty({6, 9});
-      matmul_quantized(strided, w, out2, isa);
+      matmul_weights(strided, w, out2, isa);
       CHECK(relative_error(out2, ref_matmul(to_array(strided), wd, true).data) <= kTolerance);
       Tensor out1 = Tensor::empty({9});
-      matmul_quantized(x1, w, out1, isa);
+      matmul_weights(x1, w, out1, isa);
       CHECK(relative_error(out1, ref_matmul(to_array(x1), wd, true).data) <= kTolerance);
     }
   }
 }
 
-TEST_CASE("matmul_quantized's default overload agrees with the scalar variant", "[ops][quantized_matmul]") {
+TEST_CASE("matmul_weights's default overload agrees with the scalar variant", "[ops][weight_matmul]") {
   auto rng = rng_for("qmm default");
   for (DType type : kWeightTypes) {
     const Tensor x = random_tensor({2, 256}, rng);
     const Tensor w = random_weights(type, 40, 256, rng);
     Tensor a = Tensor::empty({2, 40}), b = Tensor::empty({2, 40});
-    matmul_quantized(x, w, a);
-    matmul_quantized(x, w, b, KernelIsa::scalar);
+    matmul_weights(x, w, a);
+    matmul_weights(x, w, b, KernelIsa::scalar);
     CHECK(relative_error(a, b) <= kTolerance);
   }
 }
 
-TEST_CASE("matmul_quantized rejects bad input with messages naming the op and shapes", "[ops][quantized_matmul]") {
+TEST_CASE("matmul_weights rejects bad input with messages naming the op and shapes", "[ops][weight_matmul]") {
   auto rng = rng_for("qmm bad");
   const Tensor x = random_tensor({2, 64}, rng);
   const Tensor w8 = random_weights(DType::q8_0, 5, 64, rng);
   Tensor out = Tensor::empty({2, 5});
   using Catch::Matchers::Contains;
 
-  // f32 weights belong to lf::matmul.
-  const Tensor wf = random_tensor({5, 64}, rng);
-  CHECK_THROWS_WITH(matmul_quantized(x, wf, out), Contains("matmul_quantized") && Contains("f32[5,64]"));
   // x must be f32.
   const Tensor xh = random_weights(DType::f16, 2, 64, rng);
-  CHECK_THROWS_WITH(matmul_quantized(xh, w8, out), Contains("matmul_quantized") && Contains("x must be f32"));
+  CHECK_THROWS_WITH(matmul_weights(xh, w8, out), Contains("matmul_weights") && Contains("x must be f32"));
   // Inner dimensions.
   const Tensor x40 = random_tensor({2, 40}, rng);
-  CHECK_THROWS_WITH(matmul_quantized(x40, w8, out),
-                    Contains("matmul_quantized") && Contains("[2,40]") && Contains("q8_0[5,64]"));
+  CHECK_THROWS_WITH(matmul_weights(x40, w8, out),
+                    Contains("matmul_weights") && Contains("[2,40]") && Contains("q8_0[5,64]"));
   // K that is not a block multiple cannot even be stored as q8_0 / q4_0.
   CHECK_THROWS_AS(Tensor::empty({5, 40}, DType::q4_0), lf::Error);
   // Output shape and dtype.
   Tensor bad_out = Tensor::empty({2, 6});
-  CHECK_THROWS_WITH(matmul_quantized(x, w8, bad_out), Contains("matmul_quantized") && Contains("[2,5]") &&
+  CHECK_THROWS_WITH(matmul_weights(x, w8, bad_out), Contains("matmul_weights") && Contains("[2,5]") &&
                                                           Contains("[2,6]"));
   Tensor half_out = Tensor::empty({2, 5}, DType::f16);
-  CHECK_THROWS_WITH(matmul_quantized(x, w8, half_out), Contains("matmul_quantized") && Contains("out"));
+  CHECK_THROWS_WITH(matmul_weights(x, w8, half_out), Contains("matmul_weights") && Contains("out"));
   // Weight rank.
   const Tensor w3 = random_weights(DType::q8_0, 5, 64, rng).reshape({1, 5, 64});
-  CHECK_THROWS_WITH(matmul_quantized(x, w3, out), Contains("matmul_quantized") && Contains("rank 2"));
+  CHECK_THROWS_WITH(matmul_weights(x, w3, out), Contains("matmul_weights") && Contains("rank 2"));
   // Undefined weights.
-  CHECK_THROWS_AS(matmul_quantized(x, Tensor(), out), lf::Error);
+  CHECK_THROWS_AS(matmul_weights(x, Tensor(), out), lf::Error);
+}
+
+// Batch invariance: a row's result must not depend on how many other rows
+// share the call, where it sits among them, or how many threads split the
+// weight rows. This is what makes batched generation give the same tokens
+// as generating each sequence alone, so equality here is exact (bitwise),
+// not within a tolerance.
+TEST_CASE("matmul_weights gives every row the same bits whatever the batch and threads", "[ops][weight_matmul]") {
+  ThreadPool pool(3);
+  for (DType type : kWeightTypes)
+    for (std::int64_t k : {64, 4096}) {
+      const std::int64_t n = 37, rows = 41;
+      auto rng = rng_for("invariance " + std::string(dtype_name(type)) + std::to_string(k));
+      const Tensor x = random_tensor({rows, k}, rng);
+      const Tensor w = random_weights(type, n, k, rng);
+      for (KernelIsa isa : available_isas()) {
+        // Each row alone is the reference.
+        Tensor alone = Tensor::empty({rows, n});
+        for (std::int64_t r = 0; r < rows; ++r) {
+          Tensor out = alone.slice(0, r, 1);
+          matmul_weights(x.slice(0, r, 1), w, out, isa);
+        }
+        for (std::int64_t m : {2, 3, 4, 5, 8, 9, 17, 41}) {
+          Tensor out = Tensor::empty({m, n});
+          const std::int64_t first = rows - m;  // a window that moves each row to another tile position
+          matmul_weights(x.slice(0, first, m), w, out, isa);
+          INFO(label_of(isa, type, m, k, n));
+          CHECK(std::memcmp(out.data<float>(), alone.data<float>() + first * n, sizeof(float) * m * n) == 0);
+        }
+      }
+      // Threads split the weight rows; the default variant with 1..3 threads.
+      Tensor one = Tensor::empty({rows, n});
+      matmul_weights(x, w, one);
+      for (int threads : {2, 3}) {
+        Tensor split = Tensor::empty({rows, n});
+        matmul_weights(x, w, split, &pool, threads);
+        INFO(dtype_name(type) << " K" << k << " threads " << threads);
+        CHECK(std::memcmp(split.data<float>(), one.data<float>(), sizeof(float) * rows * n) == 0);
+      }
+    }
 }

@@ -1,19 +1,21 @@
-// matmul_quantized: argument checks and run-time choice of kernel variant.
-#include "liveformer/ops/quantized_matmul.hpp"
+// matmul_weights: argument checks, run-time choice of kernel variant, and
+// the split over threads.
+#include "liveformer/ops/weight_matmul.hpp"
 
 #include <cpuid.h>
 
 #include <algorithm>
 #include <cstdlib>
 #include <string>
+#include <vector>
 
 #include "checks.hpp"
-#include "quantized_matmul_kernels.hpp"
+#include "weight_matmul_kernels.hpp"
 
 namespace lf {
 namespace {
 
-constexpr const char* kOp = "matmul_quantized";
+constexpr const char* kOp = "matmul_weights";
 
 // F16C from CPUID leaf 1 (ECX bit 29): clang 14's __builtin_cpu_supports
 // does not know the "f16c" feature name.
@@ -74,15 +76,49 @@ KernelIsa default_isa() {
   return isa;
 }
 
-void matmul_quantized(const Tensor& x, const Tensor& w, Tensor& out) { matmul_quantized(x, w, out, default_isa()); }
+bool weight_type_supported(DType type) {
+  return type == DType::f32 || type == DType::f16 || type == DType::bf16 || type == DType::q8_0 ||
+         type == DType::q4_0;
+}
 
-void matmul_quantized(const Tensor& x, const Tensor& w, Tensor& out, KernelIsa isa) {
+namespace {
+
+// One call's work, split by ranges of weight rows.
+struct Job {
+  const Tensor& x;  // [m, k] rows
+  const Tensor& w;
+  float* y;
+  std::int64_t m, n, k;
+  detail::qmm::Kernel kernel;
+  std::int64_t per_task;
+
+  void run(std::int64_t t) const {
+    // Panel scratch per thread, and row pointers in groups on the stack:
+    // nothing is allocated per call once a thread has run one.
+    thread_local std::vector<float> panel;
+    const auto panel_size = static_cast<std::size_t>(detail::qmm::panel_floats(k));
+    if (panel.size() < panel_size) panel.resize(panel_size);
+    const std::int64_t j0 = t * per_task, j1 = std::min(n, j0 + per_task);
+    constexpr std::int64_t kChunk = 256;
+    const float* rows[kChunk];
+    for (std::int64_t i0 = 0; i0 < m; i0 += kChunk) {
+      const std::int64_t mc = std::min(kChunk, m - i0);
+      for (std::int64_t i = 0; i < mc; ++i) rows[i] = detail::row_pointer(x, i0 + i);
+      kernel(rows, mc, w.bytes(), k, j0, j1, y + i0 * n, n, panel.data());
+    }
+  }
+};
+
+bool isa_available(KernelIsa isa) {
+  static const std::vector<KernelIsa> isas = available_isas();
+  return std::find(isas.begin(), isas.end(), isa) != isas.end();
+}
+
+void run(const Tensor& x, const Tensor& w, Tensor& out, KernelIsa isa, ThreadPool* pool, int threads) {
   detail::require_f32(kOp, "x", x);
   detail::require_f32_contiguous(kOp, "out", out);
   LF_CHECK(w.defined(), kOp, "w is undefined");
-  LF_CHECK(w.dtype() == DType::f16 || w.dtype() == DType::bf16 || w.dtype() == DType::q8_0 ||
-               w.dtype() == DType::q4_0,
-           kOp, "w must be f16, bf16, q8_0 or q4_0, got " + w.str() + (w.dtype() == DType::f32 ? " (use matmul)" : ""));
+  LF_CHECK(weight_type_supported(w.dtype()), kOp, "w must be f32, f16, bf16, q8_0 or q4_0, got " + w.str());
   detail::require_rank(kOp, "w", w, 2);
   LF_CHECK(w.is_contiguous(), kOp, "w " + w.str() + " must be contiguous");
   LF_CHECK(x.rank() >= 1, kOp, "x must have rank >= 1, got " + x.shape().str());
@@ -98,8 +134,7 @@ void matmul_quantized(const Tensor& x, const Tensor& w, Tensor& out, KernelIsa i
   LF_CHECK(out.shape() == expect, kOp,
            "out must be " + expect.str() + " for x " + x.shape().str() + " and w " + w.str() + ", got " +
                out.shape().str());
-  const std::vector<KernelIsa> isas = available_isas();
-  LF_CHECK(std::find(isas.begin(), isas.end(), isa) != isas.end(), kOp,
+  LF_CHECK(isa_available(isa), kOp,
            "this CPU cannot run the " + std::string(isa_name(isa)) + " kernels");
   if (out.numel() == 0) return;
   LF_CHECK(out.bytes() != x.bytes(), kOp, "out must not alias x");
@@ -118,22 +153,36 @@ void matmul_quantized(const Tensor& x, const Tensor& w, Tensor& out, KernelIsa i
   }
 
   const detail::qmm::Kernels& table = kernels_for(isa);
-  detail::qmm::Kernel kernel = nullptr;
+  Job job{x2, w, y, m, n, k, nullptr, 0};
   switch (w.dtype()) {
-    case DType::f16: kernel = table.f16; break;
-    case DType::bf16: kernel = table.bf16; break;
-    case DType::q8_0: kernel = table.q8_0; break;
-    case DType::q4_0: kernel = table.q4_0; break;
-    case DType::f32: break;
+    case DType::f32: job.kernel = table.f32; break;
+    case DType::f16: job.kernel = table.f16; break;
+    case DType::bf16: job.kernel = table.bf16; break;
+    case DType::q8_0: job.kernel = table.q8_0; break;
+    case DType::q4_0: job.kernel = table.q4_0; break;
   }
-  // Row pointers in groups, so no allocation happens per call.
-  constexpr std::int64_t kChunk = 64;
-  const float* rows[kChunk];
-  for (std::int64_t i0 = 0; i0 < m; i0 += kChunk) {
-    const std::int64_t mc = std::min(kChunk, m - i0);
-    for (std::int64_t i = 0; i < mc; ++i) rows[i] = detail::row_pointer(x2, i0 + i);
-    kernel(rows, mc, w.bytes(), k, 0, n, y + i0 * n, n);
+  // Each task owns a range of weight rows (a multiple of the register
+  // tile's width) for all rows of x; the split cannot change any result.
+  const int n_threads = pool ? std::max(1, std::min(threads < 1 ? pool->size() : threads, pool->size())) : 1;
+  const std::int64_t tile = detail::qmm::kTileCols;
+  job.per_task = std::max(tile, ((n + n_threads - 1) / n_threads + tile - 1) / tile * tile);
+  const std::int64_t n_tasks = (n + job.per_task - 1) / job.per_task;
+  if (n_tasks == 1 || !pool) {
+    for (std::int64_t t = 0; t < n_tasks; ++t) job.run(t);
+  } else {
+    // One pointer of capture: std::function stores it without allocating.
+    pool->run(n_tasks, [&job](std::int64_t t) { job.run(t); }, n_threads);
   }
+}
+
+}  // namespace
+
+void matmul_weights(const Tensor& x, const Tensor& w, Tensor& out, ThreadPool* pool, int threads) {
+  run(x, w, out, default_isa(), pool, threads);
+}
+
+void matmul_weights(const Tensor& x, const Tensor& w, Tensor& out, KernelIsa isa) {
+  run(x, w, out, isa, nullptr, 1);
 }
 
 }  // namespace lf

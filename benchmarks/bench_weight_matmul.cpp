@@ -1,5 +1,5 @@
 // Decode-shaped matrix-vector products with f16 / bf16 / q8_0 / q4_0
-// weights (matmul_quantized), per kernel variant, next to the two limits
+// weights (matmul_weights), per kernel variant, next to the two limits
 // they are judged against, all measured in the same run:
 //   mem_read   - one thread streaming through 512 MiB (the roofline for a
 //                memory-bound matvec), and memcpy for reference;
@@ -23,7 +23,7 @@
 
 #include <liveformer/core/convert.hpp>
 #include <liveformer/ops/matmul.hpp>
-#include <liveformer/ops/quantized_matmul.hpp>
+#include <liveformer/ops/weight_matmul.hpp>
 
 namespace {
 
@@ -144,7 +144,7 @@ void BM_qmatvec(benchmark::State& st, lf::DType type, lf::KernelIsa isa, std::in
   fill(x.data<float>(), m * k, 3);
   std::size_t c = 0;
   for (auto _ : st) {
-    lf::matmul_quantized(x, w.copies[c], out, isa);
+    lf::matmul_weights(x, w.copies[c], out, isa);
     c = (c + 1) % w.copies.size();
   }
   ratio_counters(st, w.bytes_each, n, k, m == 1);
