@@ -592,11 +592,12 @@ py::object float_array(const std::vector<float>& data, py::ssize_t rows, py::ssi
 class Model {
  public:
   Model(const std::filesystem::path& path, int32_t n_ctx, const std::string& device, int32_t n_threads,
-        bool check_finite) {
+        bool check_finite, const std::optional<std::string>& quantize) {
     lf_model_params mp = lf_model_default_params();
     mp.device = device.c_str();
     mp.n_threads = n_threads;
     mp.check_finite = check_finite;
+    mp.quantize = quantize ? quantize->c_str() : nullptr;
     lf_context_params cp = lf_context_default_params();
     cp.n_ctx = n_ctx;
     py::gil_scoped_release nogil;
@@ -850,12 +851,15 @@ The model is read-only and safe to use from several threads at once: each
 call borrows its own decoding context from a small pool (a new one is made
 when all are busy; up to 4 idle ones are kept) and empties it afterwards, so
 results never depend on earlier calls. The GIL is released while computing.)")
-      .def(py::init<const std::filesystem::path&, int32_t, const std::string&, int32_t, bool>(), py::arg("path"),
-           py::kw_only(), py::arg("n_ctx") = 0, py::arg("device") = "cpu", py::arg("n_threads") = 0,
-           py::arg("check_finite") = true,
+      .def(py::init<const std::filesystem::path&, int32_t, const std::string&, int32_t, bool,
+                    const std::optional<std::string>&>(),
+           py::arg("path"), py::kw_only(), py::arg("n_ctx") = 0, py::arg("device") = "cpu", py::arg("n_threads") = 0,
+           py::arg("check_finite") = true, py::arg("quantize") = py::none(),
            R"(Loads a model. n_ctx: context length of each decoding context (0: the
 trained length, at most 4096); device: "cpu", "cuda" or "auto"; n_threads:
-0 for all cores; check_finite: refuse weights holding NaN/Inf.
+threads per decoding context, 0 for all cores; check_finite: refuse weights
+holding NaN/Inf; quantize: None (matrices as stored) or "q8_0", "q4_0",
+"f16", "bf16", "f32" to convert the matrices while loading.
 Raises liveformer.FileError when the path is missing, liveformer.Error otherwise.)")
       .def_property_readonly("path", [](const Model& s) { return s.handle().path(); })
       .def_property_readonly("architecture", [](const Model& s) { return s.handle().architecture(); })

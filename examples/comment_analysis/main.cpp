@@ -107,7 +107,8 @@ int comment_analysis(int argc, char** argv) {
   if (ec || !fs::is_directory(out_dir)) throw app::AppError("cannot create the output directory " + out_dir.string());
   const app::Model model(app::resolve_model_path(args.value("model")));
   std::vector<app::Context> contexts;
-  for (std::size_t i = 0; i < jobs; ++i) contexts.emplace_back(model, n_ctx);
+  // Several jobs already keep the cores busy: one compute thread each.
+  for (std::size_t i = 0; i < jobs; ++i) contexts.emplace_back(model, n_ctx, jobs > 1 ? 1 : 0);
   const comments::Classifier classifier(model, contexts.front().n_ctx());
 
   comments::CommentFeed feed(*input, window);

@@ -87,9 +87,10 @@ lf_token Model::single_token(std::string_view text) const {
   return ids[0];
 }
 
-Context::Context(const Model& model, std::int32_t n_ctx) {
+Context::Context(const Model& model, std::int32_t n_ctx, std::int32_t threads) {
   lf_context_params p = lf_context_default_params();
   p.n_ctx = n_ctx;
+  p.n_threads = threads;
   check_lf(lf_context_create(model.get(), &p, &ctx_), "cannot create a context of " + std::to_string(n_ctx) + " tokens");
   n_ctx_ = lf_context_n_ctx(ctx_);
 }

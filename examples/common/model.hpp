@@ -56,7 +56,9 @@ class Model {
 class Context {
  public:
   /// n_ctx 0: the model's default context length.
-  Context(const Model& model, std::int32_t n_ctx);
+  /// threads: compute threads of this context (0: the library's default,
+  /// all cores); apps that run one context per thread pass 1.
+  Context(const Model& model, std::int32_t n_ctx, std::int32_t threads = 0);
   ~Context();
   Context(Context&& other) noexcept : ctx_(std::exchange(other.ctx_, nullptr)), n_ctx_(other.n_ctx_) {}
   Context& operator=(Context&&) = delete;

@@ -105,7 +105,8 @@ int run(int argc, char** argv) {
   s.params.stop = qa.chat() ? stop_chat : stop_plain;
   s.params.n_stop = 1;
 
-  app::Context base(model, n_ctx_arg);
+  // Batched answers run one forked context per thread: one compute thread each.
+  app::Context base(model, n_ctx_arg, batch > 1 ? 1 : 0);
   const std::int32_t n_ctx = base.n_ctx();
   if (static_cast<std::int32_t>(qa.prefix().size()) + 8 >= n_ctx)
     throw app::AppError("the product prompt has " + std::to_string(qa.prefix().size()) +

@@ -58,8 +58,10 @@ const char* lf_status_name(lf_status status);
 
 typedef struct lf_model_params {
   const char* device;  /* "cpu" (default), "cuda" or "auto" */
-  int32_t n_threads;   /* 0: all cores */
+  int32_t n_threads;   /* threads of each context made from this model; 0: all cores */
   int32_t check_finite; /* refuse weights holding NaN/Inf (default 1) */
+  const char* quantize; /* NULL (default): matrices as stored; or convert them while
+                           loading to "q8_0", "q4_0", "f16", "bf16" or "f32" */
 } lf_model_params;
 
 lf_model_params lf_model_default_params(void);
@@ -105,6 +107,8 @@ typedef enum lf_kv_type { LF_KV_F32 = 0, LF_KV_F16 = 1 } lf_kv_type;
 typedef struct lf_context_params {
   int32_t n_ctx;      /* context length in tokens; 0: min(trained context, 4096) */
   lf_kv_type kv_type; /* LF_KV_F32 (LF_KV_F16 is not available yet) */
+  int32_t n_threads;       /* threads for one-token steps; 0: the model's n_threads */
+  int32_t n_threads_batch; /* threads for prompts and batches; 0: n_threads */
 } lf_context_params;
 
 lf_context_params lf_context_default_params(void);

@@ -16,6 +16,7 @@
 
 struct lf_model {
   std::shared_ptr<const lf::Model> model;
+  int32_t n_threads = 0;  // contexts' default; 0: all cores
 };
 
 struct lf_context {
@@ -171,6 +172,7 @@ lf_model_params lf_model_default_params(void) {
   p.device = "cpu";
   p.n_threads = 0;
   p.check_finite = 1;
+  p.quantize = nullptr;
   return p;
 }
 
@@ -186,7 +188,15 @@ lf_status lf_model_load(const char* path, const lf_model_params* params, lf_mode
     LF_REQUIRE(p.n_threads >= 0, "lf_model_load: n_threads must be >= 0");
     lf::LoadOptions options;
     options.check_finite = p.check_finite != 0;
+    if (p.quantize && *p.quantize) {
+      const std::string q = p.quantize;
+      for (lf::DType t : {lf::DType::f32, lf::DType::f16, lf::DType::bf16, lf::DType::q8_0, lf::DType::q4_0})
+        if (lf::dtype_name(t) == q) options.quantize = t;
+      LF_REQUIRE(options.quantize.has_value(),
+                 "lf_model_load: quantize must be NULL, \"q8_0\", \"q4_0\", \"f16\", \"bf16\" or \"f32\", got \"" + q + "\"");
+    }
     auto handle = std::make_unique<lf_model>();
+    handle->n_threads = p.n_threads;
     handle->model = std::make_shared<const lf::Model>(lf::Model::load(path, options));
     *out = handle.release();
     return LF_OK;
@@ -242,6 +252,8 @@ lf_context_params lf_context_default_params(void) {
   lf_context_params p;
   p.n_ctx = 0;
   p.kv_type = LF_KV_F32;
+  p.n_threads = 0;
+  p.n_threads_batch = 0;
   return p;
 }
 
@@ -251,11 +263,14 @@ lf_status lf_context_create(const lf_model* model, const lf_context_params* para
   LF_REQUIRE(model != nullptr, "lf_context_create: model is NULL");
   const lf_context_params p = params ? *params : lf_context_default_params();
   LF_REQUIRE(p.n_ctx >= 0, "lf_context_create: n_ctx must be >= 0");
+  LF_REQUIRE(p.n_threads >= 0 && p.n_threads_batch >= 0, "lf_context_create: n_threads and n_threads_batch must be >= 0");
   if (p.kv_type == LF_KV_F16) return fail(LF_ERR_UNSUPPORTED, "lf_context_create: an f16 KV cache is not available yet");
   LF_REQUIRE(p.kv_type == LF_KV_F32, "lf_context_create: unknown kv_type");
   return guarded(LF_ERR_INVALID_ARGUMENT, [&] {
     const std::int64_t n_ctx = p.n_ctx > 0 ? p.n_ctx : std::min<std::int64_t>(model->model->config().n_ctx_train, 4096);
-    *out = new lf_context{lf::Generator(model->model, n_ctx)};
+    const int threads = p.n_threads > 0 ? p.n_threads : model->n_threads;  // 0 stays 0: all cores
+    const int threads_batch = p.n_threads_batch > 0 ? p.n_threads_batch : threads;
+    *out = new lf_context{lf::Generator(model->model, n_ctx, lf::ThreadCounts{threads, threads_batch})};
     return LF_OK;
   });
 }

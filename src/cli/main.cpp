@@ -1,4 +1,5 @@
-// liveformer: the command-line tool (generate, tokenize, info).
+// liveformer: the command-line tool (generate, tokenize, info, convert,
+// quantize, bench).
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
@@ -10,6 +11,8 @@
 #include <vector>
 
 #include "args.hpp"
+#include "bench.hpp"
+#include "options.hpp"
 #include "liveformer/formats/gguf.hpp"
 #include "liveformer/model/convert.hpp"
 #include "liveformer/model/model.hpp"
@@ -25,10 +28,16 @@ const char* kUsage =
     "usage: liveformer COMMAND [options]\n"
     "  generate -m MODEL [-p PROMPT] [-n N] [--temp T] [--top-k K] [--top-p P] [--min-p P]\n"
     "           [--repeat-penalty R] [--repeat-last-n N] [--seed S] [--ctx N] [--stop STR]...\n"
-    "           [--no-eos]  prints only the continuation (streamed); timings go to stderr\n"
+    "           [--no-eos] [-t THREADS] [-tb PREFILL_THREADS] [--quantize TYPE]\n"
+    "           prints only the continuation (streamed); timings go to stderr\n"
     "  tokenize -m MODEL_OR_TOKENIZER [--add-special] (TEXT | --stdin)\n"
     "  info -m MODEL\n"
     "  convert -m MODEL -o OUT.gguf [--type f32|f16|bf16|q8_0|q4_0]\n"
+    "  quantize MODEL OUT.gguf TYPE   (= convert with --type TYPE)\n"
+    "  bench -m MODEL [-t THREADS] [-tb PREFILL_THREADS] [-p 512] [-n 128] [--depth D]...\n"
+    "        [-r REPS] [--quantize TYPE] [--json]   prompt and generation speed, load time, peak RSS\n"
+    "TYPE is f32, f16, bf16, q8_0 or q4_0; --quantize converts the matrices while loading.\n"
+    "THREADS: 0 (the default) means one per hardware thread.\n"
     "MODEL is a .gguf file or a Hugging Face model directory.\n";
 
 // The model's own sampling defaults (generation_config.json), under the
@@ -61,11 +70,13 @@ int cmd_generate(Args& a) {
   const std::string prompt = a.value("-p", "");
   const long long ctx_arg = a.integer("--ctx", 0);
   const long long top_k_value = top_k.empty() ? 0 : lf::cli::parse_integer("--top-k", top_k);
+  const lf::LoadOptions load = lf::cli::load_options(a);
+  const lf::ThreadCounts threads = lf::cli::thread_counts(a);
   a.finish();
   LF_CHECK(opt.max_new_tokens >= 0, "arguments", "-n must be >= 0, got " + std::to_string(opt.max_new_tokens));
   LF_CHECK(ctx_arg >= 0, "arguments", "--ctx must be >= 0, got " + std::to_string(ctx_arg));
 
-  auto model = std::make_shared<const lf::Model>(lf::Model::load(path));
+  auto model = std::make_shared<const lf::Model>(lf::Model::load(path, load));
   apply_model_defaults(model->info().generation, opt.sampling);
   if (temp) opt.sampling.temperature = *temp;
   if (!top_k.empty()) opt.sampling.top_k = static_cast<std::int32_t>(top_k_value);
@@ -73,7 +84,7 @@ int cmd_generate(Args& a) {
   if (min_p) opt.sampling.min_p = *min_p;
   if (penalty) opt.sampling.repetition_penalty = *penalty;
   const auto ctx = ctx_arg > 0 ? ctx_arg : std::min<long long>(model->config().n_ctx_train, 4096);
-  lf::Generator gen(model, ctx);
+  lf::Generator gen(model, ctx, threads);
   opt.on_text = [](std::string_view piece) {
     std::fwrite(piece.data(), 1, piece.size(), stdout);
     std::fflush(stdout);
@@ -151,19 +162,28 @@ int cmd_info(Args& a) {
   return 0;
 }
 
+int convert(const std::string& path, const std::string& out, const std::string& type_name, const char* option) {
+  const lf::DType type = lf::cli::parse_weight_type(option, type_name);
+  const lf::Model model = lf::Model::load(path);
+  lf::write_gguf(model, out, type);
+  std::fprintf(stderr, "wrote %s (%s, %s matrices)\n", out.c_str(), lf::architecture_name(model.config().arch),
+               type_name.c_str());
+  return 0;
+}
+
 int cmd_convert(Args& a) {
   const std::string path = a.require("-m");
   const std::string out = a.require("-o");
   const std::string type = a.value("--type", "f32");
   a.finish();
-  std::optional<lf::DType> dtype;
-  for (lf::DType t : {lf::DType::f32, lf::DType::f16, lf::DType::bf16, lf::DType::q8_0, lf::DType::q4_0})
-    if (lf::dtype_name(t) == type) dtype = t;
-  LF_CHECK(dtype.has_value(), "arguments", "--type must be f32, f16, bf16, q8_0 or q4_0, got '" + type + "'");
-  const lf::Model model = lf::Model::load(path);
-  lf::write_gguf(model, out, *dtype);
-  std::fprintf(stderr, "wrote %s (%s, %s matrices)\n", out.c_str(), lf::architecture_name(model.config().arch), type.c_str());
-  return 0;
+  return convert(path, out, type, "--type");
+}
+
+int cmd_quantize(Args& a) {
+  const std::vector<std::string> rest = a.positional();
+  a.finish();
+  if (rest.size() != 3) throw lf::Error("quantize: usage: liveformer quantize MODEL OUT.gguf TYPE");
+  return convert(rest[0], rest[1], rest[2], "TYPE");
 }
 
 }  // namespace
@@ -184,6 +204,8 @@ int main(int argc, char** argv) {
     if (command == "tokenize") return cmd_tokenize(args);
     if (command == "info") return cmd_info(args);
     if (command == "convert") return cmd_convert(args);
+    if (command == "quantize") return cmd_quantize(args);
+    if (command == "bench") return lf::cli::cmd_bench(args);
     std::fprintf(stderr, "liveformer: unknown command '%s'\n%s", command.c_str(), kUsage);
     return 2;
   } catch (const std::exception& e) {

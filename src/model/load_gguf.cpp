@@ -57,7 +57,7 @@ ModelWeights read_weights(const ModelConfig& c, detail::WeightLoader& ld) {
   const std::int64_t e = c.n_embd, qd = c.n_heads * c.head_dim, kvd = c.n_kv_heads * c.head_dim, ff = c.n_ff;
   const bool gpt2 = c.arch == Architecture::gpt2;
   ModelWeights w;
-  w.token_embd = ld.get("token_embd.weight", {c.vocab_size, e});
+  w.token_embd = ld.embedding("token_embd.weight", {c.vocab_size, e});
   if (gpt2) w.position_embd = ld.get("position_embd.weight", {c.n_ctx_train, e});
   for (std::int64_t i = 0; i < c.n_layers; ++i) {
     const std::string b = "blk." + std::to_string(i) + ".";
@@ -115,6 +115,7 @@ Model load_gguf_model(const std::filesystem::path& path, const LoadOptions& opti
   info.name = file->get_string("general.name", "");
   info.chat_template = file->get_string("tokenizer.chat_template", "");
   info.weight_type = loader.weight_type();
+  info.loaded_type = loader.loaded_type();
   const Vocabulary& vocab = tokenizer->vocabulary();
   if (vocab.eos_id >= 0) info.eos_ids.push_back(vocab.eos_id);
   // End-of-turn token of chat models (e.g. <|im_end|>), if declared.

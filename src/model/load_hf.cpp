@@ -145,7 +145,7 @@ ModelWeights read_weights(const ModelConfig& c, detail::WeightLoader& ld) {
   if (c.arch == Architecture::gpt2) {
     // GPT2LMHeadModel saves "transformer.*"; the original checkpoints do not.
     const std::string p = ld.has("transformer.wte.weight") ? "transformer." : "";
-    w.token_embd = ld.get(p + "wte.weight", {c.vocab_size, e});
+    w.token_embd = ld.embedding(p + "wte.weight", {c.vocab_size, e});
     w.position_embd = ld.get(p + "wpe.weight", {c.n_ctx_train, e});
     for (std::int64_t i = 0; i < c.n_layers; ++i) {
       const std::string b = p + "h." + std::to_string(i) + ".";
@@ -168,7 +168,7 @@ ModelWeights read_weights(const ModelConfig& c, detail::WeightLoader& ld) {
     w.output_norm = ld.get(p + "ln_f.weight", {e});
     w.output_norm_bias = ld.get(p + "ln_f.bias", {e});
   } else {
-    w.token_embd = ld.get("model.embed_tokens.weight", {c.vocab_size, e});
+    w.token_embd = ld.embedding("model.embed_tokens.weight", {c.vocab_size, e});
     for (std::int64_t i = 0; i < c.n_layers; ++i) {
       const std::string b = "model.layers." + std::to_string(i) + ".";
       LayerWeights l;
@@ -245,6 +245,7 @@ Model load_hf_model(const fs::path& dir, const LoadOptions& options) {
   info.name = Fields(config_json, config_path.string()).string("_name_or_path", "");
   info.chat_template = read_chat_template(dir);
   info.weight_type = loader.weight_type();
+  info.loaded_type = loader.loaded_type();
   if (fs::exists(dir / "generation_config.json")) {
     const json g = read_json(dir / "generation_config.json");
     const Fields gf(g, (dir / "generation_config.json").string());

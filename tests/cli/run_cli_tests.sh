@@ -404,6 +404,39 @@ else
   skip "truncated GGUF (no shared data)"
 fi
 
+# quantize = convert --type: the written file loads with q8_0 matrices.
+QFILE=$TMP/qwen2-q8_0.gguf
+run quantize "$QWEN2" "$QFILE" q8_0
+if expect_ok "quantize qwen2 to q8_0"; then
+  run info -m "$QFILE"
+  if expect_ok "info on the quantized file" && grep -q "weights: *q8_0" "$OUT"; then
+    pass "the quantized file reports q8_0 weights"
+  else
+    fail "the quantized file reports q8_0 weights" "$(grep weights "$OUT")"
+  fi
+fi
+run quantize "$QWEN2" "$QFILE" q5_k
+expect_error "quantize to an unknown type" "TYPE must be f32, f16, bf16, q8_0 or q4_0" "q5_k"
+run quantize "$QWEN2"
+expect_error "quantize with missing arguments" "usage: liveformer quantize MODEL OUT.gguf TYPE"
+run generate -m "$QWEN2" -n 1 --quantize q3
+expect_error "generate --quantize with an unknown type" "--quantize must be" "q3"
+
+# bench --json: one JSON object per test with the documented keys.
+run bench -m "$QWEN2" -p 16 -n 4 -r 1 --depth 8 -t 1 --quantize q8_0 --json
+if expect_ok "bench --json"; then
+  lines=$(wc -l <"$OUT")
+  if [ "$lines" -eq 3 ] && grep -q '"test": "pp16"' "$OUT" && grep -q '"test": "tg4"' "$OUT" &&
+     grep -q '"test": "tg4@d8"' "$OUT" && ! grep -v '"tokens_per_s": [0-9]' "$OUT" >/dev/null &&
+     grep -c '"threads": 1, "threads_batch": 1, "weight_type": "q8_0"' "$OUT" | grep -qx 3; then
+    pass "bench --json prints pp16, tg4 and tg4@d8 with tokens_per_s, threads and weight_type"
+  else
+    fail "bench --json prints pp16, tg4 and tg4@d8 with tokens_per_s, threads and weight_type" "$(head -c 600 "$OUT")"
+  fi
+fi
+run bench -m "$QWEN2" -p 0 -n 0 -r 0
+expect_error "bench with zero repetitions" "-r >= 1"
+
 NOTMODEL=$TMP/notes.txt
 echo "just some text" >"$NOTMODEL"
 run info -m "$NOTMODEL"

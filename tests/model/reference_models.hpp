@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include <liveformer/model/forward.hpp>
+
 #include "harness/compare.hpp"
 #include "harness/npy.hpp"
 
@@ -38,6 +40,13 @@ inline std::vector<GoldenPrompt> golden_prompts(const std::string& model) {
 inline const std::vector<std::string>& reference_model_names() {
   static const std::vector<std::string> names{"gpt2", "llama", "qwen2"};
   return names;
+}
+
+/// Logits of every position of `ids` from one prefill.
+inline Tensor full_logits(const Model& m, const std::vector<std::int32_t>& ids) {
+  KvCache cache(m.config(), static_cast<std::int64_t>(ids.size()) + 8);
+  Workspace ws;
+  return forward(m, cache, ids, ws, /*all_logits=*/true).clone();
 }
 
 }  // namespace lf::test

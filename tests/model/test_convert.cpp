@@ -61,12 +61,6 @@ class OutputDir {
 
 std::shared_ptr<const Model> load(const fs::path& p) { return std::make_shared<const Model>(Model::load(p)); }
 
-Tensor full_logits(const Model& m, const std::vector<std::int32_t>& ids) {
-  KvCache cache(m.config(), static_cast<std::int64_t>(ids.size()) + 8);
-  Workspace ws;
-  return forward(m, cache, ids, ws, /*all_logits=*/true).clone();
-}
-
 std::vector<std::int32_t> greedy(std::shared_ptr<const Model> m, const std::vector<std::int32_t>& prompt, int n) {
   const std::int64_t context = std::min<std::int64_t>(128, m->config().n_ctx_train);  // GPT-2: 64 positions
   Generator gen(std::move(m), context);

@@ -20,12 +20,6 @@ constexpr double kLogitTolerance = 1e-4;
 
 std::shared_ptr<const Model> load(const std::filesystem::path& p) { return std::make_shared<const Model>(Model::load(p)); }
 
-Tensor full_logits(const Model& m, const std::vector<std::int32_t>& ids) {
-  KvCache cache(m.config(), static_cast<std::int64_t>(ids.size()) + 8);
-  Workspace ws;
-  return forward(m, cache, ids, ws, /*all_logits=*/true).clone();
-}
-
 }  // namespace
 
 TEST_CASE("stories260K reproduces its published greedy output byte for byte", "[model][shared]") {

@@ -17,6 +17,10 @@ namespace lf {
 struct LoadOptions {
   /// Scan every weight for NaN / Inf and refuse the model if one is found.
   bool check_finite = true;
+  /// Convert the projection matrices to this type while loading (q8_0,
+  /// q4_0, f16, bf16 or f32); a matrix whose rows are not whole blocks
+  /// keeps its type. Embeddings and norms are never converted.
+  std::optional<DType> quantize;
 };
 
 /// Sampling defaults a model ships with (Hugging Face generation_config.json).
@@ -34,6 +38,7 @@ struct ModelInfo {
   std::string chat_template;    ///< Jinja source from the model files, may be empty
   std::vector<std::int32_t> eos_ids;  ///< generation stops at any of these
   std::string weight_type;      ///< storage type of the files' matrices ("f32", "f16", ...)
+  std::string loaded_type;      ///< type of the matrices in memory (differs after quantize-on-load)
   GenerationDefaults generation;
 };
 

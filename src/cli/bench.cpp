@@ -1,0 +1,161 @@
+// liveformer bench, in the manner of llama-bench: for each test, the same
+// forward passes a real run makes, repeated, reported as tokens per second
+// (mean and standard deviation over repetitions).
+//   ppP      prefill of P tokens into an empty cache
+//   tgN      N one-token decode steps after a one-token prompt
+//   tgN@dD   the same after D tokens already in the cache
+// Token ids are fixed pseudo-random ids (speed does not depend on them).
+#include "bench.hpp"
+
+#include <sys/resource.h>
+
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "liveformer/model/forward.hpp"
+#include "liveformer/model/kv_cache.hpp"
+#include "liveformer/model/model.hpp"
+#include "options.hpp"
+
+namespace lf::cli {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double seconds_since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
+
+std::vector<std::int32_t> token_ids(std::int64_t n, std::int64_t vocab) {
+  std::vector<std::int32_t> ids(static_cast<std::size_t>(n));
+  std::uint64_t s = 0x9e3779b97f4a7c15ull;
+  for (auto& id : ids) {
+    s = s * 6364136223846793005ull + 1442695040888963407ull;
+    id = static_cast<std::int32_t>((s >> 33) % static_cast<std::uint64_t>(vocab));
+  }
+  return ids;
+}
+
+struct Result {
+  std::string test;
+  std::int64_t tokens = 0;
+  double mean = 0, stddev = 0;  // tokens per second
+};
+
+Result summarize(std::string test, std::int64_t tokens, const std::vector<double>& seconds) {
+  Result r{std::move(test), tokens, 0, 0};
+  std::vector<double> rates;
+  for (double s : seconds) rates.push_back(static_cast<double>(tokens) / s);
+  for (double v : rates) r.mean += v / static_cast<double>(rates.size());
+  for (double v : rates) r.stddev += (v - r.mean) * (v - r.mean);
+  r.stddev = rates.size() > 1 ? std::sqrt(r.stddev / static_cast<double>(rates.size() - 1)) : 0.0;
+  return r;
+}
+
+double peak_rss_mib() {
+  rusage u{};
+  getrusage(RUSAGE_SELF, &u);
+  return static_cast<double>(u.ru_maxrss) / 1024.0;  // Linux reports KiB
+}
+
+std::string json_escape(const std::string& s) {
+  std::string out;
+  for (char c : s) {
+    if (c == '"' || c == '\\') out += '\\';
+    if (static_cast<unsigned char>(c) < 0x20) {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\u%04x", c);
+      out += buf;
+      continue;
+    }
+    out += c;
+  }
+  return out;
+}
+
+}  // namespace
+
+int cmd_bench(Args& a) {
+  const std::string path = a.require("-m");
+  const long long prompt = a.integer("-p", 512), gen = a.integer("-n", 128), reps = a.integer("-r", 3);
+  std::vector<long long> depths;
+  for (const std::string& d : a.all("--depth")) depths.push_back(parse_integer("--depth", d));
+  const bool json = a.flag("--json");
+  const LoadOptions load = load_options(a);
+  const ThreadCounts threads = thread_counts(a);
+  a.finish();
+  LF_CHECK(prompt >= 0 && gen >= 0 && reps >= 1, "arguments", "-p and -n must be >= 0 and -r >= 1");
+  for (long long d : depths) LF_CHECK(d >= 1, "arguments", "--depth must be >= 1");
+
+  const auto t0 = Clock::now();
+  const Model model = Model::load(path, load);
+  const double load_seconds = seconds_since(t0);
+  const ModelConfig& c = model.config();
+  long long ctx = std::max(prompt, 1 + gen);
+  for (long long d : depths) ctx = std::max(ctx, d + gen);
+  LF_CHECK(ctx <= c.n_ctx_train || c.arch != Architecture::gpt2, "arguments",
+           "the tests need " + std::to_string(ctx) + " positions; GPT-2 has " + std::to_string(c.n_ctx_train));
+
+  KvCache cache(c, ctx);
+  Workspace ws(threads);
+  const std::vector<std::int32_t> ids = token_ids(ctx, c.vocab_size);
+  auto decode_steps = [&](std::int64_t n) {
+    for (std::int64_t i = 0; i < n; ++i)
+      forward(model, cache, std::span<const std::int32_t>(&ids[static_cast<std::size_t>(cache.size())], 1), ws);
+  };
+
+  std::vector<Result> results;
+  // One untimed pass of each kind first: buffers grow and pages fault in.
+  if (prompt > 0) {
+    forward(model, cache, std::span(ids).first(static_cast<std::size_t>(prompt)), ws);
+    std::vector<double> secs;
+    for (long long r = 0; r < reps; ++r) {
+      cache.truncate(0);
+      const auto t = Clock::now();
+      forward(model, cache, std::span(ids).first(static_cast<std::size_t>(prompt)), ws);
+      secs.push_back(seconds_since(t));
+    }
+    results.push_back(summarize("pp" + std::to_string(prompt), prompt, secs));
+  }
+  std::vector<long long> starts{1};
+  starts.insert(starts.end(), depths.begin(), depths.end());
+  if (gen > 0) {
+    for (long long start : starts) {
+      std::vector<double> secs;
+      for (long long r = 0; r <= reps; ++r) {  // r == 0: warm-up
+        cache.truncate(0);
+        forward(model, cache, std::span(ids).first(static_cast<std::size_t>(start)), ws);
+        const auto t = Clock::now();
+        decode_steps(gen);
+        if (r > 0) secs.push_back(seconds_since(t));
+      }
+      std::string name = "tg" + std::to_string(gen);
+      if (start > 1) name += "@d" + std::to_string(start);
+      results.push_back(summarize(name, gen, secs));
+    }
+  }
+
+  const std::string weights = model.info().loaded_type.empty() ? "f32" : model.info().loaded_type;
+  const std::string name = model.info().name.empty() ? path : model.info().name;
+  const double rss = peak_rss_mib();
+  if (json) {
+    for (const Result& r : results)
+      std::printf(
+          "{\"test\": \"%s\", \"tokens_per_s\": %.3f, \"stddev\": %.3f, \"threads\": %d, \"threads_batch\": %d, "
+          "\"weight_type\": \"%s\", \"model\": \"%s\", \"architecture\": \"%s\", \"repetitions\": %lld, "
+          "\"load_seconds\": %.4f, \"peak_rss_mib\": %.1f}\n",
+          r.test.c_str(), r.mean, r.stddev, ws.threads().decode, ws.threads().prefill, weights.c_str(),
+          json_escape(name).c_str(), architecture_name(c.arch), reps, load_seconds, rss);
+    return 0;
+  }
+  std::printf("model: %s (%s)\nweights: %s; threads: %d decode, %d prefill; load %.3f s; peak RSS %.1f MiB\n",
+              name.c_str(), c.summary().c_str(), weights.c_str(), ws.threads().decode, ws.threads().prefill,
+              load_seconds, rss);
+  std::printf("%-14s %14s %10s\n", "test", "tokens/s", "stddev");
+  for (const Result& r : results) std::printf("%-14s %14.2f %10.2f\n", r.test.c_str(), r.mean, r.stddev);
+  return 0;
+}
+
+}  // namespace lf::cli

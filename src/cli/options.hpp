@@ -1,0 +1,38 @@
+// Options several commands share: weight types, load options, threads.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "args.hpp"
+#include "liveformer/core/dtype.hpp"
+#include "liveformer/model/forward.hpp"
+#include "liveformer/model/model.hpp"
+
+namespace lf::cli {
+
+inline DType parse_weight_type(const std::string& option, const std::string& name) {
+  for (DType t : {DType::f32, DType::f16, DType::bf16, DType::q8_0, DType::q4_0})
+    if (dtype_name(t) == name) return t;
+  throw_error("arguments", option + " must be f32, f16, bf16, q8_0 or q4_0, got '" + name + "'");
+}
+
+/// --quantize TYPE and --no-check-finite.
+inline LoadOptions load_options(Args& a) {
+  LoadOptions o;
+  const std::string q = a.value("--quantize", "");
+  if (!q.empty()) o.quantize = parse_weight_type("--quantize", q);
+  o.check_finite = !a.flag("--no-check-finite");
+  return o;
+}
+
+/// -t N (decode threads) and -tb N (prefill threads, default: -t's value);
+/// 0 means one per hardware thread.
+inline ThreadCounts thread_counts(Args& a) {
+  const long long t = a.integer("-t", 0);
+  const long long tb = a.integer("-tb", t);
+  LF_CHECK(t >= 0 && tb >= 0 && t <= 1024 && tb <= 1024, "arguments", "-t and -tb must be in [0, 1024]");
+  return {static_cast<int>(t), static_cast<int>(tb)};
+}
+
+}  // namespace lf::cli

@@ -1,0 +1,98 @@
+// Weights in memory: quantize-on-load (LoadOptions::quantize) and in-place
+// use of stored 16-bit and block types. The reference for each is the f32
+// model with the same matrices rounded the same way in memory, so the only
+// allowed difference is f32 arithmetic (the matmul kernels read the stored
+// type; the reference reads f32 values equal to it).
+#include <catch2/catch.hpp>
+
+#include <unistd.h>
+
+#include <liveformer/core/convert.hpp>
+#include <liveformer/model/convert.hpp>
+#include <liveformer/model/forward.hpp>
+
+#include "model/reference_models.hpp"
+
+using namespace lf;
+using namespace lf::test;
+namespace fs = std::filesystem;
+
+namespace {
+
+// Measured <= 2.4e-7 (f32 summation order only); a wrong layout or scale
+// gives > 1e-2.
+constexpr double kSameRoundingTolerance = 1e-5;
+
+// `t` rounded to `type` and widened back to f32, as quantize-on-load does
+// (rows that are not whole blocks keep their type).
+Tensor rounded(const Tensor& t, DType type) {
+  if (t.dim(1) % dtype_info(type).block_size != 0) return t;
+  Tensor q = Tensor::empty(t.shape(), type);
+  const Tensor f = t.to_f32().contiguous();
+  for (std::int64_t r = 0; r < t.dim(0); ++r)
+    from_f32_row(type, f.data<float>() + r * t.dim(1), q.bytes() + dtype_bytes(type, r * t.dim(1)), t.dim(1));
+  return q.to_f32();
+}
+
+std::vector<Tensor*> matrices(LayerWeights& l) { return {&l.wqkv, &l.wq, &l.wk, &l.wv, &l.wo, &l.w_gate, &l.w_up, &l.w_down}; }
+
+}  // namespace
+
+TEST_CASE("quantize-on-load converts the matrices and matches the same rounding in memory", "[model][quantize]") {
+  for (DType type : {DType::q8_0, DType::q4_0, DType::f16, DType::bf16}) {
+    const std::string type_name(dtype_name(type));
+    for (const std::string& name : reference_model_names()) {
+      INFO(name << " quantized to " << type_name << " while loading");
+      LoadOptions options;
+      options.quantize = type;
+      const auto m = std::make_shared<const Model>(Model::load(reference_model_dir(name), options));
+      const Model f32 = Model::load(reference_model_dir(name));
+
+      // The matrices hold the new type (llama's ffn_down rows of 172 cannot
+      // be q8_0 / q4_0 and keep f32); embeddings and norms are untouched.
+      const LayerWeights& l0 = m->weights().layers[0];
+      const Tensor& attn_out = l0.wo;
+      CHECK(attn_out.dtype() == type);
+      const bool partial = name == "llama" && is_quantized(type);
+      CHECK(m->info().loaded_type == (partial ? "mixed" : type_name));
+      CHECK(m->info().weight_type == "f32");
+      if (partial) CHECK(l0.w_down.dtype() == DType::f32);
+      CHECK(m->weights().token_embd.dtype() == DType::f32);
+      CHECK(m->weights().layers[0].attn_norm.dtype() == DType::f32);
+
+      ModelWeights w = f32.weights();
+      for (LayerWeights& l : w.layers)
+        for (Tensor* t : matrices(l))
+          if (t->defined() && t->numel() > 0) *t = rounded(*t, type);
+      if (!f32.config().tied_output) w.output = rounded(w.output, type);
+      const Model reference(f32.config(), w, make_tokenizer(f32.tokenizer().vocabulary()), f32.info());
+      double worst = 0;
+      for (const GoldenPrompt& p : golden_prompts(name)) {
+        const double err = relative_error(full_logits(*m, p.input_ids), full_logits(reference, p.input_ids));
+        worst = std::max(worst, err);
+      }
+      CAPTURE(worst);
+      CHECK(worst <= kSameRoundingTolerance);
+      const double vs_f32 = relative_error(full_logits(*m, golden_prompts(name)[0].input_ids),
+                                           full_logits(f32, golden_prompts(name)[0].input_ids));
+      CHECK(vs_f32 > 0);  // the matrices really were rounded
+    }
+  }
+}
+
+TEST_CASE("GGUF matrices and embeddings of 16-bit and block types are used as stored", "[model][quantize]") {
+  const fs::path dir = fs::temp_directory_path() / ("liveformer-weight-types-" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  for (DType type : {DType::f16, DType::bf16, DType::q8_0}) {
+    const Model hf = Model::load(reference_model_dir("qwen2"));
+    const fs::path file = dir / ("qwen2-" + std::string(dtype_name(type)) + ".gguf");
+    write_gguf(hf, file, type);
+    const Model m = Model::load(file);
+    INFO(dtype_name(type));
+    CHECK(m.weights().layers[0].wq.dtype() == type);
+    CHECK(m.weights().layers[0].w_down.dtype() == type);
+    CHECK(m.weights().token_embd.dtype() == type);  // the lookup reads any type
+    CHECK(m.info().loaded_type == std::string(dtype_name(type)));
+  }
+  fs::remove_all(dir);
+}
