@@ -106,7 +106,7 @@ typedef enum lf_kv_type { LF_KV_F32 = 0, LF_KV_F16 = 1 } lf_kv_type;
 
 typedef struct lf_context_params {
   int32_t n_ctx;      /* context length in tokens; 0: min(trained context, 4096) */
-  lf_kv_type kv_type; /* LF_KV_F32 (LF_KV_F16 is not available yet) */
+  lf_kv_type kv_type; /* LF_KV_F32 (default) or LF_KV_F16: half the memory, ~1e-3 relative rounding of K/V */
   int32_t n_threads;       /* threads for one-token steps; 0: the model's n_threads */
   int32_t n_threads_batch; /* threads for prompts and batches; 0: n_threads */
 } lf_context_params;

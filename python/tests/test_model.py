@@ -81,3 +81,18 @@ def test_incomplete_character_becomes_replacement(llama):
 def test_empty_inputs(llama):
     assert llama.tokenize("") == []
     assert llama.detokenize([]) == ""
+
+
+def test_quantize_on_load_keeps_greedy_text_close_and_rejects_unknown_types():
+    path = tiny_dir("qwen2")
+    exact = liveformer.Model(path, n_threads=2)
+    q8 = liveformer.Model(path, n_threads=2, quantize="q8_0")
+    prompt = [5, 9, 33, 7]
+    a, b = exact.logits(prompt), q8.logits(prompt)
+    assert a.shape == b.shape
+    # q8_0 rounds every weight (these tiny random models amplify it: the C++
+    # tests measure <= 4.2e-2); different, but not garbage.
+    rel = float(((a - b) ** 2).sum() ** 0.5 / (a**2).sum() ** 0.5)
+    assert 0 < rel < 1e-1
+    with pytest.raises(liveformer.Error, match="q5_k"):
+        liveformer.Model(path, quantize="q5_k")

@@ -264,13 +264,13 @@ lf_status lf_context_create(const lf_model* model, const lf_context_params* para
   const lf_context_params p = params ? *params : lf_context_default_params();
   LF_REQUIRE(p.n_ctx >= 0, "lf_context_create: n_ctx must be >= 0");
   LF_REQUIRE(p.n_threads >= 0 && p.n_threads_batch >= 0, "lf_context_create: n_threads and n_threads_batch must be >= 0");
-  if (p.kv_type == LF_KV_F16) return fail(LF_ERR_UNSUPPORTED, "lf_context_create: an f16 KV cache is not available yet");
-  LF_REQUIRE(p.kv_type == LF_KV_F32, "lf_context_create: unknown kv_type");
+  LF_REQUIRE(p.kv_type == LF_KV_F32 || p.kv_type == LF_KV_F16, "lf_context_create: unknown kv_type");
   return guarded(LF_ERR_INVALID_ARGUMENT, [&] {
     const std::int64_t n_ctx = p.n_ctx > 0 ? p.n_ctx : std::min<std::int64_t>(model->model->config().n_ctx_train, 4096);
     const int threads = p.n_threads > 0 ? p.n_threads : model->n_threads;  // 0 stays 0: all cores
     const int threads_batch = p.n_threads_batch > 0 ? p.n_threads_batch : threads;
-    *out = new lf_context{lf::Generator(model->model, n_ctx, lf::ThreadCounts{threads, threads_batch})};
+    const lf::DType kv = p.kv_type == LF_KV_F16 ? lf::DType::f16 : lf::DType::f32;
+    *out = new lf_context{lf::Generator(model->model, n_ctx, lf::ThreadCounts{threads, threads_batch}, kv)};
     return LF_OK;
   });
 }

@@ -85,6 +85,7 @@ int cmd_bench(Args& a) {
   const bool json = a.flag("--json");
   const LoadOptions load = load_options(a);
   const ThreadCounts threads = thread_counts(a);
+  const DType kv = kv_type(a);
   a.finish();
   LF_CHECK(prompt >= 0 && gen >= 0 && reps >= 1, "arguments", "-p and -n must be >= 0 and -r >= 1");
   for (long long d : depths) LF_CHECK(d >= 1, "arguments", "--depth must be >= 1");
@@ -98,7 +99,7 @@ int cmd_bench(Args& a) {
   LF_CHECK(ctx <= c.n_ctx_train || c.arch != Architecture::gpt2, "arguments",
            "the tests need " + std::to_string(ctx) + " positions; GPT-2 has " + std::to_string(c.n_ctx_train));
 
-  KvCache cache(c, ctx);
+  KvCache cache(c, ctx, kv);
   Workspace ws(threads);
   const std::vector<std::int32_t> ids = token_ids(ctx, c.vocab_size);
   auto decode_steps = [&](std::int64_t n) {
@@ -144,15 +145,15 @@ int cmd_bench(Args& a) {
     for (const Result& r : results)
       std::printf(
           "{\"test\": \"%s\", \"tokens_per_s\": %.3f, \"stddev\": %.3f, \"threads\": %d, \"threads_batch\": %d, "
-          "\"weight_type\": \"%s\", \"model\": \"%s\", \"architecture\": \"%s\", \"repetitions\": %lld, "
+          "\"weight_type\": \"%s\", \"kv_type\": \"%s\", \"model\": \"%s\", \"architecture\": \"%s\", \"repetitions\": %lld, "
           "\"load_seconds\": %.4f, \"peak_rss_mib\": %.1f}\n",
           r.test.c_str(), r.mean, r.stddev, ws.threads().decode, ws.threads().prefill, weights.c_str(),
-          json_escape(name).c_str(), architecture_name(c.arch), reps, load_seconds, rss);
+          std::string(dtype_name(kv)).c_str(), json_escape(name).c_str(), architecture_name(c.arch), reps, load_seconds, rss);
     return 0;
   }
-  std::printf("model: %s (%s)\nweights: %s; threads: %d decode, %d prefill; load %.3f s; peak RSS %.1f MiB\n",
-              name.c_str(), c.summary().c_str(), weights.c_str(), ws.threads().decode, ws.threads().prefill,
-              load_seconds, rss);
+  std::printf("model: %s (%s)\nweights: %s; KV cache: %s; threads: %d decode, %d prefill; load %.3f s; peak RSS %.1f MiB\n",
+              name.c_str(), c.summary().c_str(), weights.c_str(), std::string(dtype_name(kv)).c_str(),
+              ws.threads().decode, ws.threads().prefill, load_seconds, rss);
   std::printf("%-14s %14s %10s\n", "test", "tokens/s", "stddev");
   for (const Result& r : results) std::printf("%-14s %14.2f %10.2f\n", r.test.c_str(), r.mean, r.stddev);
   return 0;

@@ -28,14 +28,15 @@ const char* kUsage =
     "usage: liveformer COMMAND [options]\n"
     "  generate -m MODEL [-p PROMPT] [-n N] [--temp T] [--top-k K] [--top-p P] [--min-p P]\n"
     "           [--repeat-penalty R] [--repeat-last-n N] [--seed S] [--ctx N] [--stop STR]...\n"
-    "           [--no-eos] [-t THREADS] [-tb PREFILL_THREADS] [--quantize TYPE]\n"
+    "           [--no-eos] [-t THREADS] [-tb PREFILL_THREADS] [--quantize TYPE] [--kv-type f32|f16|bf16]\n"
     "           prints only the continuation (streamed); timings go to stderr\n"
     "  tokenize -m MODEL_OR_TOKENIZER [--add-special] (TEXT | --stdin)\n"
     "  info -m MODEL\n"
     "  convert -m MODEL -o OUT.gguf [--type f32|f16|bf16|q8_0|q4_0]\n"
     "  quantize MODEL OUT.gguf TYPE   (= convert with --type TYPE)\n"
     "  bench -m MODEL [-t THREADS] [-tb PREFILL_THREADS] [-p 512] [-n 128] [--depth D]...\n"
-    "        [-r REPS] [--quantize TYPE] [--json]   prompt and generation speed, load time, peak RSS\n"
+    "        [-r REPS] [--quantize TYPE] [--kv-type f32|f16|bf16] [--json]\n"
+    "        prompt and generation speed, load time, peak RSS\n"
     "TYPE is f32, f16, bf16, q8_0 or q4_0; --quantize converts the matrices while loading.\n"
     "THREADS: 0 (the default) means one per hardware thread.\n"
     "MODEL is a .gguf file or a Hugging Face model directory.\n";
@@ -72,6 +73,7 @@ int cmd_generate(Args& a) {
   const long long top_k_value = top_k.empty() ? 0 : lf::cli::parse_integer("--top-k", top_k);
   const lf::LoadOptions load = lf::cli::load_options(a);
   const lf::ThreadCounts threads = lf::cli::thread_counts(a);
+  const lf::DType kv = lf::cli::kv_type(a);
   a.finish();
   LF_CHECK(opt.max_new_tokens >= 0, "arguments", "-n must be >= 0, got " + std::to_string(opt.max_new_tokens));
   LF_CHECK(ctx_arg >= 0, "arguments", "--ctx must be >= 0, got " + std::to_string(ctx_arg));
@@ -84,7 +86,7 @@ int cmd_generate(Args& a) {
   if (min_p) opt.sampling.min_p = *min_p;
   if (penalty) opt.sampling.repetition_penalty = *penalty;
   const auto ctx = ctx_arg > 0 ? ctx_arg : std::min<long long>(model->config().n_ctx_train, 4096);
-  lf::Generator gen(model, ctx, threads);
+  lf::Generator gen(model, ctx, threads, kv);
   opt.on_text = [](std::string_view piece) {
     std::fwrite(piece.data(), 1, piece.size(), stdout);
     std::fflush(stdout);

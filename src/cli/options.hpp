@@ -35,4 +35,12 @@ inline ThreadCounts thread_counts(Args& a) {
   return {static_cast<int>(t), static_cast<int>(tb)};
 }
 
+/// --kv-type f32|f16|bf16 (default f32).
+inline DType kv_type(Args& a) {
+  const std::string v = a.value("--kv-type", "f32");
+  for (DType t : {DType::f32, DType::f16, DType::bf16})
+    if (dtype_name(t) == v) return t;
+  throw_error("arguments", "--kv-type must be f32, f16 or bf16, got '" + v + "'");
+}
+
 }  // namespace lf::cli

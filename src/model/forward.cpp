@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "liveformer/core/convert.hpp"
 #include "liveformer/ops.hpp"
 
 namespace lf {
@@ -39,6 +40,20 @@ void normalize(const ModelConfig& c, const Tensor& x, const Tensor& w, const Ten
     layer_norm(x, w, b, c.norm_eps, out);
   else
     rms_norm(x, w, c.norm_eps, out);
+}
+
+// Writes f32 rows [n, H, D] (possibly strided views) into a cache slice of
+// the cache's type.
+void store(const Tensor& src, Tensor& dst) {
+  if (dst.dtype() == DType::f32) {
+    dst.copy_from(src);
+    return;
+  }
+  const std::int64_t n = src.dim(0), heads = src.dim(1), d = src.dim(2);
+  for (std::int64_t t = 0; t < n; ++t)
+    for (std::int64_t h = 0; h < heads; ++h)
+      from_f32_row(dst.dtype(), src.data<float>() + t * src.stride(0) + h * src.stride(1),
+                   dst.bytes() + dtype_bytes(dst.dtype(), t * dst.stride(0) + h * dst.stride(1)), d);
 }
 
 struct Row {
@@ -148,11 +163,11 @@ Tensor forward(const Model& model, std::span<const SequenceInput> batch, Workspa
       KvCache& cache = *batch[r.seq].cache;
       Tensor ck = cache.keys(l), cv = cache.values(l);
       Tensor dst_k = ck.slice(0, r.first_pos, r.n), dst_v = cv.slice(0, r.first_pos, r.n);
-      dst_k.copy_from(k.slice(0, r.first_row, r.n));
-      dst_v.copy_from(v.slice(0, r.first_row, r.n));
+      store(k.slice(0, r.first_row, r.n), dst_k);
+      store(v.slice(0, r.first_row, r.n), dst_v);
       Tensor out = attn.slice(0, r.first_row, r.n);
       scaled_dot_product_attention(q.slice(0, r.first_row, r.n), ck.slice(0, 0, r.first_pos + r.n),
-                                   cv.slice(0, 0, r.first_pos + r.n), out, attn_opts);
+                                   cv.slice(0, 0, r.first_pos + r.n), out, attn_opts, pool, threads);
     }
     project(attn.reshape({total, hq * d}), lw.wo, lw.bo, h);
     add(x, h, x);

@@ -6,16 +6,24 @@
 
 namespace lf {
 
-KvCache::KvCache(const ModelConfig& config, std::int64_t capacity) : capacity_(capacity) {
+std::int64_t KvCache::bytes_for(const ModelConfig& config, std::int64_t capacity, DType dtype) {
+  const std::int64_t per_token = 2 * config.n_layers * config.n_kv_heads * dtype_bytes(dtype, config.head_dim);
+  if (per_token <= 0 || capacity < 0 || capacity > INT64_MAX / per_token) return -1;
+  return capacity * per_token;
+}
+
+KvCache::KvCache(const ModelConfig& config, std::int64_t capacity, DType dtype) : capacity_(capacity), dtype_(dtype) {
   LF_CHECK(capacity > 0, "KvCache", "context length must be positive, got " + std::to_string(capacity));
+  LF_CHECK(dtype == DType::f32 || dtype == DType::f16 || dtype == DType::bf16, "KvCache",
+           "the cache holds f32, f16 or bf16, not " + std::string(dtype_name(dtype)));
   // Refuse sizes whose byte count overflows before trying to allocate them.
-  const std::int64_t per_token = 2 * config.n_layers * config.n_kv_heads * config.head_dim * 4;
-  LF_CHECK(capacity <= INT64_MAX / per_token, "KvCache",
-           "context length " + std::to_string(capacity) + " is too large for this model");
+  const std::int64_t total = bytes_for(config, capacity, dtype);
+  LF_CHECK(total >= 0, "KvCache", "context length " + std::to_string(capacity) + " is too large for this model");
+  const std::int64_t per_token = total / capacity;
   try {
     for (std::int64_t l = 0; l < config.n_layers; ++l) {
-      k_.push_back(Tensor::empty({capacity, config.n_kv_heads, config.head_dim}));
-      v_.push_back(Tensor::empty({capacity, config.n_kv_heads, config.head_dim}));
+      k_.push_back(Tensor::empty({capacity, config.n_kv_heads, config.head_dim}, dtype));
+      v_.push_back(Tensor::empty({capacity, config.n_kv_heads, config.head_dim}, dtype));
     }
   } catch (const Error&) {
     throw_error("KvCache", "cannot allocate " + std::to_string(capacity * per_token) + " bytes for a context of " +
@@ -35,9 +43,9 @@ void KvCache::copy_prefix(const KvCache& other, std::int64_t n) {
         "cannot copy " + std::to_string(n) + " positions from a cache of " + std::to_string(other.size_) + " into one of capacity " +
             std::to_string(capacity_));
   for (std::size_t l = 0; l < k_.size(); ++l) {
-    LF_CHECK(other.k_[l].dim(1) == k_[l].dim(1) && other.k_[l].dim(2) == k_[l].dim(2), "KvCache::copy_prefix",
-          "caches belong to different models");
-    const std::size_t bytes = static_cast<std::size_t>(n * k_[l].stride(0) * 4);
+    LF_CHECK(other.k_[l].dim(1) == k_[l].dim(1) && other.k_[l].dim(2) == k_[l].dim(2) && other.dtype_ == dtype_,
+             "KvCache::copy_prefix", "caches belong to different models or hold different types");
+    const std::size_t bytes = static_cast<std::size_t>(dtype_bytes(dtype_, n * k_[l].stride(0)));
     std::memcpy(k_[l].bytes(), other.k_[l].bytes(), bytes);
     std::memcpy(v_[l].bytes(), other.v_[l].bytes(), bytes);
   }

@@ -1,77 +1,185 @@
+// Attention in tiles with an online softmax (FlashAttention's recurrence on
+// the CPU): a block of queries meets the keys block by block, keeping only a
+// running max, a running sum and an output accumulator per query, so no
+// Tq x Tk score matrix is ever formed and memory stays O(block^2) per
+// thread whatever the prompt length. Tasks are (head, query block) pairs,
+// each writing its own rows of out, so a thread split cannot change any
+// result.
 #include "liveformer/ops/attention.hpp"
 
+#include <algorithm>
 #include <cmath>
+#include <limits>
+#include <vector>
 
 #include "checks.hpp"
+#include "liveformer/core/convert.hpp"
 #include "liveformer/core/eigen.hpp"
-#include "liveformer/ops/softmax.hpp"
 
 namespace lf {
 namespace {
 
-// Head h of a [T, H, D] tensor as a T x D matrix (rows strided by H·D).
-MatrixMap head(const Tensor& t, std::int64_t h) {
-  return MatrixMap(t.data<float>() + h * t.stride(1), t.dim(0), t.dim(2),
-                   Eigen::OuterStride<>(t.stride(0)));
+constexpr const char* kOp = "scaled_dot_product_attention";
+// Queries per task and keys per step: the score tile is 32 x 128 floats
+// (16 KiB), K/V blocks of 128 x head_dim stay in L2.
+constexpr std::int64_t kQueryBlock = 32;
+constexpr std::int64_t kKeyBlock = 128;
+
+using RowMatrix = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+using RowMap = Eigen::Map<RowMatrix, 0, Eigen::OuterStride<>>;
+using ConstRowMap = Eigen::Map<const RowMatrix, 0, Eigen::OuterStride<>>;
+
+void require_heads(const char* name, const Tensor& t, bool cache_types) {
+  LF_CHECK(t.defined(), kOp, std::string(name) + " is undefined");
+  LF_CHECK(t.dtype() == DType::f32 || (cache_types && (t.dtype() == DType::f16 || t.dtype() == DType::bf16)), kOp,
+           std::string(name) + " must be f32" + (cache_types ? " (or f16 / bf16)" : "") + ", got " + t.str());
+  detail::require_rank(kOp, name, t, 3);
+  LF_CHECK(t.dim(2) <= 1 || t.stride(2) == 1, kOp,
+           std::string(name) + " " + t.shape().str() + " must have a contiguous head dimension");
 }
 
-void require_heads(const char* op, const char* name, const Tensor& t) {
-  detail::require_f32(op, name, t);
-  detail::require_rank(op, name, t, 3);
-  LF_CHECK(t.dim(2) <= 1 || t.stride(2) == 1, op, std::string(name) + " " + t.shape().str() + " must have a contiguous head dimension");
+// Per-thread scratch, grown once and reused (no allocation per call after
+// the first at a given size).
+struct Scratch {
+  std::vector<float> q, scores, acc, max, sum, k, v;
+  static Scratch& get() {
+    thread_local Scratch s;
+    return s;
+  }
+};
+
+// Rows [j0, j1) of KV head g as an f32 matrix: a view when stored as f32,
+// else widened into `buf`.
+ConstRowMap kv_block(const Tensor& t, std::int64_t g, std::int64_t j0, std::int64_t j1, std::vector<float>& buf) {
+  const std::int64_t n = j1 - j0, d = t.dim(2);
+  if (t.dtype() == DType::f32)
+    return ConstRowMap(t.data<float>() + j0 * t.stride(0) + g * t.stride(1), n, d, Eigen::OuterStride<>(t.stride(0)));
+  if (buf.size() < static_cast<std::size_t>(n * d)) buf.resize(static_cast<std::size_t>(n * d));
+  const std::int64_t elem = static_cast<std::int64_t>(dtype_info(t.dtype()).block_bytes);
+  for (std::int64_t j = 0; j < n; ++j)
+    to_f32_row(t.dtype(), t.bytes() + ((j0 + j) * t.stride(0) + g * t.stride(1)) * elem, buf.data() + j * d, d);
+  return ConstRowMap(buf.data(), n, d, Eigen::OuterStride<>(d));
 }
+
+struct Problem {
+  const Tensor& q;
+  const Tensor& k;
+  const Tensor& v;
+  Tensor& out;
+  const Tensor& mask;  // broadcast to [Hq, Tq, Tk] or undefined
+  float scale;
+  bool causal;
+  std::int64_t offset;  // query i sees keys j <= i + offset
+  std::int64_t tq, tk, hq, group, d, dv, q_blocks;
+
+  void run(std::int64_t task) const {
+    const std::int64_t h = task / q_blocks, i0 = task % q_blocks * kQueryBlock;
+    const std::int64_t bq = std::min(kQueryBlock, tq - i0), g = h / group;
+    Scratch& s = Scratch::get();
+    auto fit = [](std::vector<float>& b, std::int64_t n) {
+      if (b.size() < static_cast<std::size_t>(n)) b.resize(static_cast<std::size_t>(n));
+    };
+    fit(s.scores, bq * kKeyBlock);
+    fit(s.acc, bq * dv);
+    fit(s.max, bq);
+    fit(s.sum, bq);
+    const ConstRowMap qb(q.data<float>() + i0 * q.stride(0) + h * q.stride(1), bq, d, Eigen::OuterStride<>(q.stride(0)));
+    RowMap acc(s.acc.data(), bq, dv, Eigen::OuterStride<>(dv));
+    acc.setZero();
+    float* m = s.max.data();
+    float* l = s.sum.data();
+    std::fill(m, m + bq, -std::numeric_limits<float>::infinity());
+    std::fill(l, l + bq, 0.0f);
+
+    // Keys any query of this block may see.
+    const std::int64_t key_end = causal ? std::clamp<std::int64_t>(i0 + bq - 1 + offset + 1, 0, tk) : tk;
+    for (std::int64_t j0 = 0; j0 < key_end; j0 += kKeyBlock) {
+      const std::int64_t j1 = std::min(key_end, j0 + kKeyBlock), bk = j1 - j0;
+      const ConstRowMap kb = kv_block(k, g, j0, j1, s.k);
+      RowMap sc(s.scores.data(), bq, bk, Eigen::OuterStride<>(bk));
+      sc.noalias() = qb * kb.transpose();
+      for (std::int64_t r = 0; r < bq; ++r) {
+        const std::int64_t i = i0 + r;
+        float* row = s.scores.data() + r * bk;
+        // Keys this query may see in the block: [j0, visible).
+        const std::int64_t visible = causal ? std::clamp<std::int64_t>(i + offset + 1, j0, j1) : j1;
+        const float* mask_row = mask.defined() ? mask.data<float>() + h * mask.stride(0) + i * mask.stride(1) : nullptr;
+        float block_max = -std::numeric_limits<float>::infinity();
+        for (std::int64_t c = 0; c < bk; ++c) {
+          float x = -std::numeric_limits<float>::infinity();
+          if (j0 + c < visible) {
+            x = row[c] * scale;
+            if (mask_row) x += mask_row[(j0 + c) * mask.stride(2)];
+          }
+          row[c] = x;
+          block_max = std::max(block_max, x);
+        }
+        const float new_max = std::max(m[r], block_max);
+        if (new_max == -std::numeric_limits<float>::infinity()) {  // nothing visible yet
+          std::fill(row, row + bk, 0.0f);
+          continue;
+        }
+        const float correction = std::exp(m[r] - new_max);  // 0 when m was -inf
+        float block_sum = 0;
+        for (std::int64_t c = 0; c < bk; ++c) {
+          row[c] = std::exp(row[c] - new_max);
+          block_sum += row[c];
+        }
+        l[r] = l[r] * correction + block_sum;
+        if (correction != 1.0f) acc.row(r) *= correction;
+        m[r] = new_max;
+      }
+      const ConstRowMap vb = kv_block(v, g, j0, j1, s.v);
+      acc.noalias() += sc * vb;
+    }
+    for (std::int64_t r = 0; r < bq; ++r) {
+      float* o = out.data<float>() + ((i0 + r) * hq + h) * dv;
+      const float inv = l[r] > 0 ? 1.0f / l[r] : 0.0f;  // a query that sees no key gets zeros
+      for (std::int64_t c = 0; c < dv; ++c) o[c] = acc(r, c) * inv;
+    }
+  }
+};
 
 }  // namespace
 
 void scaled_dot_product_attention(const Tensor& q, const Tensor& k, const Tensor& v, Tensor& out,
-                                  const AttentionOptions& options) {
-  const char* op = "scaled_dot_product_attention";
-  require_heads(op, "q", q);
-  require_heads(op, "k", k);
-  require_heads(op, "v", v);
-  detail::require_f32_contiguous(op, "out", out);
+                                  const AttentionOptions& options, ThreadPool* pool, int threads) {
+  require_heads("q", q, false);
+  require_heads("k", k, true);
+  require_heads("v", v, true);
+  detail::require_f32_contiguous(kOp, "out", out);
   const std::int64_t tq = q.dim(0), hq = q.dim(1), d = q.dim(2);
   const std::int64_t tk = k.dim(0), hkv = k.dim(1), dv = v.dim(2);
   const std::string shapes = " (q " + q.shape().str() + ", k " + k.shape().str() + ", v " + v.shape().str() + ")";
-  LF_CHECK(d > 0, op, "head_dim must be positive" + shapes);
-  LF_CHECK(k.dim(2) == d, op, "q and k head_dim differ" + shapes);
-  LF_CHECK(v.dim(0) == tk && v.dim(1) == hkv, op, "k and v must agree on tokens and heads" + shapes);
-  LF_CHECK(hkv > 0 && hq % hkv == 0, op, "kv heads must divide query heads" + shapes);
+  LF_CHECK(d > 0, kOp, "head_dim must be positive" + shapes);
+  LF_CHECK(k.dim(2) == d, kOp, "q and k head_dim differ" + shapes);
+  LF_CHECK(v.dim(0) == tk && v.dim(1) == hkv, kOp, "k and v must agree on tokens and heads" + shapes);
+  LF_CHECK(hkv > 0 && hq % hkv == 0, kOp, "kv heads must divide query heads" + shapes);
   const Shape expect{tq, hq, dv};
-  LF_CHECK(out.shape() == expect, op, "out must be " + expect.str() + ", got " + out.shape().str() + shapes);
+  LF_CHECK(out.shape() == expect, kOp, "out must be " + expect.str() + ", got " + out.shape().str() + shapes);
   if (out.numel() == 0) return;
 
   Tensor mask;
   if (options.mask.defined()) {
-    detail::require_f32(op, "mask", options.mask);
+    detail::require_f32(kOp, "mask", options.mask);
     const Shape full{hq, tq, tk};
-    LF_CHECK(options.mask.rank() <= 3, op, "mask " + options.mask.shape().str() + " does not broadcast to " + full.str());
+    LF_CHECK(options.mask.rank() <= 3, kOp, "mask " + options.mask.shape().str() + " does not broadcast to " + full.str());
     try {
       mask = options.mask.broadcast_to(full);
     } catch (const Error&) {
-      throw_error(op, "mask " + options.mask.shape().str() + " does not broadcast to " + full.str());
+      throw_error(kOp, "mask " + options.mask.shape().str() + " does not broadcast to " + full.str());
     }
   }
 
-  SoftmaxOptions sm;
-  sm.scale = options.scale.value_or(1.0f / std::sqrt(static_cast<float>(d)));
-  sm.causal = options.causal;
-  sm.causal_offset = options.causal_offset.value_or(tk - tq);
-
-  Tensor scores = Tensor::empty({tq, tk});
-  MatrixMap s(scores.data<float>(), tq, tk, Eigen::OuterStride<>(tk));
-  const std::int64_t group = hq / hkv;
-  for (std::int64_t h = 0; h < hq; ++h) {
-    const std::int64_t g = h / group;
-    MatrixMap o(out.data<float>() + h * dv, tq, dv, Eigen::OuterStride<>(hq * dv));
-    if (tk == 0) {
-      o.setZero();
-      continue;
-    }
-    s.noalias() = head(q, h) * head(k, g).transpose();
-    if (mask.defined()) sm.mask = mask.select(0, h);
-    softmax(scores, scores, sm);
-    o.noalias() = s * head(v, g);
+  const std::int64_t q_blocks = (tq + kQueryBlock - 1) / kQueryBlock;
+  const Problem p{q,  k,  v,  out, mask, options.scale.value_or(1.0f / std::sqrt(static_cast<float>(d))),
+                  options.causal, options.causal_offset.value_or(tk - tq),
+                  tq, tk, hq, hq / hkv, d, dv, q_blocks};
+  const std::int64_t tasks = hq * q_blocks;
+  if (!pool || tasks == 1) {
+    for (std::int64_t t = 0; t < tasks; ++t) p.run(t);
+  } else {
+    pool->run(tasks, [&p](std::int64_t t) { p.run(t); }, threads);
   }
 }
 

@@ -148,8 +148,11 @@ std::int64_t checked_context(const Model& model, std::int64_t context_length) {
 
 }  // namespace
 
-Generator::Generator(std::shared_ptr<const Model> model, std::int64_t context_length, ThreadCounts threads)
-    : model_(std::move(model)), cache_(model_->config(), checked_context(*model_, context_length)), workspace_(threads) {}
+Generator::Generator(std::shared_ptr<const Model> model, std::int64_t context_length, ThreadCounts threads,
+                     DType kv_type)
+    : model_(std::move(model)),
+      cache_(model_->config(), checked_context(*model_, context_length), kv_type),
+      workspace_(threads) {}
 
 std::vector<std::int32_t> Generator::tokenize_prompt(std::string_view prompt) const {
   const Tokenizer& tok = model_->tokenizer();
@@ -229,7 +232,7 @@ std::vector<GenerateResult> Generator::generate_batch(const std::vector<std::vec
     LF_CHECK(static_cast<std::int64_t>(p.size()) <= cache_.capacity(), "generate_batch",
           "prompt of " + std::to_string(p.size()) + " tokens does not fit the context length " +
               std::to_string(cache_.capacity()));
-    caches.emplace_back(model_->config(), cache_.capacity());
+    caches.emplace_back(model_->config(), cache_.capacity(), cache_.dtype());
     seqs.push_back(std::make_unique<Sequence>(*model_, options, p));
     seqs.back()->result().prompt_tokens = static_cast<std::int64_t>(p.size());
   }
@@ -319,7 +322,7 @@ std::vector<std::vector<double>> Generator::score_batch(std::span<const std::int
   caches.reserve(continuations.size());
   std::vector<SequenceInput> batch;
   for (const auto& c : continuations) {
-    caches.emplace_back(model_->config(), n_prefix + static_cast<std::int64_t>(c.size()));
+    caches.emplace_back(model_->config(), n_prefix + static_cast<std::int64_t>(c.size()), cache_.dtype());
     caches.back().copy_prefix(cache_, n_prefix);
   }
   for (std::size_t i = 0; i < continuations.size(); ++i) batch.push_back({&caches[i], continuations[i], true});
@@ -356,7 +359,7 @@ std::vector<float> Generator::embed(std::span<const std::int32_t> tokens, Poolin
 }
 
 Generator Generator::fork() const {
-  Generator copy(model_, cache_.capacity(), workspace_.threads());
+  Generator copy(model_, cache_.capacity(), workspace_.threads(), cache_.dtype());
   copy.cache_.copy_prefix(cache_, cache_.size());
   copy.cached_ = cached_;
   return copy;

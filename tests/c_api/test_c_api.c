@@ -82,6 +82,11 @@ static void test_model(const char* dir) {
   mp.device = "cuda";
   EXPECT(lf_model_load(dir, &mp, &model) == LF_ERR_UNSUPPORTED);
   mp.device = "cpu";
+  mp.quantize = "q5_k";
+  EXPECT(lf_model_load(dir, &mp, &model) == LF_ERR_INVALID_ARGUMENT);
+  EXPECT(strstr(lf_last_error(), "q5_k") != NULL);
+  mp.quantize = NULL;
+  mp.n_threads = 2; /* contexts default to two compute threads */
   if (lf_model_load(dir, &mp, &model) != LF_OK) {
     fprintf(stderr, "cannot load %s: %s\n", dir, lf_last_error());
     ++failures;
@@ -103,8 +108,12 @@ static void test_model(const char* dir) {
   EXPECT(lf_context_create(model, &cp, &ctx) == LF_OK);
   EXPECT(lf_context_n_ctx(ctx) == 64);
   EXPECT(lf_model_has_chat_template(model) == 0); /* the tiny llama has none */
-  cp.kv_type = LF_KV_F16;
-  EXPECT(lf_context_create(model, &cp, &fork) == LF_ERR_UNSUPPORTED);
+  cp.kv_type = (lf_kv_type)7;
+  EXPECT(lf_context_create(model, &cp, &fork) == LF_ERR_INVALID_ARGUMENT);
+  cp.kv_type = LF_KV_F32;
+  cp.n_threads = -1;
+  EXPECT(lf_context_create(model, &cp, &fork) == LF_ERR_INVALID_ARGUMENT);
+  cp.n_threads = 0;
 
   /* greedy generation, streamed; pieces add up to the text */
   memset(&sink, 0, sizeof sink);

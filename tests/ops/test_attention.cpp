@@ -3,6 +3,10 @@
 #include <cmath>
 #include <limits>
 
+#include <liveformer/core/convert.hpp>
+#include <liveformer/ops/attention.hpp>
+
+#include "harness/compare.hpp"
 #include "harness/op_check.hpp"
 
 using namespace lf;
@@ -174,4 +178,68 @@ TEST_CASE("multi_head_attention: fused GPT-2 layout and separate Llama layout", 
       be->multi_head_attention(x, split, cfg, out2);
       check_close(*be, label + " separate", out2, want, kF32Tolerance);
     }
+}
+
+// The tiled kernel's block edges: several query blocks (32) and key blocks
+// (128), prompts that start mid-block after a cached prefix, masks crossing
+// blocks. The double reference forms the full score matrix.
+TEST_CASE("attention: long prompts across query and key tiles", "[ops][attention]") {
+  const std::vector<AttnCase> cases{{300, 300, 4, 2, 64, true}, {70, 333, 2, 1, 32, true}, {1, 700, 4, 4, 16, true},
+                                    {129, 257, 2, 2, 8, false}};
+  for (const AttnCase& c : cases) {
+    const std::string label = "attention tiles " + describe(c);
+    auto rng = rng_for(label);
+    const Tensor q = random_tensor({c.tq, c.hq, c.d}, rng, -2, 2);
+    const Tensor k = random_tensor({c.tk, c.hkv, c.d}, rng, -2, 2);
+    const Tensor v = random_tensor({c.tk, c.hkv, c.d}, rng);
+    AttentionOptions o;
+    o.causal = c.causal;
+    Tensor out = Tensor::empty({c.tq, c.hq, c.d});
+    scaled_dot_product_attention(q, k, v, out, o);
+    const Array want = ref_attention(to_array(q), to_array(k), to_array(v), 1.0 / std::sqrt(double(c.d)), c.causal,
+                                     c.tk - c.tq, nullptr);
+    const double err = relative_error(out, want.data);
+    INFO(label << ": relative error " << err);
+    CHECK(err <= kF32Tolerance);
+  }
+}
+
+TEST_CASE("attention: threads split (head, query block) tasks without changing a bit", "[ops][attention]") {
+  ThreadPool pool(3);
+  auto rng = rng_for("attention threads");
+  const Tensor q = random_tensor({100, 6, 32}, rng, -2, 2);
+  const Tensor k = random_tensor({260, 3, 32}, rng, -2, 2);
+  const Tensor v = random_tensor({260, 3, 32}, rng);
+  AttentionOptions o;
+  o.causal = true;
+  Tensor one = Tensor::empty({100, 6, 32}), split = Tensor::empty({100, 6, 32});
+  scaled_dot_product_attention(q, k, v, one, o);
+  for (int threads : {2, 3}) {
+    scaled_dot_product_attention(q, k, v, split, o, &pool, threads);
+    CHECK(relative_error(split, one) == 0.0);
+  }
+}
+
+TEST_CASE("attention: f16 and bf16 keys and values (a 16-bit KV cache)", "[ops][attention]") {
+  for (DType type : {DType::f16, DType::bf16}) {
+    auto rng = rng_for("attention 16-bit " + std::string(dtype_name(type)));
+    const Tensor q = random_tensor({9, 4, 64}, rng, -2, 2);
+    const Tensor k32 = random_tensor({200, 2, 64}, rng, -2, 2);
+    const Tensor v32 = random_tensor({200, 2, 64}, rng);
+    auto narrow = [type](const Tensor& t) {
+      Tensor n = Tensor::empty(t.shape(), type);
+      from_f32_row(type, t.data<float>(), n.bytes(), t.numel());
+      return n;
+    };
+    const Tensor k = narrow(k32), v = narrow(v32);
+    AttentionOptions o;
+    o.causal = true;
+    Tensor out = Tensor::empty({9, 4, 64});
+    scaled_dot_product_attention(q, k, v, out, o);
+    // Reference on the values the 16-bit tensors hold.
+    const Array want = ref_attention(to_array(q), to_array(k.to_f32()), to_array(v.to_f32()), 1.0 / 8.0, true, 200 - 9,
+                                     nullptr);
+    INFO(dtype_name(type));
+    CHECK(relative_error(out, want.data) <= kF32Tolerance);
+  }
 }

@@ -10,13 +10,19 @@
 namespace lf {
 
 /// Holds K and V for up to `capacity` positions of one sequence, as
-/// [capacity, n_kv_heads, head_dim] f32 per layer (token-major, so appending
-/// a token writes one contiguous row and attention reads a prefix). All
-/// memory is allocated up front; appending past the capacity is an error.
+/// [capacity, n_kv_heads, head_dim] per layer (token-major, so appending a
+/// token writes one contiguous row and attention reads a prefix), in f32 or,
+/// to halve the memory and the bytes decode reads, f16 / bf16. All memory
+/// is allocated up front; appending past the capacity is an error.
 class KvCache {
  public:
   KvCache() = default;
-  KvCache(const ModelConfig& config, std::int64_t capacity);
+  KvCache(const ModelConfig& config, std::int64_t capacity, DType dtype = DType::f32);
+
+  /// Bytes a cache of `capacity` positions of `dtype` takes for `config`
+  /// (for memory budgets; -1 if it overflows).
+  static std::int64_t bytes_for(const ModelConfig& config, std::int64_t capacity, DType dtype = DType::f32);
+  DType dtype() const { return dtype_; }
 
   std::int64_t capacity() const { return capacity_; }
   /// Number of positions filled (the next token's position).
@@ -41,6 +47,7 @@ class KvCache {
   std::vector<Tensor> k_, v_;
   std::int64_t capacity_ = 0;
   std::int64_t size_ = 0;
+  DType dtype_ = DType::f32;
 };
 
 }  // namespace lf

@@ -5,6 +5,7 @@
 #include <optional>
 
 #include "liveformer/core/tensor.hpp"
+#include "liveformer/core/thread_pool.hpp"
 
 namespace lf {
 
@@ -22,14 +23,18 @@ struct AttentionOptions {
 
 /// out = softmax(q kᵀ · scale + mask) v, per head.
 ///   q:   f32 [Tq, Hq, D]      (token-major, as projections produce it)
-///   k:   f32 [Tk, Hkv, D]     (a KV cache's layout)
-///   v:   f32 [Tk, Hkv, Dv]
+///   k:   f32, f16 or bf16 [Tk, Hkv, D]     (a KV cache's layout)
+///   v:   f32, f16 or bf16 [Tk, Hkv, Dv]
 ///   out: f32 [Tq, Hq, Dv], contiguous
 /// Hkv must divide Hq: query head h reads KV head h / (Hq / Hkv) (grouped-
 /// query attention; Hkv = 1 is multi-query). Tq may differ from Tk. Rows
 /// of q/k/v may be strided (views into a larger buffer), the innermost
 /// dimension must be contiguous. A query that can see no key gets zeros.
+///
+/// Computed in tiles with an online softmax: memory is O(tile) per thread,
+/// never Tq x Tk. pool / threads: (head, query block) tasks split over up
+/// to `threads` threads of `pool`; the split does not change the result.
 void scaled_dot_product_attention(const Tensor& q, const Tensor& k, const Tensor& v, Tensor& out,
-                                  const AttentionOptions& options = {});
+                                  const AttentionOptions& options = {}, ThreadPool* pool = nullptr, int threads = 0);
 
 }  // namespace lf

@@ -53,8 +53,10 @@ struct GenerateResult {
 /// (prefix caching). A Generator is used by one thread at a time.
 class Generator {
  public:
-  /// `threads`: how many threads its forward passes use (its own pool).
-  Generator(std::shared_ptr<const Model> model, std::int64_t context_length, ThreadCounts threads = {});
+  /// `threads`: how many threads its forward passes use (its own pool);
+  /// kv_type: the KV cache's element type (f32, f16 or bf16).
+  Generator(std::shared_ptr<const Model> model, std::int64_t context_length, ThreadCounts threads = {},
+            DType kv_type = DType::f32);
 
   /// Tokenizes `prompt` with the model's rule for BOS (and SentencePiece's
   /// leading space), then generates. An empty prompt starts from BOS.
@@ -103,6 +105,7 @@ class Generator {
   const Model& model() const { return *model_; }
   std::int64_t context_length() const { return cache_.capacity(); }
   ThreadCounts threads() const { return workspace_.threads(); }
+  DType kv_type() const { return cache_.dtype(); }
   /// Tokens whose K/V the cache holds.
   const std::vector<std::int32_t>& cached_tokens() const { return cached_; }
 
