@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "checks.hpp"
+#include "liveformer/core/convert.hpp"
 #include "weight_matmul_kernels.hpp"
 
 namespace lf {
@@ -30,7 +31,7 @@ bool cpu_has_avx2() {
 
 bool cpu_has_avx512() {
   return cpu_has_avx2() && __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
-         __builtin_cpu_supports("avx512vl");
+         __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512vnni");
 }
 
 KernelIsa choose_default() {
@@ -89,10 +90,16 @@ struct Job {
   const Tensor& w;
   float* y;
   std::int64_t m, n, k;
-  detail::qmm::Kernel kernel;
+  detail::qmm::Kernel kernel;               // f32 / f16 / bf16 weights
+  detail::qmm::QuantizedKernel qkernel;     // q8_0 / q4_0 weights
+  const std::byte* xq;                      // x as q8_0 rows, for qkernel
   std::int64_t per_task;
 
   void run(std::int64_t t) const {
+    if (qkernel) {
+      run_quantized(t);
+      return;
+    }
     // Panel scratch per thread, and row pointers in groups on the stack:
     // nothing is allocated per call once a thread has run one.
     thread_local std::vector<float> panel;
@@ -105,6 +112,18 @@ struct Job {
       const std::int64_t mc = std::min(kChunk, m - i0);
       for (std::int64_t i = 0; i < mc; ++i) rows[i] = detail::row_pointer(x, i0 + i);
       kernel(rows, mc, w.bytes(), k, j0, j1, y + i0 * n, n, panel.data());
+    }
+  }
+
+  void run_quantized(std::int64_t t) const {
+    const std::int64_t j0 = t * per_task, j1 = std::min(n, j0 + per_task);
+    const std::int64_t row_bytes = dtype_bytes(DType::q8_0, k);
+    constexpr std::int64_t kChunk = 256;
+    const std::byte* rows[kChunk];
+    for (std::int64_t i0 = 0; i0 < m; i0 += kChunk) {
+      const std::int64_t mc = std::min(kChunk, m - i0);
+      for (std::int64_t i = 0; i < mc; ++i) rows[i] = xq + (i0 + i) * row_bytes;
+      qkernel(rows, mc, w.bytes(), k, j0, j1, y + i0 * n, n);
     }
   }
 };
@@ -153,13 +172,24 @@ void run(const Tensor& x, const Tensor& w, Tensor& out, KernelIsa isa, ThreadPoo
   }
 
   const detail::qmm::Kernels& table = kernels_for(isa);
-  Job job{x2, w, y, m, n, k, nullptr, 0};
+  Job job{x2, w, y, m, n, k, nullptr, nullptr, nullptr, 0};
   switch (w.dtype()) {
     case DType::f32: job.kernel = table.f32; break;
     case DType::f16: job.kernel = table.f16; break;
     case DType::bf16: job.kernel = table.bf16; break;
-    case DType::q8_0: job.kernel = table.q8_0; break;
-    case DType::q4_0: job.kernel = table.q4_0; break;
+    case DType::q8_0: job.qkernel = table.q8_0; break;
+    case DType::q4_0: job.qkernel = table.q4_0; break;
+  }
+  if (job.qkernel) {
+    // Block weights meet x quantized to q8_0 rows (once per call, by this
+    // thread; the tasks only read them), as llama.cpp does: each block's
+    // dot product becomes an exact integer sum.
+    thread_local std::vector<std::byte> xq;
+    const std::int64_t row_bytes = dtype_bytes(DType::q8_0, k);
+    if (xq.size() < static_cast<std::size_t>(m * row_bytes)) xq.resize(static_cast<std::size_t>(m * row_bytes));
+    for (std::int64_t i = 0; i < m; ++i)
+      from_f32_row(DType::q8_0, detail::row_pointer(x2, i), xq.data() + i * row_bytes, k);
+    job.xq = xq.data();
   }
   // Each task owns a range of weight rows (a multiple of the register
   // tile's width) for all rows of x; the split cannot change any result.

@@ -39,8 +39,7 @@ struct Isa {
     return _cvtsh_ss(h);
   }
 
-  // 8 weights of `row` from element p, as f32. Block types: p is 0, 8, 16
-  // or 24 within a 32-element block; the weight is d * q, rounded once.
+  // 8 weights of `row` from element p, as f32.
   template <WeightType T>
   LF_TARGET_INLINE static V weights(const std::byte* row, i64 p) {
     if constexpr (T == WeightType::f32) {
@@ -50,17 +49,36 @@ struct Isa {
     } else if constexpr (T == WeightType::bf16) {
       const __m128i h = _mm_loadu_si128(reinterpret_cast<const __m128i*>(row + 2 * p));
       return _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_cvtepu16_epi32(h), 16));
-    } else if constexpr (T == WeightType::q8_0) {
-      const std::byte* block = row + (p >> 5) * 34;
-      const __m128i q = _mm_loadl_epi64(reinterpret_cast<const __m128i*>(block + 2 + (p & 31)));
-      return _mm256_mul_ps(_mm256_set1_ps(block_scale(block)), _mm256_cvtepi32_ps(_mm256_cvtepi8_epi32(q)));
-    } else {  // q4_0: low nibbles hold elements 0..15, high nibbles 16..31, offset by 8
-      const std::byte* block = row + (p >> 5) * 18;
-      __m128i q = _mm_loadl_epi64(reinterpret_cast<const __m128i*>(block + 2 + (p & 15)));
-      if (p & 16) q = _mm_srli_epi16(q, 4);
-      q = _mm_sub_epi8(_mm_and_si128(q, _mm_set1_epi8(0x0f)), _mm_set1_epi8(8));
-      return _mm256_mul_ps(_mm256_set1_ps(block_scale(block)), _mm256_cvtepi32_ps(_mm256_cvtepi8_epi32(q)));
+    } else {
+      static_assert(T == WeightType::f32, "block types take the integer path (int8_block)");
     }
+  }
+  // ---- integer path (q8_0 / q4_0 weights, q8_0 rows of x) ----
+  using V8 = __m256;
+  using IV = __m256i;
+  static constexpr int kIntRows = 2;
+  LF_TARGET_INLINE static V8 zero8() { return _mm256_setzero_ps(); }
+  LF_TARGET_INLINE static V8 to_float(IV v) { return _mm256_cvtepi32_ps(v); }
+  LF_TARGET_INLINE static V8 fma8(V8 a, float s, V8 acc) { return _mm256_fmadd_ps(a, _mm256_set1_ps(s), acc); }
+  LF_TARGET_INLINE static float reduce8(V8 v) { return reduce(v); }
+  // A block's 32 values as int8: q8_0 as stored; q4_0's nibbles (low:
+  // elements 0..15, high: 16..31) minus 8.
+  template <WeightType T>
+  LF_TARGET_INLINE static IV int8_block(const std::byte* block) {
+    if constexpr (T == WeightType::q8_0) {
+      return _mm256_loadu_si256(reinterpret_cast<const __m256i*>(block + 2));
+    } else {
+      const __m128i q = _mm_loadu_si128(reinterpret_cast<const __m128i*>(block + 2));
+      const __m128i low4 = _mm_set1_epi8(0x0f);
+      const __m256i v = _mm256_set_m128i(_mm_and_si128(_mm_srli_epi16(q, 4), low4), _mm_and_si128(q, low4));
+      return _mm256_sub_epi8(v, _mm256_set1_epi8(8));
+    }
+  }
+  // Eight int32 sums of w * x over 4-byte groups. |w| as unsigned (128 for
+  // -128) times x with w's sign: the products fit, x is never -128.
+  LF_TARGET_INLINE static IV dot(IV w, IV x) {
+    const __m256i ax = _mm256_sign_epi8(w, w), sy = _mm256_sign_epi8(x, w);
+    return _mm256_madd_epi16(_mm256_maddubs_epi16(ax, sy), _mm256_set1_epi16(1));
   }
 };
 

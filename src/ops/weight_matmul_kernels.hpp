@@ -39,13 +39,19 @@ constexpr std::int64_t weight_row_bytes(WeightType t, std::int64_t k) {
 using Kernel = void (*)(const float* const* x, std::int64_t m, const std::byte* w, std::int64_t k,
                         std::int64_t n_begin, std::int64_t n_end, float* out, std::int64_t ldo, float* panel);
 
+/// For q8_0 / q4_0 weights: the rows of x arrive quantized to q8_0 blocks
+/// (f16 scale + 32 int8, as llama.cpp does), so each block's dot product is
+/// an exact integer sum scaled once by d_w * d_x. Otherwise as Kernel.
+using QuantizedKernel = void (*)(const std::byte* const* xq, std::int64_t m, const std::byte* w, std::int64_t k,
+                                 std::int64_t n_begin, std::int64_t n_end, float* out, std::int64_t ldo);
+
 /// One kernel per weight type.
 struct Kernels {
   Kernel f32;
   Kernel f16;
   Kernel bf16;
-  Kernel q8_0;
-  Kernel q4_0;
+  QuantizedKernel q8_0;
+  QuantizedKernel q4_0;
 };
 
 /// Weight rows per register tile (all variants); blocks are multiples of it.

@@ -39,30 +39,32 @@ float dot_bf16(const float* x, const std::byte* w, std::int64_t k) {
   return s;
 }
 
-// Block types: sum x·q inside the block, then scale once by the block's d.
-float dot_q8_0(const float* x, const std::byte* w, std::int64_t k) {
+// q8_0 / q4_0 weights against a q8_0 row of x: an exact integer sum per
+// block, scaled by d_w * d_x.
+template <bool Q4>
+float dot_quantized(const std::byte* xq, const std::byte* w, std::int64_t k) {
   float s = 0;
-  for (std::int64_t b = 0; b < k / 32; ++b, w += 34, x += 32) {
-    const auto* q = reinterpret_cast<const std::int8_t*>(w + 2);
-    float t = 0;
-    for (int j = 0; j < 32; ++j) t += x[j] * static_cast<float>(q[j]);
-    s += t * f16_to_f32(load_u16(w));
+  for (std::int64_t b = 0; b < k / 32; ++b, xq += 34, w += Q4 ? 18 : 34) {
+    const auto* qx = reinterpret_cast<const std::int8_t*>(xq + 2);
+    std::int32_t t = 0;
+    if constexpr (Q4) {
+      const auto* q = reinterpret_cast<const std::uint8_t*>(w + 2);
+      for (int j = 0; j < 16; ++j) t += qx[j] * ((q[j] & 0x0f) - 8) + qx[j + 16] * ((q[j] >> 4) - 8);
+    } else {
+      const auto* q = reinterpret_cast<const std::int8_t*>(w + 2);
+      for (int j = 0; j < 32; ++j) t += qx[j] * q[j];
+    }
+    s += static_cast<float>(t) * (f16_to_f32(load_u16(w)) * f16_to_f32(load_u16(xq)));
   }
   return s;
 }
 
-float dot_q4_0(const float* x, const std::byte* w, std::int64_t k) {
-  float s = 0;
-  for (std::int64_t b = 0; b < k / 32; ++b, w += 18, x += 32) {
-    const auto* q = reinterpret_cast<const std::uint8_t*>(w + 2);
-    float t = 0;
-    for (int j = 0; j < 16; ++j) {  // low nibble: element j; high: element j + 16
-      t += x[j] * static_cast<float>((q[j] & 0x0f) - 8);
-      t += x[j + 16] * static_cast<float>((q[j] >> 4) - 8);
-    }
-    s += t * f16_to_f32(load_u16(w));
-  }
-  return s;
+template <bool Q4>
+void qkernel(const std::byte* const* xq, std::int64_t m, const std::byte* w, std::int64_t k, std::int64_t n_begin,
+             std::int64_t n_end, float* out, std::int64_t ldo) {
+  const std::int64_t row_bytes = k / 32 * (Q4 ? 18 : 34);
+  for (std::int64_t j = n_begin; j < n_end; ++j)
+    for (std::int64_t i = 0; i < m; ++i) out[i * ldo + j] = dot_quantized<Q4>(xq[i], w + j * row_bytes, k);
 }
 
 template <float (*Dot)(const float*, const std::byte*, std::int64_t), int BlockBytes, int BlockSize>
@@ -76,8 +78,7 @@ void kernel(const float* const* x, std::int64_t m, const std::byte* w, std::int6
 }  // namespace
 
 const Kernels& scalar_kernels() {
-  static const Kernels k{kernel<dot_f32, 4, 1>, kernel<dot_f16, 2, 1>, kernel<dot_bf16, 2, 1>, kernel<dot_q8_0, 34, 32>,
-                         kernel<dot_q4_0, 18, 32>};
+  static const Kernels k{kernel<dot_f32, 4, 1>, kernel<dot_f16, 2, 1>, kernel<dot_bf16, 2, 1>, qkernel<false>, qkernel<true>};
   return k;
 }
 
