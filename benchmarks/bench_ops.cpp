@@ -5,6 +5,7 @@
 
 #include <random>
 
+#include <liveformer/core/convert.hpp>
 #include <liveformer/liveformer.hpp>
 
 namespace {
@@ -32,6 +33,25 @@ void BM_matmul(benchmark::State& st) {
   st.SetBytesProcessed(st.iterations() * (m * k + n * k + m * n) * 4);
 }
 BENCHMARK(BM_matmul)->Args({1, 1024, 1024})->Args({1, 4096, 1024})->Args({128, 1024, 1024})->Args({512, 1024, 1024});
+
+// The projection GEMM the forward pass runs (matmul_weights, batch-
+// invariant) per weight type, next to BM_matmul (Eigen) on the same shapes.
+void BM_linear(benchmark::State& st, lf::DType type) {
+  const std::int64_t m = st.range(0), k = st.range(1), n = st.range(2);
+  const lf::Tensor a = random({m, k}), wf = random({n, k});
+  lf::Tensor w = lf::Tensor::empty({n, k}, type);
+  for (std::int64_t r = 0; r < n; ++r)
+    lf::from_f32_row(type, wf.data<float>() + r * k, w.bytes() + lf::dtype_bytes(type, r * k), k);
+  lf::Tensor out = lf::Tensor::empty({m, n});
+  for (auto _ : st) lf::matmul_weights(a, w, out);
+  flops(st, 2.0 * m * k * n);
+  st.SetBytesProcessed(st.iterations() * w.nbytes());
+}
+BENCHMARK_CAPTURE(BM_linear, f32, lf::DType::f32)->Args({1, 1024, 1024})->Args({128, 1024, 1024})->Args({512, 1024, 1024});
+BENCHMARK_CAPTURE(BM_linear, f16, lf::DType::f16)->Args({1, 1024, 1024})->Args({128, 1024, 1024});
+BENCHMARK_CAPTURE(BM_linear, bf16, lf::DType::bf16)->Args({1, 1024, 1024})->Args({128, 1024, 1024});
+BENCHMARK_CAPTURE(BM_linear, q8_0, lf::DType::q8_0)->Args({1, 1024, 1024})->Args({128, 1024, 1024});
+BENCHMARK_CAPTURE(BM_linear, q4_0, lf::DType::q4_0)->Args({1, 1024, 1024})->Args({128, 1024, 1024});
 
 void BM_softmax(benchmark::State& st) {
   lf::Tensor x = random({64, st.range(0)});
