@@ -176,7 +176,9 @@ void scaled_dot_product_attention(const Tensor& q, const Tensor& k, const Tensor
                   options.causal, options.causal_offset.value_or(tk - tq),
                   tq, tk, hq, hq / hkv, d, dv, q_blocks};
   const std::int64_t tasks = hq * q_blocks;
-  if (!pool || tasks == 1) {
+  // Waking threads costs a few microseconds: small problems stay on this one.
+  constexpr std::int64_t kMinParallelMacs = 1 << 17;
+  if (!pool || tasks == 1 || hq * tq * tk * d < kMinParallelMacs) {
     for (std::int64_t t = 0; t < tasks; ++t) p.run(t);
   } else {
     pool->run(tasks, [&p](std::int64_t t) { p.run(t); }, threads);

@@ -193,11 +193,14 @@ void run(const Tensor& x, const Tensor& w, Tensor& out, KernelIsa isa, ThreadPoo
   }
   // Each task owns a range of weight rows (a multiple of the register
   // tile's width) for all rows of x; the split cannot change any result.
-  const int n_threads = pool ? std::max(1, std::min(threads < 1 ? pool->size() : threads, pool->size())) : 1;
+  // Waking threads costs a few microseconds: small products stay on this one.
+  constexpr std::int64_t kMinParallelMacs = 1 << 17;
+  const bool worth_it = pool && m * n * k >= kMinParallelMacs;
+  const int n_threads = worth_it ? std::max(1, std::min(threads < 1 ? pool->size() : threads, pool->size())) : 1;
   const std::int64_t tile = detail::qmm::kTileCols;
   job.per_task = std::max(tile, ((n + n_threads - 1) / n_threads + tile - 1) / tile * tile);
   const std::int64_t n_tasks = (n + job.per_task - 1) / job.per_task;
-  if (n_tasks == 1 || !pool) {
+  if (n_tasks == 1 || !worth_it) {
     for (std::int64_t t = 0; t < n_tasks; ++t) job.run(t);
   } else {
     // One pointer of capture: std::function stores it without allocating.
