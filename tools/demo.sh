@@ -1,8 +1,31 @@
 #!/usr/bin/env bash
-# Sets up, builds and runs the main demo (the README's first command).
+# The README's first command: sets up, builds, and runs the three
+# live-commerce apps on the embedded demo model (models/liveformer-demo-zh.gguf,
+# a toy trained by this project; see models/README.md) for a sample product
+# and comment stream in examples/data/. No network, no ../shared.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 tools/setup.sh
 cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
-cmake --build build --target attention_demo >/dev/null
-build/examples/attention_demo
+cmake --build build --target script_gen live_qa comment_analysis >/dev/null
+
+apps=build/examples
+data=examples/data
+out=build/demo
+mkdir -p "$out"
+start=$(date +%s)
+
+echo "== 1. script-gen: a host script for $data/product.json"
+"$apps/script-gen" --temp 0 "$data/product.json"
+echo
+echo "== 2. live-qa: viewers' questions ($data/questions.txt), answered from the product"
+"$apps/live-qa" --questions "$data/questions.txt" "$data/product.json" |
+  python3 -c 'import json, sys
+for line in sys.stdin:
+    r = json.loads(line)
+    print("  Q: %s\n  A: %s   (%.0f ms)" % (r["question"], r["answer"], r["latency_ms"]))'
+echo
+echo "== 3. comment-analysis: $data/comments.jsonl"
+"$apps/comment-analysis" --out "$out" "$data/comments.jsonl"
+echo
+echo "report: $out/report.html (and report.json); demo ran in $(($(date +%s) - start)) s"
