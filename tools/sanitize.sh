@@ -8,8 +8,10 @@
 #         the whole ctest suite (Catch2 programs, c_api, cli, apps) except
 #         consumer_project (an uninstrumented find_package() consumer).
 #   tsan  build-tsan: ThreadSanitizer over the code that runs threads: the
-#         apps (live-qa --batch and comment-analysis --jobs use worker
-#         threads) and the runtime tests.
+#         thread pool, the ops split over it (matmul_weights, attention),
+#         batched forward passes with two threads, the C API (two-thread
+#         contexts), the apps (live-qa --batch and comment-analysis --jobs
+#         use worker threads) and the runtime tests.
 #   all   both, asan first.
 #
 # Environment: CC/CXX pick the compiler (default clang/clang++ when
@@ -70,7 +72,8 @@ run_asan() {
 run_tsan() {
   local start=$SECONDS
   configure_and_build build-tsan "-fsanitize=thread -fno-omit-frame-pointer" -DLIVEFORMER_EXAMPLES=ON
-  ctest --test-dir build-tsan --output-on-failure --timeout 1800 -R '^(apps|runtime: .*)$' "$@"
+  ctest --test-dir build-tsan --output-on-failure --timeout 1800 \
+    -R '^(apps|c_api|runtime: .*|core: ThreadPool.*|ops: .*(threads|batch).*|model: .*batch.*)$' "$@"
   echo "== tsan: passed in $((SECONDS - start)) s" >&2
 }
 
