@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "checks.hpp"
+#include "fast_exp.hpp"
 #include "liveformer/core/convert.hpp"
 #include "liveformer/core/eigen.hpp"
 
@@ -120,11 +121,7 @@ struct Problem {
           continue;
         }
         const float correction = std::exp(m[r] - new_max);  // 0 when m was -inf
-        float block_sum = 0;
-        for (std::int64_t c = 0; c < bk; ++c) {
-          row[c] = std::exp(row[c] - new_max);
-          block_sum += row[c];
-        }
+        const float block_sum = detail::exp_shifted_sum(row, bk, new_max);
         l[r] = l[r] * correction + block_sum;
         if (correction != 1.0f) acc.row(r) *= correction;
         m[r] = new_max;
