@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "checks.hpp"
+#include "fast_exp.hpp"
 
 namespace lf {
 namespace {
@@ -32,7 +33,7 @@ void gelu(const Tensor& x, Tensor& out, GeluApprox approx) {
 }
 
 void silu(const Tensor& x, Tensor& out) {
-  unary("silu", x, out, [](float v) { return v / (1.0f + std::exp(-v)); });
+  unary("silu", x, out, [](float v) { return v / (1.0f + detail::fast_exp(-v)); });
 }
 
 void swiglu(const Tensor& gate, const Tensor& up, Tensor& out) {
@@ -45,7 +46,7 @@ void swiglu(const Tensor& gate, const Tensor& up, Tensor& out) {
   const float* g = gate.data<float>();
   const float* u = up.data<float>();
   float* y = out.data<float>();
-  for (std::int64_t i = 0, n = gate.numel(); i < n; ++i) y[i] = g[i] / (1.0f + std::exp(-g[i])) * u[i];
+  for (std::int64_t i = 0, n = gate.numel(); i < n; ++i) y[i] = g[i] / (1.0f + detail::fast_exp(-g[i])) * u[i];
 }
 
 }  // namespace lf
