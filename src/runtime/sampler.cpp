@@ -71,14 +71,15 @@ std::int32_t Sampler::sample(std::span<const float> logits, std::span<const std:
   // probabilities feed cumulative sums). A +inf logit is certain.
   const double top = work_[static_cast<std::size_t>(order_[0])];
   if (std::isinf(top) && top > 0) return order_[0];
-  std::vector<double> prob(keep);
+  std::vector<double>& prob = prob_;  // reused: no allocation per token
+  prob.assign(keep, 0.0);
   double sum = 0;
   for (std::size_t i = 0; i < keep; ++i) {
     const float v = work_[static_cast<std::size_t>(order_[i])];
     prob[i] = std::isinf(v) && v < 0 ? 0.0 : std::exp((v - top) / p.temperature);
     sum += prob[i];
   }
-  for (double& q : prob) q /= sum;
+  for (std::size_t i = 0; i < keep; ++i) prob[i] /= sum;
 
   if (p.top_p < 1.0f) {  // smallest prefix with mass >= top_p
     double mass = 0;

@@ -47,6 +47,7 @@ class Sampler {
   std::mt19937_64 rng_;
   std::vector<float> work_;
   std::vector<std::int32_t> order_;
+  std::vector<double> prob_;
 };
 
 }  // namespace lf
