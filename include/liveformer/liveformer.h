@@ -192,6 +192,16 @@ lf_status lf_generate(lf_context* ctx, const char* prompt, const lf_generate_par
 /* The same, after the given prompt tokens. */
 lf_status lf_generate_tokens(lf_context* ctx, const lf_token* prompt, int32_t n_prompt,
                              const lf_generate_params* params, lf_generate_result* out);
+/* Several independent prompts generated together: one forward pass per step
+ * for all unfinished sequences, which keeps the cores busier than one
+ * sequence at a time. Each result equals what lf_generate_tokens gives for
+ * that prompt alone in a fresh context (the forward pass is batch-invariant;
+ * each sequence has its own seeded sampler). Uses scratch KV caches of the
+ * context's length; the context's own cache is left as it was. Streaming is
+ * not available here (params->on_text must be NULL). `results` has
+ * n_prompts entries; free each with lf_generate_result_free. */
+lf_status lf_generate_batch(lf_context* ctx, const lf_token* const* prompts, const int32_t* n_prompt_tokens,
+                            int32_t n_prompts, const lf_generate_params* params, lf_generate_result* results);
 void lf_generate_result_free(lf_generate_result* result);
 
 /* ---- chat -------------------------------------------------------------- */

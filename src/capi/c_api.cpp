@@ -111,11 +111,10 @@ lf::ChatTemplate chat_template(const lf_model* model, const char* format) {
   return lf::ChatTemplate::resolve(model->model->info().chat_template, format ? format : "");
 }
 
-lf_status run_generation(lf_context* ctx, const lf_generate_params* params, lf_generate_result* out,
-                         const std::function<lf::GenerateResult(const lf::GenerateOptions&)>& generate) {
+// lf_generate_params -> GenerateOptions (status != LF_OK on a bad field).
+lf_status to_options(const lf_generate_params* params, lf::GenerateOptions& opt) {
   const lf_generate_params p = params ? *params : lf_generate_default_params();
   LF_REQUIRE(p.n_stop >= 0 && (p.n_stop == 0 || p.stop), "lf_generate: n_stop > 0 needs a stop array");
-  lf::GenerateOptions opt;
   opt.max_new_tokens = p.max_new_tokens;
   opt.sampling = to_cpp(p.sampling);
   for (int32_t i = 0; i < p.n_stop; ++i) {
@@ -128,8 +127,10 @@ lf_status run_generation(lf_context* ctx, const lf_generate_params* params, lf_g
     void* user = p.user_data;
     opt.on_text = [cb, user](std::string_view piece) { return cb(piece.data(), piece.size(), user) == 0; };
   }
-  lf::GenerateResult r = generate(opt);
-  ctx->has_logits = false;
+  return LF_OK;
+}
+
+lf_status fill_result(const lf::GenerateResult& r, lf_generate_result* out) {
   char* text = static_cast<char*>(std::malloc(r.text.size() + 1));
   if (!text) return fail(LF_ERR_OUT_OF_MEMORY, "out of memory");
   std::memcpy(text, r.text.data(), r.text.size());
@@ -143,6 +144,15 @@ lf_status run_generation(lf_context* ctx, const lf_generate_params* params, lf_g
   out->prompt_seconds = r.prompt_seconds;
   out->generate_seconds = r.generate_seconds;
   return LF_OK;
+}
+
+lf_status run_generation(lf_context* ctx, const lf_generate_params* params, lf_generate_result* out,
+                         const std::function<lf::GenerateResult(const lf::GenerateOptions&)>& generate) {
+  lf::GenerateOptions opt;
+  if (const lf_status s = to_options(params, opt); s != LF_OK) return s;
+  const lf::GenerateResult r = generate(opt);
+  ctx->has_logits = false;
+  return fill_result(r, out);
 }
 
 }  // namespace
@@ -361,6 +371,31 @@ lf_status lf_generate_tokens(lf_context* ctx, const lf_token* prompt, int32_t n_
   return guarded(LF_ERR_INVALID_ARGUMENT, [&] {
     const std::span<const std::int32_t> ids(prompt, static_cast<size_t>(n_prompt));
     return run_generation(ctx, params, out, [&](const lf::GenerateOptions& o) { return ctx->generator.generate(ids, o); });
+  });
+}
+
+lf_status lf_generate_batch(lf_context* ctx, const lf_token* const* prompts, const int32_t* n_prompt_tokens,
+                            int32_t n_prompts, const lf_generate_params* params, lf_generate_result* results) {
+  LF_REQUIRE(ctx && n_prompts >= 0 && (n_prompts == 0 || (prompts && n_prompt_tokens && results)),
+             "lf_generate_batch: NULL argument or negative count");
+  for (int32_t i = 0; i < n_prompts; ++i) std::memset(&results[i], 0, sizeof results[i]);
+  LF_REQUIRE(!params || !params->on_text, "lf_generate_batch: streaming (on_text) is not available for batches");
+  for (int32_t i = 0; i < n_prompts; ++i)
+    LF_REQUIRE(prompts[i] && n_prompt_tokens[i] > 0,
+               "lf_generate_batch: prompt " + std::to_string(i) + " is NULL or empty");
+  return guarded(LF_ERR_INVALID_ARGUMENT, [&] {
+    lf::GenerateOptions opt;
+    if (const lf_status s = to_options(params, opt); s != LF_OK) return s;
+    std::vector<std::vector<std::int32_t>> ids;
+    for (int32_t i = 0; i < n_prompts; ++i) ids.emplace_back(prompts[i], prompts[i] + n_prompt_tokens[i]);
+    const std::vector<lf::GenerateResult> rs = ctx->generator.generate_batch(ids, opt);
+    for (int32_t i = 0; i < n_prompts; ++i) {
+      if (const lf_status s = fill_result(rs[static_cast<std::size_t>(i)], &results[i]); s != LF_OK) {
+        for (int32_t j = 0; j < i; ++j) lf_generate_result_free(&results[j]);
+        return s;
+      }
+    }
+    return LF_OK;
   });
 }
 
