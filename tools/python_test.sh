@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the Python module as a wheel, installs it into a virtual environment
-# (pip install .) and runs its pytest suite against the installed copy: what
-# CI runs for python/. Idempotent: reuses the venv and an incremental CMake
+# (pip install .) and runs its pytest suite and the notebooks in
+# examples/notebooks/ against the installed copy: what CI runs for python/. Idempotent: reuses the venv and an incremental CMake
 # build directory, so a second run only rebuilds what changed.
 #
 #   tools/python_test.sh [pytest arguments...]
@@ -40,7 +40,8 @@ mapfile -t build_requires < <("$venv/bin/python" -c '
 import tomllib
 with open("pyproject.toml", "rb") as f:
     print("\n".join(tomllib.load(f)["build-system"]["requires"]))') || fail "cannot read pyproject.toml (needs Python >= 3.11)"
-"${pip[@]}" install -q "${build_requires[@]}" numpy pytest >>"$log" 2>&1 || fail "pip could not install the requirements"
+"${pip[@]}" install -q "${build_requires[@]}" -r python/test-requirements.txt >>"$log" 2>&1 ||
+  fail "pip could not install the requirements"
 
 # The wheel: pip install . (from the repository root).
 echo "python_test: building and installing the wheel (log: $log)"
@@ -55,5 +56,10 @@ export LIVEFORMER_TEST_DATA=$root/tests/data
 export LIVEFORMER_SHARED=${LIVEFORMER_SHARED:-$root/../shared}
 status=0
 env -u PYTHONPATH "$venv/bin/python" -m pytest -q -rs -p no:cacheprovider python/tests "$@" || status=$?
-echo "python_test: pytest exit status $status, $(($(date +%s) - start)) s in all"
+echo "python_test: pytest exit status $status"
+# The notebooks, executed top to bottom with the same installed module.
+if [[ $# -eq 0 ]]; then
+  env -u PYTHONPATH "$venv/bin/python" examples/notebooks/run_notebooks.py || status=1
+fi
+echo "python_test: exit status $status, $(($(date +%s) - start)) s in all"
 exit $status

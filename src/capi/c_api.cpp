@@ -4,6 +4,7 @@
 
 #include <cstdlib>
 #include <cstring>
+#include <type_traits>
 #include <functional>
 #include <new>
 #include <string>
@@ -109,6 +110,16 @@ lf_status copy_out(const std::vector<std::int32_t>& ids, lf_token* tokens, int32
 
 lf::ChatTemplate chat_template(const lf_model* model, const char* format) {
   return lf::ChatTemplate::resolve(model->model->info().chat_template, format ? format : "");
+}
+
+// A C caller may store any int in an enum (field or argument); loading it as
+// the C++ enum type is undefined outside the enumerators' range (UBSan's
+// -fsanitize=enum flags it), so enums from callers are read as integers.
+template <class E>
+int enum_value(const E& e) {
+  std::underlying_type_t<E> v;
+  std::memcpy(&v, &e, sizeof v);
+  return static_cast<int>(v);
 }
 
 // lf_generate_params -> GenerateOptions (status != LF_OK on a bad field).
@@ -274,12 +285,14 @@ lf_status lf_context_create(const lf_model* model, const lf_context_params* para
   const lf_context_params p = params ? *params : lf_context_default_params();
   LF_REQUIRE(p.n_ctx >= 0, "lf_context_create: n_ctx must be >= 0");
   LF_REQUIRE(p.n_threads >= 0 && p.n_threads_batch >= 0, "lf_context_create: n_threads and n_threads_batch must be >= 0");
-  LF_REQUIRE(p.kv_type == LF_KV_F32 || p.kv_type == LF_KV_F16, "lf_context_create: unknown kv_type");
+  const int kv_type = enum_value(p.kv_type);
+  LF_REQUIRE(kv_type == LF_KV_F32 || kv_type == LF_KV_F16,
+             "lf_context_create: unknown kv_type " + std::to_string(kv_type));
   return guarded(LF_ERR_INVALID_ARGUMENT, [&] {
     const std::int64_t n_ctx = p.n_ctx > 0 ? p.n_ctx : std::min<std::int64_t>(model->model->config().n_ctx_train, 4096);
     const int threads = p.n_threads > 0 ? p.n_threads : model->n_threads;  // 0 stays 0: all cores
     const int threads_batch = p.n_threads_batch > 0 ? p.n_threads_batch : threads;
-    const lf::DType kv = p.kv_type == LF_KV_F16 ? lf::DType::f16 : lf::DType::f32;
+    const lf::DType kv = kv_type == LF_KV_F16 ? lf::DType::f16 : lf::DType::f32;
     *out = new lf_context{lf::Generator(model->model, n_ctx, lf::ThreadCounts{threads, threads_batch}, kv)};
     return LF_OK;
   });
@@ -459,14 +472,15 @@ lf_status lf_score(lf_context* ctx, const lf_token* prefix, int32_t n_prefix, co
 lf_status lf_embed(lf_context* ctx, const lf_token* tokens, int32_t n_tokens, lf_pooling pooling, float* embedding,
                    int32_t capacity) {
   LF_REQUIRE(ctx && tokens && n_tokens > 0 && embedding, "lf_embed: NULL argument or no tokens");
-  LF_REQUIRE(pooling == LF_POOL_MEAN || pooling == LF_POOL_LAST, "lf_embed: unknown pooling");
+  const int pool = enum_value(pooling);
+  LF_REQUIRE(pool == LF_POOL_MEAN || pool == LF_POOL_LAST, "lf_embed: unknown pooling " + std::to_string(pool));
   return guarded(LF_ERR_INVALID_ARGUMENT, [&] {
     const std::int64_t width = ctx->generator.model().config().n_embd;
     if (capacity < width)
       return fail(LF_ERR_BUFFER_TOO_SMALL, "lf_embed: room for " + std::to_string(capacity) + " floats, " +
                                                std::to_string(width) + " needed");
     const auto v = ctx->generator.embed(std::span<const std::int32_t>(tokens, static_cast<size_t>(n_tokens)),
-                                        pooling == LF_POOL_MEAN ? lf::Generator::Pooling::mean : lf::Generator::Pooling::last);
+                                        pool == LF_POOL_MEAN ? lf::Generator::Pooling::mean : lf::Generator::Pooling::last);
     std::copy(v.begin(), v.end(), embedding);
     return LF_OK;
   });

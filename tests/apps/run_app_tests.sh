@@ -519,5 +519,45 @@ if [ ! -e "$REPO/models/liveformer-demo-zh.gguf" ]; then
   expect_error "comment-analysis: no --model and no demo model yet" "comment-analysis" "--model"
 fi
 
+# ---- the embedded demo model, as the README's demo runs it ----------------------------
+DEMO_MODEL=$REPO/models/liveformer-demo-zh.gguf
+DEMO=$REPO/examples/data
+if [ -e "$DEMO_MODEL" ]; then
+  # No --model: the apps find the demo model themselves. It has never seen
+  # this product; its name and price must come from the prompt.
+  run "$SCRIPT_GEN" --temp 0 "$DEMO/product.json"
+  if expect_ok "script-gen on the demo model" && grep -qF "暖阳轻羽鹅绒服 K3" "$OUT" && grep -qF "399" "$OUT"; then
+    pass "script-gen (demo model): the script names the product and its price"
+  else
+    fail "script-gen (demo model): the script names the product and its price" "$(head -c 400 "$OUT")"
+  fi
+  printf '这件多少钱？\n有几个颜色呀\n' >"$TMP/demo_questions.txt"
+  run "$LIVE_QA" --questions "$TMP/demo_questions.txt" "$DEMO/product.json"
+  if expect_ok "live-qa on the demo model" && [ "$(wc -l <"$OUT")" -eq 2 ] &&
+     head -n 1 "$OUT" | grep -qF "399" && sed -n 2p "$OUT" | grep -qF "燕麦色"; then
+    pass "live-qa (demo model): the price and the colours come from the product"
+  else
+    fail "live-qa (demo model): the price and the colours come from the product" "$(head -c 400 "$OUT")"
+  fi
+  run "$COMMENTS" --out "$TMP/demo_report" "$DEMO/comments.jsonl"
+  if expect_ok "comment-analysis on the demo model" && [ -s "$TMP/demo_report/report.html" ] &&
+     python3 - "$TMP/demo_report/report.json" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1], encoding="utf-8"))
+labels = {c["text"]: (c["intent"], c["sentiment"]) for c in r["comments"]}
+want = {"这件羽绒服多少钱？？": "price", "已拍！！！": "purchase", "包邮吗": "shipping"}
+bad = {t: labels.get(t) for t, i in want.items() if labels.get(t, ("?",))[0] != i}
+sys.exit(1 if bad else 0)
+PY
+  then
+    pass "comment-analysis (demo model): price, purchase and shipping comments get their intents"
+  else
+    fail "comment-analysis (demo model): price, purchase and shipping comments get their intents" \
+      "$(head -c 300 "$ERR")"
+  fi
+else
+  skip "the demo model runs (models/liveformer-demo-zh.gguf is not there)"
+fi
+
 echo "app tests: $passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ]

@@ -110,6 +110,7 @@ static void test_model(const char* dir) {
   EXPECT(lf_model_has_chat_template(model) == 0); /* the tiny llama has none */
   cp.kv_type = (lf_kv_type)7;
   EXPECT(lf_context_create(model, &cp, &fork) == LF_ERR_INVALID_ARGUMENT);
+  EXPECT(strstr(lf_last_error(), "kv_type 7") != NULL);
   cp.kv_type = LF_KV_F32;
   cp.n_threads = -1;
   EXPECT(lf_context_create(model, &cp, &fork) == LF_ERR_INVALID_ARGUMENT);
@@ -187,6 +188,7 @@ static void test_model(const char* dir) {
     for (j = 0; j < desc.n_embd; ++j) finite = finite && isfinite(emb[j]);
     EXPECT(finite);
     EXPECT(lf_embed(ctx, ids, 3, LF_POOL_LAST, emb, 1) == LF_ERR_BUFFER_TOO_SMALL);
+    EXPECT(lf_embed(ctx, ids, 3, (lf_pooling)9, emb, 4096) == LF_ERR_INVALID_ARGUMENT); /* any int may arrive from C */
   }
 
   /* batched generation: each result equals that prompt generated alone,
