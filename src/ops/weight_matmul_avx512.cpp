@@ -18,6 +18,9 @@ namespace lf::detail::qmm {
 namespace {
 
 using i64 = std::int64_t;
+
+#include "weight_matmul_x86.inc"
+
 struct Isa {
   using V = __m512;
   static constexpr int kLanes = 16;
@@ -31,16 +34,7 @@ struct Isa {
     // intrinsic (they use _mm*_undefined_*), and this runs once per output.
     alignas(64) float t[16];
     _mm512_store_ps(t, v);
-    const __m256 h = _mm256_add_ps(_mm256_load_ps(t), _mm256_load_ps(t + 8));
-    const __m128 q = _mm_add_ps(_mm256_castps256_ps128(h), _mm256_extractf128_ps(h, 1));
-    const __m128 r = _mm_add_ps(q, _mm_movehl_ps(q, q));
-    return _mm_cvtss_f32(_mm_add_ss(r, _mm_movehdup_ps(r)));
-  }
-
-  LF_TARGET_INLINE static float block_scale(const std::byte* block) {
-    std::uint16_t h;
-    __builtin_memcpy(&h, block, 2);
-    return _cvtsh_ss(h);
+    return Int256::reduce(_mm256_add_ps(_mm256_load_ps(t), _mm256_load_ps(t + 8)));
   }
 
   // 16 weights of `row` from element p, as f32.
@@ -58,33 +52,10 @@ struct Isa {
     }
   }
   // ---- integer path (q8_0 / q4_0 weights, q8_0 rows of x) ----
-  using V8 = __m256;
-  using IV = __m256i;
   static constexpr int kIntRows = 4;
-  LF_TARGET_INLINE static V8 zero8() { return _mm256_setzero_ps(); }
-  LF_TARGET_INLINE static V8 to_float(IV v) { return _mm256_cvtepi32_ps(v); }
-  LF_TARGET_INLINE static V8 fma8(V8 a, float s, V8 acc) { return _mm256_fmadd_ps(a, _mm256_set1_ps(s), acc); }
-  LF_TARGET_INLINE static float reduce8(V8 v) {
-    const __m128 q = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
-    const __m128 t = _mm_add_ps(q, _mm_movehl_ps(q, q));
-    return _mm_cvtss_f32(_mm_add_ss(t, _mm_movehdup_ps(t)));
-  }
-  // A block's 32 values as int8: q8_0 as stored; q4_0's nibbles (low:
-  // elements 0..15, high: 16..31) minus 8.
-  template <WeightType T>
-  LF_TARGET_INLINE static IV int8_block(const std::byte* block) {
-    if constexpr (T == WeightType::q8_0) {
-      return _mm256_loadu_si256(reinterpret_cast<const __m256i*>(block + 2));
-    } else {
-      const __m128i q = _mm_loadu_si128(reinterpret_cast<const __m128i*>(block + 2));
-      const __m128i low4 = _mm_set1_epi8(0x0f);
-      const __m256i v = _mm256_set_m128i(_mm_and_si128(_mm_srli_epi16(q, 4), low4), _mm_and_si128(q, low4));
-      return _mm256_sub_epi8(v, _mm256_set1_epi8(8));
-    }
-  }
   // Eight int32 sums of w * x over 4-byte groups. |w| as unsigned (128 for
   // -128) times x with w's sign: the products fit, x is never -128.
-  LF_TARGET_INLINE static IV dot(IV w, IV x) {
+  LF_TARGET_INLINE static __m256i dot(__m256i w, __m256i x) {
     const __m256i ax = _mm256_sign_epi8(w, w), sy = _mm256_sign_epi8(x, w);
     return _mm256_dpbusd_epi32(_mm256_setzero_si256(), ax, sy);
   }
