@@ -109,6 +109,8 @@ typedef struct lf_context_params {
   lf_kv_type kv_type; /* LF_KV_F32 (default) or LF_KV_F16: half the memory, ~1e-3 relative rounding of K/V */
   int32_t n_threads;       /* threads for one-token steps; 0: the model's n_threads */
   int32_t n_threads_batch; /* threads for prompts and batches; 0: n_threads */
+  int64_t kv_budget_bytes; /* refuse a KV cache larger than this; 0 (default): half of the
+                              machine's memory; < 0: no limit */
 } lf_context_params;
 
 lf_context_params lf_context_default_params(void);

@@ -275,6 +275,7 @@ lf_context_params lf_context_default_params(void) {
   p.kv_type = LF_KV_F32;
   p.n_threads = 0;
   p.n_threads_batch = 0;
+  p.kv_budget_bytes = 0;
   return p;
 }
 
@@ -293,6 +294,7 @@ lf_status lf_context_create(const lf_model* model, const lf_context_params* para
     const int threads = p.n_threads > 0 ? p.n_threads : model->n_threads;  // 0 stays 0: all cores
     const int threads_batch = p.n_threads_batch > 0 ? p.n_threads_batch : threads;
     const lf::DType kv = kv_type == LF_KV_F16 ? lf::DType::f16 : lf::DType::f32;
+    lf::require_kv_budget(*model->model, n_ctx, kv, p.kv_budget_bytes);
     *out = new lf_context{lf::Generator(model->model, n_ctx, lf::ThreadCounts{threads, threads_batch}, kv)};
     return LF_OK;
   });

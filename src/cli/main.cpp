@@ -86,6 +86,7 @@ int cmd_generate(Args& a) {
   if (min_p) opt.sampling.min_p = *min_p;
   if (penalty) opt.sampling.repetition_penalty = *penalty;
   const auto ctx = ctx_arg > 0 ? ctx_arg : std::min<long long>(model->config().n_ctx_train, 4096);
+  lf::require_kv_budget(*model, ctx, kv, 0);
   lf::Generator gen(model, ctx, threads, kv);
   opt.on_text = [](std::string_view piece) {
     std::fwrite(piece.data(), 1, piece.size(), stdout);

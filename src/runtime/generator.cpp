@@ -1,5 +1,9 @@
 #include "liveformer/runtime/generator.hpp"
 
+#include <unistd.h>
+
+#include <cstdio>
+
 #include <algorithm>
 #include <chrono>
 
@@ -147,6 +151,31 @@ std::int64_t checked_context(const Model& model, std::int64_t context_length) {
 }
 
 }  // namespace
+
+std::int64_t physical_memory_bytes() {
+  const long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
+  return pages > 0 && page > 0 ? static_cast<std::int64_t>(pages) * page : 0;
+}
+
+void require_kv_budget(const Model& model, std::int64_t context_length, DType kv_type, std::int64_t budget_bytes) {
+  if (budget_bytes < 0) return;
+  const bool by_default = budget_bytes == 0;
+  if (by_default) budget_bytes = physical_memory_bytes() / 2;
+  if (budget_bytes == 0) return;  // memory size unknown
+  const std::int64_t need = KvCache::bytes_for(model.config(), context_length, kv_type);
+  auto gib = [](double b) {
+    char s[32];
+    std::snprintf(s, sizeof s, "%.2f GiB", b / (1024.0 * 1024.0 * 1024.0));
+    return std::string(s);
+  };
+  if (need < 0 || need > budget_bytes)
+    throw_error("context",
+                "a KV cache of " + std::to_string(context_length) + " tokens (" + std::string(dtype_name(kv_type)) +
+                    ") needs " + (need < 0 ? std::string("more than 2^63 bytes") : gib(static_cast<double>(need))) +
+                    ", over the memory budget of " + gib(static_cast<double>(budget_bytes)) +
+                    (by_default ? " (half of this machine's memory)" : "") +
+                    "; use a shorter context, an f16 KV cache, or a larger budget");
+}
 
 Generator::Generator(std::shared_ptr<const Model> model, std::int64_t context_length, ThreadCounts threads,
                      DType kv_type)

@@ -112,6 +112,14 @@ static void test_model(const char* dir) {
   EXPECT(lf_context_create(model, &cp, &fork) == LF_ERR_INVALID_ARGUMENT);
   EXPECT(strstr(lf_last_error(), "kv_type 7") != NULL);
   cp.kv_type = LF_KV_F32;
+  cp.kv_budget_bytes = 1000; /* far below 64 tokens' K and V */
+  EXPECT(lf_context_create(model, &cp, &fork) == LF_ERR_INVALID_ARGUMENT);
+  EXPECT(strstr(lf_last_error(), "memory budget") != NULL);
+  cp.kv_budget_bytes = 0;
+  cp.n_ctx = 2000000000; /* 2e9 tokens: over half of any machine's memory */
+  EXPECT(lf_context_create(model, &cp, &fork) == LF_ERR_INVALID_ARGUMENT);
+  EXPECT(strstr(lf_last_error(), "half of this machine's memory") != NULL);
+  cp.n_ctx = 64;
   cp.n_threads = -1;
   EXPECT(lf_context_create(model, &cp, &fork) == LF_ERR_INVALID_ARGUMENT);
   cp.n_threads = 0;

@@ -47,6 +47,16 @@ struct GenerateResult {
   double generate_seconds = 0;
 };
 
+/// Physical memory of this machine in bytes (0 if unknown).
+std::int64_t physical_memory_bytes();
+
+/// Throws lf::Error (kind invalid) when a KV cache of `context_length`
+/// positions of `kv_type` for `model` would take more than `budget_bytes`
+/// (0: half of physical_memory_bytes(); negative: no limit). Contexts check
+/// this before allocating, so an absurd context length is a clear error
+/// rather than an out-of-memory kill.
+void require_kv_budget(const Model& model, std::int64_t context_length, DType kv_type, std::int64_t budget_bytes);
+
 /// One sequence's decoding state over a shared, read-only Model: a KV cache
 /// of `context_length` positions, a workspace, and the tokens the cache
 /// holds. A later prompt that starts with the same tokens reuses them
