@@ -636,6 +636,9 @@ class Model {
     }
     std::unique_ptr<lf_generate_result, void (*)(lf_generate_result*)> owner(&r, lf_generate_result_free);
     if (interrupt.interrupted) throw py::error_already_set();
+    // A Ctrl-C that came after the last check (a generation shorter than the
+    // check interval) still surfaces here, as KeyboardInterrupt from this call.
+    if (interrupt.enabled && PyErr_CheckSignals() != 0) throw py::error_already_set();
     return to_str(r.text, r.text_len);
   }
 
