@@ -80,6 +80,7 @@ def test_bad_stop_argument(llama, bad):
 
 def test_ctrl_c_cancels_a_long_generation(stories):
     import _thread
+    import signal
     import threading
     import time
 
@@ -89,10 +90,18 @@ def test_ctrl_c_cancels_a_long_generation(stories):
     full = time.perf_counter() - t0
     if full < 0.6:
         pytest.skip(f"generation too fast to interrupt ({full:.2f} s)")
+    # A process started in the background by a non-interactive shell (as CI
+    # may be) inherits SIGINT ignored, and Python then installs no
+    # KeyboardInterrupt handler, so interrupt_main() would do nothing. Give
+    # this test the interactive default.
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
     timer = threading.Timer(0.05, _thread.interrupt_main)  # like Ctrl-C
     t0 = time.perf_counter()
     timer.start()
-    with pytest.raises(KeyboardInterrupt):
-        stories.generate("", **kw)
-    timer.join()
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            stories.generate("", **kw)
+    finally:
+        timer.join()
+        signal.signal(signal.SIGINT, previous)
     assert time.perf_counter() - t0 < full / 2, "the generation was not cancelled"
