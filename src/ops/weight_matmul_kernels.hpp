@@ -67,7 +67,7 @@ inline std::int64_t block_rows(std::int64_t k) {
 /// Scratch floats a kernel needs for its dequantized panel.
 inline std::int64_t panel_floats(std::int64_t k) { return block_rows(k) * k; }
 
-/// Above this many rows of x, non-f32 weights are dequantized once per
+/// Above this many rows of x, f16 / bf16 weights are widened once per
 /// cache block into an f32 panel instead of once per tile of rows. Both
 /// paths produce the same bits (the panel holds exactly the values the
 /// registers would).
