@@ -211,8 +211,7 @@ lf_status lf_model_load(const char* path, const lf_model_params* params, lf_mode
     options.check_finite = p.check_finite != 0;
     if (p.quantize && *p.quantize) {
       const std::string q = p.quantize;
-      for (lf::DType t : {lf::DType::f32, lf::DType::f16, lf::DType::bf16, lf::DType::q8_0, lf::DType::q4_0})
-        if (lf::dtype_name(t) == q) options.quantize = t;
+      options.quantize = lf::dtype_from_name(q);
       LF_REQUIRE(options.quantize.has_value(),
                  "lf_model_load: quantize must be NULL, \"q8_0\", \"q4_0\", \"f16\", \"bf16\" or \"f32\", got \"" + q + "\"");
     }

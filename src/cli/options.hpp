@@ -12,8 +12,7 @@
 namespace lf::cli {
 
 inline DType parse_weight_type(const std::string& option, const std::string& name) {
-  for (DType t : {DType::f32, DType::f16, DType::bf16, DType::q8_0, DType::q4_0})
-    if (dtype_name(t) == name) return t;
+  if (const std::optional<DType> t = dtype_from_name(name)) return *t;
   throw_error("arguments", option + " must be f32, f16, bf16, q8_0 or q4_0, got '" + name + "'");
 }
 
@@ -38,8 +37,8 @@ inline ThreadCounts thread_counts(Args& a) {
 /// --kv-type f32|f16|bf16 (default f32).
 inline DType kv_type(Args& a) {
   const std::string v = a.value("--kv-type", "f32");
-  for (DType t : {DType::f32, DType::f16, DType::bf16})
-    if (dtype_name(t) == v) return t;
+  const std::optional<DType> t = dtype_from_name(v);
+  if (t && (*t == DType::f32 || *t == DType::f16 || *t == DType::bf16)) return *t;
   throw_error("arguments", "--kv-type must be f32, f16 or bf16, got '" + v + "'");
 }
 

@@ -147,13 +147,15 @@ void scaled_dot_product_attention(const Tensor& q, const Tensor& k, const Tensor
   detail::require_f32_contiguous(kOp, "out", out);
   const std::int64_t tq = q.dim(0), hq = q.dim(1), d = q.dim(2);
   const std::int64_t tk = k.dim(0), hkv = k.dim(1), dv = v.dim(2);
-  const std::string shapes = " (q " + q.shape().str() + ", k " + k.shape().str() + ", v " + v.shape().str() + ")";
-  LF_CHECK(d > 0, kOp, "head_dim must be positive" + shapes);
-  LF_CHECK(k.dim(2) == d, kOp, "q and k head_dim differ" + shapes);
-  LF_CHECK(v.dim(0) == tk && v.dim(1) == hkv, kOp, "k and v must agree on tokens and heads" + shapes);
-  LF_CHECK(hkv > 0 && hq % hkv == 0, kOp, "kv heads must divide query heads" + shapes);
+  // Built only when a check fails (LF_CHECK evaluates its message lazily):
+  // this op runs per layer per token.
+  const auto shapes = [&] { return " (q " + q.shape().str() + ", k " + k.shape().str() + ", v " + v.shape().str() + ")"; };
+  LF_CHECK(d > 0, kOp, "head_dim must be positive" + shapes());
+  LF_CHECK(k.dim(2) == d, kOp, "q and k head_dim differ" + shapes());
+  LF_CHECK(v.dim(0) == tk && v.dim(1) == hkv, kOp, "k and v must agree on tokens and heads" + shapes());
+  LF_CHECK(hkv > 0 && hq % hkv == 0, kOp, "kv heads must divide query heads" + shapes());
   const Shape expect{tq, hq, dv};
-  LF_CHECK(out.shape() == expect, kOp, "out must be " + expect.str() + ", got " + out.shape().str() + shapes);
+  LF_CHECK(out.shape() == expect, kOp, "out must be " + expect.str() + ", got " + out.shape().str() + shapes());
   if (out.numel() == 0) return;
 
   Tensor mask;

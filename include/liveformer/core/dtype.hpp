@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <optional>
 #include <string_view>
 
 namespace lf {
@@ -33,6 +34,13 @@ constexpr DTypeInfo dtype_info(DType t) {
 }
 
 constexpr std::string_view dtype_name(DType t) { return dtype_info(t).name; }
+
+/// The DType whose dtype_name() is `name` ("f32", "q8_0", ...), if any.
+constexpr std::optional<DType> dtype_from_name(std::string_view name) {
+  for (DType t : {DType::f32, DType::f16, DType::bf16, DType::q8_0, DType::q4_0})
+    if (dtype_name(t) == name) return t;
+  return std::nullopt;
+}
 constexpr bool is_quantized(DType t) { return dtype_info(t).block_size > 1; }
 
 /// Bytes needed for `n` elements; `n` must be a multiple of the block size.
