@@ -4,6 +4,10 @@
 //   ppP      prefill of P tokens into an empty cache
 //   tgN      N one-token decode steps after a one-token prompt
 //   tgN@dD   the same after D tokens already in the cache
+// With --roofline the machine's limits are measured before and after the
+// tests (the best of both counts) and each test is reported as a share of
+// its limit: decode as bytes read per token x tokens/s against the triad
+// bandwidth, prefill as FLOPs x tokens/s against peak FMA.
 // Token ids are fixed pseudo-random ids (speed does not depend on them).
 #include "bench.hpp"
 
@@ -20,6 +24,7 @@
 #include "liveformer/model/kv_cache.hpp"
 #include "liveformer/model/model.hpp"
 #include "options.hpp"
+#include "roofline.hpp"
 
 namespace lf::cli {
 namespace {
@@ -42,6 +47,22 @@ struct Result {
   std::string test;
   std::int64_t tokens = 0;
   double mean = 0, stddev = 0;  // tokens per second
+  double work_per_token = 0;    // bytes (decode) or FLOPs (prefill) per token
+  bool prefill = false;
+};
+
+// The machine's limits for the threads each kind of test uses.
+struct Limits {
+  double triad_gbps = 0, peak_gflops = 0;
+  void measure(const ThreadCounts& t) {
+    triad_gbps = std::max(triad_gbps, measure_triad_gbps(t.decode));
+    peak_gflops = std::max(peak_gflops, measure_peak_fma_gflops(t.prefill));
+  }
+  // Achieved rate as a percentage of the limit the test is bound by.
+  double percent(const Result& r) const {
+    const double rate = r.work_per_token * r.mean / 1e9;
+    return 100.0 * rate / (r.prefill ? peak_gflops : triad_gbps);
+  }
 };
 
 Result summarize(std::string test, std::int64_t tokens, const std::vector<double>& seconds) {
@@ -83,6 +104,7 @@ int cmd_bench(Args& a) {
   std::vector<long long> depths;
   for (const std::string& d : a.all("--depth")) depths.push_back(parse_integer("--depth", d));
   const bool json = a.flag("--json");
+  const bool roofline = a.flag("--roofline");
   const LoadOptions load = load_options(a);
   const ThreadCounts threads = thread_counts(a);
   const DType kv = kv_type(a);
@@ -102,6 +124,9 @@ int cmd_bench(Args& a) {
   KvCache cache(c, ctx, kv);
   Workspace ws(threads);
   const std::vector<std::int32_t> ids = token_ids(ctx, c.vocab_size);
+  Limits limits;
+  if (roofline) limits.measure(ws.threads());
+  const ModelCost cost = model_cost(model, dtype_bytes(kv, 1));
   auto decode_steps = [&](std::int64_t n) {
     for (std::int64_t i = 0; i < n; ++i)
       forward(model, cache, std::span<const std::int32_t>(&ids[static_cast<std::size_t>(cache.size())], 1), ws);
@@ -119,6 +144,8 @@ int cmd_bench(Args& a) {
       secs.push_back(seconds_since(t));
     }
     results.push_back(summarize("pp" + std::to_string(prompt), prompt, secs));
+    results.back().prefill = true;
+    results.back().work_per_token = prefill_flops(cost, prompt) / static_cast<double>(prompt);
   }
   std::vector<long long> starts{1};
   starts.insert(starts.end(), depths.begin(), depths.end());
@@ -135,27 +162,54 @@ int cmd_bench(Args& a) {
       std::string name = "tg" + std::to_string(gen);
       if (start > 1) name += "@d" + std::to_string(start);
       results.push_back(summarize(name, gen, secs));
+      results.back().work_per_token = decode_bytes_per_token(cost, start, gen);
     }
   }
 
+  if (roofline) limits.measure(ws.threads());
   const std::string weights = model.info().loaded_type.empty() ? "f32" : model.info().loaded_type;
   const std::string name = model.info().name.empty() ? path : model.info().name;
   const double rss = peak_rss_mib();
   if (json) {
-    for (const Result& r : results)
+    for (const Result& r : results) {
       std::printf(
           "{\"test\": \"%s\", \"tokens_per_s\": %.3f, \"stddev\": %.3f, \"threads\": %d, \"threads_batch\": %d, "
           "\"weight_type\": \"%s\", \"kv_type\": \"%s\", \"model\": \"%s\", \"architecture\": \"%s\", \"repetitions\": %lld, "
-          "\"load_seconds\": %.4f, \"peak_rss_mib\": %.1f}\n",
+          "\"load_seconds\": %.4f, \"peak_rss_mib\": %.1f",
           r.test.c_str(), r.mean, r.stddev, ws.threads().decode, ws.threads().prefill, weights.c_str(),
           std::string(dtype_name(kv)).c_str(), json_escape(name).c_str(), architecture_name(c.arch), reps, load_seconds, rss);
+      if (roofline)
+        std::printf(", \"%s\": %.4g, \"limit\": %.4g, \"limit_percent\": %.2f",
+                    r.prefill ? "flops_per_token" : "bytes_per_token", r.work_per_token,
+                    r.prefill ? limits.peak_gflops : limits.triad_gbps, limits.percent(r));
+      std::printf("}\n");
+    }
     return 0;
   }
   std::printf("model: %s (%s)\nweights: %s; KV cache: %s; threads: %d decode, %d prefill; load %.3f s; peak RSS %.1f MiB\n",
               name.c_str(), c.summary().c_str(), weights.c_str(), std::string(dtype_name(kv)).c_str(),
               ws.threads().decode, ws.threads().prefill, load_seconds, rss);
-  std::printf("%-14s %14s %10s\n", "test", "tokens/s", "stddev");
-  for (const Result& r : results) std::printf("%-14s %14.2f %10.2f\n", r.test.c_str(), r.mean, r.stddev);
+  if (roofline)
+    std::printf("limits (same run): triad %.1f GB/s on %d threads, peak FMA %.1f GFLOP/s on %d threads\n",
+                limits.triad_gbps, ws.threads().decode, limits.peak_gflops, ws.threads().prefill);
+  std::printf("%-14s %14s %10s%s\n", "test", "tokens/s", "stddev", roofline ? "   % of limit" : "");
+  for (const Result& r : results) {
+    std::printf("%-14s %14.2f %10.2f", r.test.c_str(), r.mean, r.stddev);
+    if (roofline) std::printf("   %5.1f%% of %s", limits.percent(r), r.prefill ? "FMA" : "triad");
+    std::printf("\n");
+  }
+  return 0;
+}
+
+int cmd_roofline(Args& a) {
+  const long long threads = a.integer("-t", 0);
+  a.finish();
+  const int n = threads < 1 ? ThreadPool::hardware_threads() : static_cast<int>(threads);
+  for (int t = 1; t <= n; t = t < n && 2 * t > n ? n : 2 * t) {
+    const double triad = measure_triad_gbps(t), fma = measure_peak_fma_gflops(t);
+    std::printf("threads %d: triad %.1f GB/s, peak FMA %.1f GFLOP/s\n", t, triad, fma);
+    if (t == n) break;
+  }
   return 0;
 }
 

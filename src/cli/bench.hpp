@@ -9,4 +9,7 @@ namespace lf::cli {
 /// exit status.
 int cmd_bench(Args& args);
 
+/// Runs `liveformer roofline`: the machine's bandwidth and FMA limits.
+int cmd_roofline(Args& args);
+
 }  // namespace lf::cli

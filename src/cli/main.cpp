@@ -35,8 +35,10 @@ const char* kUsage =
     "  convert -m MODEL -o OUT.gguf [--type f32|f16|bf16|q8_0|q4_0]\n"
     "  quantize MODEL OUT.gguf TYPE   (= convert with --type TYPE)\n"
     "  bench -m MODEL [-t THREADS] [-tb PREFILL_THREADS] [-p 512] [-n 128] [--depth D]...\n"
-    "        [-r REPS] [--quantize TYPE] [--kv-type f32|f16|bf16] [--json]\n"
-    "        prompt and generation speed, load time, peak RSS\n"
+    "        [-r REPS] [--quantize TYPE] [--kv-type f32|f16|bf16] [--roofline] [--json]\n"
+    "        prompt and generation speed, load time, peak RSS; --roofline also measures\n"
+    "        the machine's limits and reports each test as a percentage of its limit\n"
+    "  roofline [-t THREADS]   memory bandwidth (STREAM triad over 1 GiB) and peak f32 FMA\n"
     "TYPE is f32, f16, bf16, q8_0 or q4_0; --quantize converts the matrices while loading.\n"
     "THREADS: 0 (the default) means one per hardware thread.\n"
     "MODEL is a .gguf file or a Hugging Face model directory.\n";
@@ -209,6 +211,7 @@ int main(int argc, char** argv) {
     if (command == "convert") return cmd_convert(args);
     if (command == "quantize") return cmd_quantize(args);
     if (command == "bench") return lf::cli::cmd_bench(args);
+    if (command == "roofline") return lf::cli::cmd_roofline(args);
     std::fprintf(stderr, "liveformer: unknown command '%s'\n%s", command.c_str(), kUsage);
     return 2;
   } catch (const std::exception& e) {
