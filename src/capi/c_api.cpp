@@ -174,7 +174,7 @@ const char* lf_version(void) { return LIVEFORMER_VERSION_STRING; }
 const char* lf_last_error(void) { return g_last_error.c_str(); }
 
 const char* lf_status_name(lf_status status) {
-  switch (status) {
+  switch (enum_value(status)) {  // any int may arrive from C
     case LF_OK: return "ok";
     case LF_ERR_INVALID_ARGUMENT: return "invalid argument";
     case LF_ERR_IO: return "i/o error";
@@ -472,7 +472,8 @@ lf_status lf_score(lf_context* ctx, const lf_token* prefix, int32_t n_prefix, co
 
 lf_status lf_embed(lf_context* ctx, const lf_token* tokens, int32_t n_tokens, lf_pooling pooling, float* embedding,
                    int32_t capacity) {
-  LF_REQUIRE(ctx && tokens && n_tokens > 0 && embedding, "lf_embed: NULL argument or no tokens");
+  LF_REQUIRE(ctx && tokens && n_tokens > 0 && embedding && capacity >= 0,
+             "lf_embed: NULL argument, no tokens or negative capacity");
   const int pool = enum_value(pooling);
   LF_REQUIRE(pool == LF_POOL_MEAN || pool == LF_POOL_LAST, "lf_embed: unknown pooling " + std::to_string(pool));
   return guarded(LF_ERR_INVALID_ARGUMENT, [&] {
