@@ -434,6 +434,24 @@ if expect_ok "bench --json"; then
     fail "bench --json prints pp16, tg4 and tg4@d8 with tokens_per_s, threads and weight_type" "$(head -c 600 "$OUT")"
   fi
 fi
+# bench --roofline: the limits measured in the same run, each test as a share of its limit.
+run bench -m "$QWEN2" -p 16 -n 4 -r 1 -t 1 --roofline --json
+if expect_ok "bench --roofline --json"; then
+  if grep '"test": "pp16"' "$OUT" | grep -Eq '"flops_per_token": [0-9.e+]+, "limit": [0-9.e+]+, "limit_percent": [0-9.]+' &&
+     grep '"test": "tg4"' "$OUT" | grep -Eq '"bytes_per_token": [0-9.e+]+, "limit": [0-9.e+]+, "limit_percent": [0-9.]+'; then
+    pass "bench --roofline reports FLOPs (prefill) and bytes (decode) per token against the measured limits"
+  else
+    fail "bench --roofline reports FLOPs (prefill) and bytes (decode) per token against the measured limits" "$(head -c 800 "$OUT")"
+  fi
+fi
+run roofline -t 1
+if expect_ok "roofline"; then
+  if grep -Eq '^threads 1: triad [0-9.]+ GB/s, peak FMA [0-9.]+ GFLOP/s$' "$OUT"; then
+    pass "roofline prints triad bandwidth and peak FMA"
+  else
+    fail "roofline prints triad bandwidth and peak FMA" "$(head -c 400 "$OUT")"
+  fi
+fi
 run bench -m "$QWEN2" -p 0 -n 0 -r 0
 expect_error "bench with zero repetitions" "-r >= 1"
 
