@@ -1,6 +1,16 @@
 """Writes the demo model's training and evaluation corpus (deterministic).
 
   python corpus.py OUT_DIR [--seed 1234] [--products 3300]
+  python corpus.py OUT_DIR --stage 2 --vocab TOKENIZER.vocab --stage1-catalog STAGE1/catalog_train.jsonl
+                   [--products 4000] [--comments 60000]
+
+Stage 1 (the default) is the corpus the tokenizer and the first training
+stage use. Stage 2 is the copy-forcing corpus of the second training stage:
+the same tasks and formats, but every product name is composed fresh
+(fresh_names.py: random brands, no closed list to memorise), scripts name
+the product in more places, two more question types ask for the name, and
+comments are composed from fragments (danmaku_fragments.py). Its held-out
+products have brands that occur in no training name of either stage.
 
 OUT_DIR/
   catalog_train.jsonl, catalog_eval.jsonl  products (10% held out for eval)
@@ -28,6 +38,8 @@ from pathlib import Path
 
 import catalog
 import danmaku
+import danmaku_fragments
+import fresh_names
 from catalog import format_price
 from prompts import classify_answer, classify_messages, qa_messages, script_messages
 
@@ -45,7 +57,9 @@ def _join(items: list[str]) -> str:
     return "、".join(items)
 
 
-def host_script(rng: random.Random, p: dict) -> str:
+def host_script(rng: random.Random, p: dict, more_names: bool = False) -> str:
+    """A host script; more_names (stage 2) also names the product again at
+    the price and at the close, so the name is copied in more positions."""
     name, price = p["name"], format_price(p["price"])
     sp = p["selling_points"]
     parts = [rng.choice(OPENERS) + rng.choice(["，", "！"]) + rng.choice(OPENER_TAILS)]
@@ -73,6 +87,8 @@ def host_script(rng: random.Random, p: dict) -> str:
         parts.append("，".join(spec_bits) + "。")
     if rng.random() < 0.6:
         parts.append(rng.choice([f"特别适合{p['audience']}。", f"{p['audience']}闭眼入。", f"推荐给{p['audience']}。"]))
+    if more_names and rng.random() < 0.6:
+        parts.append(rng.choice([f"{name}，", f"这款{name}", f"{name}今天", f"咱们的{name}"]))
     if p.get("original_price") is not None:
         orig = format_price(p["original_price"])
         parts.append(rng.choice([
@@ -86,6 +102,8 @@ def host_script(rng: random.Random, p: dict) -> str:
         parts.append(rng.choice([f"下单还送{_join(p['gifts'])}！", f"拍了就送{_join(p['gifts'])}。"]))
     if rng.random() < 0.4:
         parts.append(f"{p['shipping']}。")
+    if more_names and rng.random() < 0.5:
+        parts.append(rng.choice([f"{name}，{price}元，", f"再说一遍，{name}只要{price}元，", f"{name}，"]))
     parts.append(rng.choice([
         "喜欢的赶紧点下方小黄车！", f"库存只有{p['stock']}件，抢完就没了！", "三二一，上链接！",
         "想要的宝宝扣个1！", "拼手速的时候到了，冲！",
@@ -113,6 +131,13 @@ def qa_pair(rng: random.Random, p: dict, qtype: str) -> tuple[str, str, list[str
     item = _item(p)
     price = format_price(p["price"])
     specs = p["specs"]
+    if qtype == "name":
+        q = _q(rng, ["这个叫什么", "商品名是什么", "这是什么牌子", "{item}叫什么名字", "链接名字是啥", "这款全名叫啥",
+                     "什么牌子的", "名字发一下"], item)
+        return q, rng.choice(["这款是", "商品名是", "这个是", ""]) + f"{p['name']}。", [p["name"]]
+    if qtype == "name_price":
+        q = _q(rng, ["这个是什么多少钱", "报一下名字和价格", "叫啥多少钱", "{item}叫什么多少钱", "哪款多少钱"], item)
+        return q, f"这款是{p['name']}，直播间到手价{price}元。", [p["name"], price]
     if qtype == "price":
         q = _q(rng, ["多少钱", "这个多少钱", "{item}多少钱", "价格是多少", "现在什么价", "到手价多少", "今天直播间什么价格", "多少米"], item)
         a = f"{p['name']}直播间到手价{price}元"
@@ -175,11 +200,14 @@ def qa_pair(rng: random.Random, p: dict, qtype: str) -> tuple[str, str, list[str
 
 QTYPES = ["price", "size", "colour", "size_check", "colour_check", "material", "capacity", "weight",
           "shipping", "returns", "stock", "gifts", "promotion", "audience"]
+# Stage 2 trains two more questions whose answers copy the product's name
+# (the evaluation keeps QTYPES, so its numbers compare with stage 1's).
+QTYPES_STAGE2 = QTYPES + ["name", "name", "name_price", "name_price"]
 
 
-def sample_qa(rng: random.Random, p: dict) -> tuple[str, str, str, list[str]]:
+def sample_qa(rng: random.Random, p: dict, qtypes: list[str] = QTYPES) -> tuple[str, str, str, list[str]]:
     while True:
-        qtype = rng.choice(QTYPES)
+        qtype = rng.choice(qtypes)
         # questions about a field the product lacks stay rare (1 in 4 tries)
         key = qtype.split("_")[0]
         if key in ("size", "colour", "material", "capacity", "weight") and key not in p["specs"] and rng.random() < 0.75:
@@ -187,6 +215,32 @@ def sample_qa(rng: random.Random, p: dict) -> tuple[str, str, str, list[str]]:
         r = qa_pair(rng, p, qtype)
         if r is not None:
             return (qtype, *r)
+
+
+def stage2_catalog(rng: random.Random, args) -> tuple[list[dict], list[dict]]:
+    """(held-out, training) products with fresh names. Held-out brands are
+    never part of a training name and never occur in a stage-1 training name."""
+    pools = fresh_names.NamePools(args.vocab)
+    stage1_names = [json.loads(line)["name"] for line in args.stage1_catalog.open(encoding="utf-8")]
+    cats = list(catalog.CATEGORIES)
+    names: set[str] = set()
+    eval_products: list[dict] = []
+    eval_brands: set[str] = set()
+    while len(eval_products) < args.eval_products:
+        p, brand = fresh_names.fresh_product(rng, pools, cats[len(eval_products) % len(cats)])
+        if p["name"] in names or brand in eval_brands or any(brand in n for n in stage1_names):
+            continue
+        names.add(p["name"])
+        eval_brands.add(brand)
+        eval_products.append(p)
+    train_products: list[dict] = []
+    while len(train_products) < args.products:
+        p, brand = fresh_names.fresh_product(rng, pools, cats[len(train_products) % len(cats)])
+        if p["name"] in names or any(b in p["name"] for b in eval_brands):
+            continue
+        names.add(p["name"])
+        train_products.append(p)
+    return eval_products, train_products
 
 
 def write_jsonl(path: Path, rows: list[dict]) -> None:
@@ -205,21 +259,34 @@ def main() -> None:
     ap.add_argument("--qa-per-product", type=int, default=8)
     ap.add_argument("--comments", type=int, default=40000)
     ap.add_argument("--eval-comments", type=int, default=1000)
+    ap.add_argument("--stage", type=int, choices=[1, 2], default=1,
+                    help="1: the stage-1 corpus (catalog.py names, danmaku.py templates); "
+                         "2: the copy-forcing corpus (fresh_names.py, danmaku_fragments.py)")
+    ap.add_argument("--vocab", type=Path, help="stage 2: the tokenizer's .vocab (name characters)")
+    ap.add_argument("--stage1-catalog", type=Path,
+                    help="stage 2: stage 1's catalog_train.jsonl (held-out brands must not occur in its names)")
+    ap.add_argument("--eval-products", type=int, default=330, help="stage 2: held-out products")
     args = ap.parse_args()
     rng = random.Random(args.seed)
+    stage2 = args.stage == 2
 
-    products = catalog.make_catalog(args.products, args.seed)
-    rng.shuffle(products)
-    n_eval = len(products) // 10
-    eval_products, train_products = products[:n_eval], products[n_eval:]
+    if stage2:
+        if not args.vocab or not args.stage1_catalog:
+            raise SystemExit("corpus: --stage 2 needs --vocab and --stage1-catalog")
+        eval_products, train_products = stage2_catalog(rng, args)
+    else:
+        products = catalog.make_catalog(args.products, args.seed)
+        rng.shuffle(products)
+        n_eval = len(products) // 10
+        eval_products, train_products = products[:n_eval], products[n_eval:]
 
     script_rows, qa_rows = [], []
     for p in train_products:
         for _ in range(args.scripts_per_product):
-            msgs = script_messages(p, rng.choice(SCRIPT_REQUESTS)) + [("assistant", host_script(rng, p))]
+            msgs = script_messages(p, rng.choice(SCRIPT_REQUESTS)) + [("assistant", host_script(rng, p, more_names=stage2))]
             script_rows.append({"task": "script", "messages": msgs})
         for _ in range(args.qa_per_product):
-            qtype, q, a, _ = sample_qa(rng, p)
+            qtype, q, a, _ = sample_qa(rng, p, QTYPES_STAGE2 if stage2 else QTYPES)
             qa_rows.append({"task": "qa", "qtype": qtype, "messages": qa_messages(p, q) + [("assistant", a)]})
 
     eval_script = [{"product": p, "request": rng.choice(SCRIPT_REQUESTS), "expect": [p["name"], format_price(p["price"])],
@@ -232,16 +299,19 @@ def main() -> None:
 
     # Comments: eval ones first (half from held-out templates); training
     # skips any text that is in the eval set.
+    comments = danmaku_fragments if stage2 else danmaku
+    if stage2:
+        danmaku_fragments.check_holdout()
     eval_comments: list[dict] = []
     seen_eval: set[str] = set()
     while len(eval_comments) < args.eval_comments:
-        c = danmaku.sample_comment(rng, heldout=len(eval_comments) % 2 == 0)
+        c = comments.sample_comment(rng, heldout=len(eval_comments) % 2 == 0)
         if c["comment"] not in seen_eval:
             seen_eval.add(c["comment"])
             eval_comments.append(c)
     cls_rows = []
     while len(cls_rows) < args.comments:
-        c = danmaku.sample_comment(rng, heldout=False)
+        c = comments.sample_comment(rng, heldout=False)
         if c["comment"] in seen_eval:
             continue
         cls_rows.append({"task": "classify", "intent": c["intent"], "sentiment": c["sentiment"],
@@ -279,7 +349,7 @@ def main() -> None:
         return sum(len(m[1]) for r in rows for m in r["messages"])
 
     stats = {
-        "products": len(products), "train_products": len(train_products), "eval_products": len(eval_products),
+        "products": len(train_products) + len(eval_products), "train_products": len(train_products), "eval_products": len(eval_products),
         "categories": len(catalog.CATEGORIES),
         "train_examples": {"script": len(script_rows), "qa": len(qa_rows), "classify": len(cls_rows)},
         "train_chars": {"script": chars(script_rows), "qa": chars(qa_rows), "classify": chars(cls_rows)},

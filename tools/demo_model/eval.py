@@ -3,7 +3,7 @@ the C API, run on held-out products and comments exactly as a user runs
 them (greedy decoding), and their outputs are checked.
 
     python3 tools/demo_model/eval.py [--model models/liveformer-demo-zh.gguf]
-        [--apps build/examples] [--corpus ../demo_model_work/corpus] [--limit N] [--json OUT]
+        [--apps build/examples] [--corpus ../demo_model_work/corpus-2] [--limit N] [--json OUT]
 
   script   script-gen --temp 0: the script contains the product's exact name
            and price (the strings in eval/script.jsonl "expect")
@@ -116,7 +116,7 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--model", default=str(REPO / "models" / "liveformer-demo-zh.gguf"))
     ap.add_argument("--apps", default=str(REPO / "build" / "examples"))
-    ap.add_argument("--corpus", default=str(REPO.parent / "demo_model_work" / "corpus"))
+    ap.add_argument("--corpus", default=str(REPO.parent / "demo_model_work" / "corpus-2"))
     ap.add_argument("--limit", type=int, help="evaluate only the first N examples of each task")
     ap.add_argument("--json", help="also write the results here")
     args = ap.parse_args()

@@ -2,8 +2,8 @@
 # Builds the demo model from nothing: corpus -> tokenizer -> training
 # (resumable) -> GGUF export (f32 and q8_0) -> export check.
 #
-#   tools/demo_model/run_all.sh            # the real model (~1.5-2.5 h on 2 cores)
-#   tools/demo_model/run_all.sh --smoke    # a tiny model in ~2 minutes (pipeline check)
+#   tools/demo_model/run_all.sh            # the real model (~3-4 h on 2 cores, two stages)
+#   tools/demo_model/run_all.sh --smoke    # a tiny model in ~4 minutes (pipeline check)
 #
 # Rerun the same command after an interruption: finished stages are kept
 # and training resumes from its last checkpoint.
@@ -40,16 +40,32 @@ if [[ ! -f $work/tokenizer/.done ]]; then
 fi
 
 run=$work/run-$preset
-# The shipped model: one cosine cycle of 1,800 steps, then a warm restart
-# to 4,800 (train.py resumes and follows the new, longer cosine). Each stage
-# resumes where an interrupted run stopped; a finished stage returns at once.
+# Stage 1: one cosine cycle of 1,800 steps, then a warm restart to 4,800
+# (train.py resumes and follows the new, longer cosine). Each stage resumes
+# where an interrupted run stopped; a finished stage returns at once.
 stages=("")  # the preset's own step count
 [[ $preset == full ]] && stages=(1800 4800)
 for steps in "${stages[@]}"; do
-  echo "== training ($preset${steps:+, to step $steps}) -> $run"
+  echo "== training stage 1 ($preset${steps:+, to step $steps}) -> $run"
   "$py" train.py --corpus "$work/corpus" --tokenizer "$work/tokenizer/tokenizer.model" --out "$run" \
     --preset "$preset" --threads "$threads" ${steps:+--steps "$steps"}
 done
+
+# Stage 2: the copy-forcing corpus (fresh random names, fragment-composed
+# comments; same tokenizer), a warm start from stage 1's weights with a new
+# optimizer and cosine schedule. See README.md "Two stages".
+if [[ ! -f $work/corpus-2/.done ]]; then
+  echo "== corpus stage 2 -> $work/corpus-2"
+  "$py" corpus.py "$work/corpus-2" --stage 2 --vocab "$work/tokenizer/tokenizer.vocab" \
+    --stage1-catalog "$work/corpus/catalog_train.jsonl" --products 4000 --comments 60000
+  touch "$work/corpus-2/.done"
+fi
+stage2_steps=2400
+[[ $preset == full ]] || stage2_steps=20
+echo "== training stage 2 ($preset, $stage2_steps steps) -> $run-stage2"
+"$py" train.py --corpus "$work/corpus-2" --tokenizer "$work/tokenizer/tokenizer.model" --out "$run-stage2" \
+  --preset "$preset" --threads "$threads" --init "$run/model.pt" --steps "$stage2_steps" --lr 1e-3 --warmup 50
+run=$run-stage2
 
 name=demo-zh-live-commerce
 [[ $preset == full ]] || name=$name-$preset
@@ -63,15 +79,15 @@ if [[ -x $liveformer ]]; then
   for type in f32 q8_0; do
     echo "== check $name-$type.gguf"
     "$py" check_export.py --model "$run/model.pt" --tokenizer "$work/tokenizer/tokenizer.model" \
-      --gguf "$work/out/$name-$type.gguf" --corpus "$work/corpus" --liveformer "$liveformer"
+      --gguf "$work/out/$name-$type.gguf" --corpus "$work/corpus-2" --liveformer "$liveformer"
   done
 else
   echo "run_all: $liveformer not built; skipped the liveformer check"
 fi
 apps=$(dirname "$liveformer")/examples
 if [[ -x $apps/script-gen ]]; then
-  echo "== eval $name-q8_0.gguf with liveformer's apps (held-out products and comments)"
-  "$py" eval.py --model "$work/out/$name-q8_0.gguf" --apps "$apps" --corpus "$work/corpus" \
+  echo "== eval $name-q8_0.gguf with liveformer's apps (held-out products and comments of stage 2)"
+  "$py" eval.py --model "$work/out/$name-q8_0.gguf" --apps "$apps" --corpus "$work/corpus-2" \
     --json "$work/out/$name-q8_0-eval.json"
 else
   echo "run_all: $apps/script-gen not built; skipped the evaluation"

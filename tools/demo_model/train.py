@@ -186,10 +186,19 @@ def main() -> None:
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--seed", type=int, default=1234)
     ap.add_argument("--ckpt-minutes", type=float, default=10.0)
+    ap.add_argument("--init", type=Path,
+                    help="start from these weights (a model.pt) instead of random ones; optimizer and step "
+                         "start afresh (a warm start on a new corpus). Ignored when RUN_DIR/ckpt.pt exists")
+    ap.add_argument("--lr", type=float, help="peak learning rate (default: the preset's)")
+    ap.add_argument("--warmup", type=int, help="warmup steps (default: the preset's)")
     ap.add_argument("--stop-after", type=int, default=0,
                     help="leave after this many steps in this run (checkpoint saved); for testing resume")
     args = ap.parse_args()
-    preset = PRESETS[args.preset]
+    preset = dict(PRESETS[args.preset])
+    if args.lr is not None:
+        preset["lr"] = args.lr
+    if args.warmup is not None:
+        preset["warmup"] = args.warmup
     total_steps = args.steps or preset["steps"]
     torch.set_num_threads(args.threads)
     torch.manual_seed(args.seed)
@@ -216,9 +225,16 @@ def main() -> None:
         opt.load_state_dict(c["opt"])
         state = c["state"]
         print(f"resumed from {ckpt} at step {state['step']}", flush=True)
+    elif args.init:
+        c = torch.load(args.init, weights_only=False)
+        assert c["config"] == cfg.to_dict(), f"{args.init} is for another model config"
+        model.load_state_dict(c["model"])
+        print(f"warm start from {args.init}", flush=True)
     (args.out / "config.json").write_text(json.dumps({"model": cfg.to_dict(), "preset": args.preset, "steps": total_steps,
                                                      "seed": args.seed, "threads": args.threads,
-                                                     "batch_tokens": preset["batch_tokens"], "lr": preset["lr"]}, indent=1))
+                                                     "batch_tokens": preset["batch_tokens"], "lr": preset["lr"],
+                                                     "warmup": preset["warmup"],
+                                                     "init": str(args.init) if args.init else None}, indent=1))
     print(f"params {model.num_params():,}; {len(lengths):,} examples, {int(lengths.sum()):,} tokens; "
           f"steps {state['step']} -> {total_steps}", flush=True)
 
