@@ -20,6 +20,8 @@
 /// Declares `type* name` pointing at the block's dynamic shared memory.
 #define LF_DYNAMIC_SHARED(type, name) type* name = static_cast<type*>(::lf::emu::dynamic_shared_memory())
 #elif defined(__CUDACC__)
+#include <cuda_bf16.h>
+#include <cuda_fp16.h>
 #include <cuda_runtime.h>
 #define LF_DYNAMIC_SHARED(type, name)                                 \
   extern __shared__ __align__(16) unsigned char lf_dynamic_shared_[]; \

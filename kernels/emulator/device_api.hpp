@@ -3,6 +3,7 @@
 // math intrinsics our kernels use. Everything forwards to the BlockRunner.
 #pragma once
 
+#include <bit>
 #include <cmath>
 #include <cstdint>
 #include <cstring>
@@ -106,15 +107,24 @@ inline int __all_sync(unsigned mask, int predicate, ::lf::emu::CallSite where = 
 
 // ---- atomics ----
 // A fiber is never switched out inside these, and blocks run one at a time,
-// so a plain read-modify-write is atomic here.
+// so a plain read-modify-write is atomic here. Only the overloads CUDA has:
+// atomicAdd for int, unsigned, unsigned long long, float and double;
+// atomicMax for the integer types (a float atomicMax does not compile on
+// the GPU, so it must not compile here either).
 template <class T>
 T atomicAdd(T* address, T value) {
+  static_assert(std::is_same_v<T, int> || std::is_same_v<T, unsigned> || std::is_same_v<T, unsigned long long> ||
+                    std::is_same_v<T, float> || std::is_same_v<T, double>,
+                "atomicAdd: CUDA has no overload for this type");
   const T old = *address;
   *address = old + value;
   return old;
 }
 template <class T>
 T atomicMax(T* address, T value) {
+  static_assert(std::is_same_v<T, int> || std::is_same_v<T, unsigned> || std::is_same_v<T, unsigned long long> ||
+                    std::is_same_v<T, long long>,
+                "atomicMax: CUDA has it for integer types only");
   const T old = *address;
   if (value > old) *address = value;
   return old;
@@ -129,3 +139,7 @@ template <class T>
 T __ldg(const T* p) {
   return *p;
 }
+inline float __int_as_float(int v) { return std::bit_cast<float>(v); }
+inline int __float_as_int(float v) { return std::bit_cast<int>(v); }
+inline float __uint_as_float(unsigned v) { return std::bit_cast<float>(v); }
+inline unsigned __float_as_uint(float v) { return std::bit_cast<unsigned>(v); }

@@ -12,6 +12,8 @@
 #include "block_runner.hpp"
 #include "device_api.hpp"
 #include "dim3.hpp"
+#include "half_types.hpp"
+#include "vector_types.hpp"
 
 namespace lf::emu {
 

@@ -2,7 +2,11 @@
 // warp collectives, shared memory, atomics, and the misuse it must report.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+#include <bit>
 #include <cmath>
+#include <limits>
+#include <random>
 #include <numeric>
 #include <vector>
 
@@ -83,6 +87,34 @@ __global__ void private_params(int base, int* out) {
   out[threadIdx.x] = base;
 }
 
+// Per-block maximum and sum through atomics on global memory.
+__global__ void atomic_max_and_sum(const int* values, int* max_out, float* sum_out) {
+  const unsigned i = blockIdx.x * blockDim.x + threadIdx.x;
+  atomicMax(max_out, values[i]);
+  atomicAdd(sum_out, static_cast<float>(values[i]));
+}
+
+// A shuffle by half a warp with a matching 16-lane mask is legal.
+__global__ void half_warp_shuffle(int* out) {
+  if (threadIdx.x < 16) {
+    int x = static_cast<int>(threadIdx.x);
+    for (int o = 8; o > 0; o /= 2) x += __shfl_xor_sync(0x0000ffffu, x, o);
+    out[threadIdx.x] = x;
+  }
+}
+
+// Round trips through __half / __nv_bfloat16 and the bit-pattern views.
+__global__ void convert_halves(const float* in, unsigned short* f16_bits, unsigned short* bf16_bits, float* f16_back,
+                               float* bf16_back) {
+  const unsigned i = threadIdx.x;
+  const __half h = __float2half_rn(in[i]);
+  const __nv_bfloat16 b = __float2bfloat16_rn(in[i]);
+  f16_bits[i] = __half_as_ushort(h);
+  bf16_bits[i] = __bfloat16_as_ushort(b);
+  f16_back[i] = __half2float(__ushort_as_half(f16_bits[i]));
+  bf16_back[i] = __bfloat162float(__ushort_as_bfloat16(bf16_bits[i]));
+}
+
 // ---- misuse the emulator must report ----
 __global__ void divergent_barrier() {
   if (threadIdx.x < 16) __syncthreads();
@@ -105,6 +137,19 @@ __global__ void shuffle_partial_warp(float* out) { out[threadIdx.x] = __shfl_xor
 __global__ void shared_overflow(int n) {
   LF_DYNAMIC_SHARED(float, s);
   if (threadIdx.x == 0) s[n] = 1.0f;  // one past the n floats requested
+}
+__global__ void ballot_mask_mismatch(unsigned* out) {
+  const unsigned mask = threadIdx.x < 8 ? 0x000000ffu : kFullWarpMask;
+  out[threadIdx.x] = __ballot_sync(mask, 1);
+}
+__global__ void any_in_divergent_branch(int* out) {
+  if (threadIdx.x % 2 == 0) out[threadIdx.x] = __any_sync(kFullWarpMask, 1);
+}
+__global__ void barrier_in_one_warp(float* out) {
+  if (threadIdx.x < 32) {
+    __syncthreads();
+    out[threadIdx.x] = 1.0f;
+  }
 }
 __global__ void throwing_kernel() {
   if (threadIdx.x == 5) throw std::runtime_error("thread 5 failed");
@@ -198,6 +243,14 @@ TEST_CASE("emulator: reports misuse as errors", "[emulator]") {
   REQUIRE_THROWS_WITH(lf::emu::launch(shared_overflow, dim3(1), dim3(32), 8 * sizeof(float), 8),
                       Contains("wrote past the 32 bytes of dynamic shared memory"));
 #endif
+  std::vector<unsigned> bits(32);
+  REQUIRE_THROWS_WITH(lf::emu::launch(ballot_mask_mismatch, dim3(1), dim3(32), 0, bits.data()),
+                      Contains("__ballot_sync") && (Contains("lanes disagree") || Contains("does not include")));
+  std::vector<int> flags(32);
+  REQUIRE_THROWS_WITH(lf::emu::launch(any_in_divergent_branch, dim3(1), dim3(32), 0, flags.data()),
+                      Contains("__any_sync") && Contains("exited without joining"));
+  REQUIRE_THROWS_WITH(lf::emu::launch(barrier_in_one_warp, dim3(1), dim3(64), 0, out.data()),
+                      Contains("divergent __syncthreads") && Contains("exited without reaching it"));
   REQUIRE_THROWS_WITH(lf::emu::launch(throwing_kernel, dim3(1), dim3(32), 0), "thread 5 failed");
   REQUIRE_THROWS_WITH(lf::emu::launch(count_threads, dim3(1), dim3(2048), 0, static_cast<unsigned*>(nullptr)),
                       Contains("invalid block"));
@@ -207,4 +260,59 @@ TEST_CASE("emulator: reports misuse as errors", "[emulator]") {
   std::vector<float> sums(1);
   lf::emu::launch(tree_sum, dim3(1), dim3(64), 64 * sizeof(float), sums.data(), true);
   CHECK(sums[0] == 64.0f * 65 / 2);
+}
+
+TEST_CASE("emulator: atomicMax and float atomicAdd", "[emulator]") {
+  std::vector<int> values(5 * 64);
+  for (std::size_t i = 0; i < values.size(); ++i) values[i] = static_cast<int>((i * 7919) % 1000) - 500;
+  int max_out = std::numeric_limits<int>::min();
+  float sum_out = 0.0f;
+  lf::emu::launch(atomic_max_and_sum, dim3(5), dim3(64), 0, values.data(), &max_out, &sum_out);
+  CHECK(max_out == *std::max_element(values.begin(), values.end()));
+  CHECK(sum_out == static_cast<float>(std::accumulate(values.begin(), values.end(), 0)));
+}
+
+TEST_CASE("emulator: a shuffle among the lanes of a partial mask", "[emulator]") {
+  std::vector<int> out(32, -1);
+  lf::emu::launch(half_warp_shuffle, dim3(1), dim3(32), 0, out.data());
+  for (int t = 0; t < 16; ++t) CHECK(out[t] == 120);  // 0 + 1 + ... + 15
+  for (int t = 16; t < 32; ++t) CHECK(out[t] == -1);
+}
+
+// f16 / bf16 conversions round to the nearest representable value (ties to
+// even): checked against the neighbouring bit patterns, not against the
+// conversion code itself.
+TEST_CASE("emulator: __half and __nv_bfloat16 conversions round to nearest", "[emulator]") {
+  std::vector<float> in = {0.0f, -0.0f, 1.0f, -2.5f, 65504.0f, 1e-7f, 6.1e-5f, 3.14159265f, 1.0f + 1.0f / 2048,
+                           1.0f + 3.0f / 2048, 1.0f + 1.0f / 256, 1e30f, -1e-30f};
+  std::mt19937 rng(7);
+  std::normal_distribution<float> dist(0.0f, 100.0f);
+  while (in.size() < 96) in.push_back(dist(rng));
+  const std::size_t n = in.size();
+  std::vector<unsigned short> f16(n), bf16(n);
+  std::vector<float> f16_back(n), bf16_back(n);
+  lf::emu::launch(convert_halves, dim3(1), dim3(static_cast<unsigned>(n)), 0, in.data(), f16.data(), bf16.data(),
+                  f16_back.data(), bf16_back.data());
+  CHECK(f16[2] == 0x3C00);  // 1.0
+  CHECK(f16[4] == 0x7BFF);  // 65504, the largest finite half
+  CHECK(f16[8] == 0x3C00);  // 1 + 2^-11 is a tie: to even (1.0)
+  CHECK(f16[9] == 0x3C02);  // 1 + 3·2^-11 is a tie: to even (1 + 2^-9)
+  CHECK(bf16[2] == 0x3F80);
+  CHECK(bf16[10] == 0x3F80);  // 1 + 2^-8 is a tie for bf16: to even
+  auto f16_value = [](unsigned bits) { return static_cast<double>(lf::f16_to_f32(static_cast<std::uint16_t>(bits))); };
+  auto bf16_value = [](unsigned bits) { return static_cast<double>(std::bit_cast<float>(bits << 16)); };
+  for (std::size_t i = 0; i < n; ++i) {
+    INFO("input " << in[i]);
+    const double x = in[i];
+    CHECK(f16_back[i] == static_cast<float>(f16_value(f16[i])));
+    CHECK(bf16_back[i] == bf16_value(bf16[i]));
+    if (std::abs(x) >= 65520.0) continue;  // rounds to infinity in f16
+    // No neighbouring pattern is closer to x than the chosen one.
+    for (int step : {-1, 1}) {
+      const unsigned nf = static_cast<unsigned>(f16[i] + step) & 0xFFFFu;
+      if ((nf & 0x7C00u) != 0x7C00u) CHECK(std::abs(f16_value(f16[i]) - x) <= std::abs(f16_value(nf) - x));
+      const unsigned nb = static_cast<unsigned>(bf16[i] + step) & 0xFFFFu;
+      if ((nb & 0x7F80u) != 0x7F80u) CHECK(std::abs(bf16_value(bf16[i]) - x) <= std::abs(bf16_value(nb) - x));
+    }
+  }
 }
