@@ -40,11 +40,16 @@ std::int32_t find_token(const Vocabulary& v, const std::string& text) {
   return -1;
 }
 
-// tokenizer_config.json writes special tokens as "text" or {"content": "text"}.
-std::string special_token_text(const json& value) {
+// tokenizer_config.json writes special tokens as "text" or {"content":
+// "text"}; null or absent means none (""). Anything else is refused rather
+// than silently dropping the token (a lost EOS would never stop generation).
+std::string special_token_text(const json& config, const char* key, const std::string& where) {
+  if (!config.contains(key) || config[key].is_null()) return {};
+  const json& value = config[key];
   if (value.is_string()) return value.get<std::string>();
-  if (value.is_object() && value.contains("content")) return value["content"].get<std::string>();
-  return {};
+  LF_CHECK(value.is_object() && value.contains("content") && value["content"].is_string(), where.c_str(),
+           std::string("\"") + key + "\" must be a string or an object with a string \"content\", got " + value.dump());
+  return value["content"].get<std::string>();
 }
 
 // Walks a (possibly Sequence) pre-tokenizer: a Split regex wins; otherwise
@@ -134,16 +139,27 @@ Vocabulary Vocabulary::from_tokenizer_json(const std::filesystem::path& tokenize
   const auto config_path = tokenizer_json.parent_path() / "tokenizer_config.json";
   if (std::filesystem::exists(config_path)) {
     const json config = read_json(config_path);
-    const auto id_of = [&](const char* key) {
-      if (!config.contains(key)) return -1;
-      const std::string text = special_token_text(config[key]);
-      return text.empty() ? -1 : find_token(v, text);
+    const std::string config_where = config_path.string();
+    LF_CHECK(config.is_object(), config_where.c_str(), "expected a JSON object at the top level");
+    // bos/eos must exist when named; a missing unk/pad token is tolerated.
+    const auto id_of = [&](const char* key, bool required) {
+      const std::string text = special_token_text(config, key, config_where);
+      if (text.empty()) return -1;
+      const std::int32_t id = find_token(v, text);
+      LF_CHECK(id >= 0 || !required, config_where.c_str(),
+               std::string(key) + " '" + text + "' is not in the vocabulary");
+      return id;
     };
-    v.bos_id = id_of("bos_token");
-    v.eos_id = id_of("eos_token");
-    v.unk_id = id_of("unk_token");
-    v.pad_id = id_of("pad_token");
-    const auto flag = [&](const char* key) { return config.contains(key) && config[key].is_boolean() && config[key].get<bool>(); };
+    v.bos_id = id_of("bos_token", true);
+    v.eos_id = id_of("eos_token", true);
+    v.unk_id = id_of("unk_token", false);
+    v.pad_id = id_of("pad_token", false);
+    const auto flag = [&](const char* key) {
+      if (!config.contains(key) || config[key].is_null()) return false;
+      LF_CHECK(config[key].is_boolean(), config_where.c_str(),
+               std::string("\"") + key + "\" must be true or false, got " + config[key].dump());
+      return config[key].get<bool>();
+    };
     v.add_bos = flag("add_bos_token") && v.bos_id >= 0;
     v.add_eos = flag("add_eos_token") && v.eos_id >= 0;
   }

@@ -206,17 +206,20 @@ std::string read_chat_template(const fs::path& dir) {
     s << in.rdbuf();
     return s.str();
   }
-  if (!fs::exists(dir / "tokenizer_config.json")) return "";
-  const json j = read_json(dir / "tokenizer_config.json");
-  if (!j.contains("chat_template")) return "";
+  const fs::path config = dir / "tokenizer_config.json";
+  if (!fs::exists(config)) return "";
+  const json j = read_json(config);
+  if (!j.contains("chat_template") || j.at("chat_template").is_null()) return "";
   const json& t = j.at("chat_template");
   if (t.is_string()) return t.get<std::string>();
-  // A list of named templates: take "default".
-  if (t.is_array())
-    for (const json& named : t)
-      if (named.is_object() && named.value("name", "") == "default" && named.contains("template") &&
-          named.at("template").is_string())
-        return named.at("template").get<std::string>();
+  // A list of named templates: take "default". Any other type is a broken
+  // file, not "no template" (that would quietly change how chats render).
+  LF_CHECK(t.is_array(), config.string().c_str(),
+           "\"chat_template\" must be a string or a list of {\"name\", \"template\"}, got " + t.dump());
+  for (const json& named : t)
+    if (named.is_object() && named.contains("name") && named.at("name") == "default" && named.contains("template") &&
+        named.at("template").is_string())
+      return named.at("template").get<std::string>();
   return "";
 }
 

@@ -2,6 +2,7 @@
 
 #include <array>
 #include <fstream>
+#include <string_view>
 
 #include "liveformer/core/error.hpp"
 
@@ -23,9 +24,7 @@ bool starts_with_gguf_magic(const std::filesystem::path& path) {
   return f.read(magic.data(), 4) && std::string(magic.data(), 4) == "GGUF";
 }
 
-}  // namespace
-
-Model Model::load(const std::filesystem::path& path, const LoadOptions& options) {
+Model load_by_format(const std::filesystem::path& path, const LoadOptions& options) {
   std::error_code ec;
   const auto status = std::filesystem::status(path, ec);
   if (!std::filesystem::exists(status)) throw_error(path.string(), "no such file or directory", ErrorKind::io);
@@ -37,6 +36,19 @@ Model Model::load(const std::filesystem::path& path, const LoadOptions& options)
   if (path.extension() == ".gguf" || starts_with_gguf_magic(path)) return load_gguf_model(path, options);
   if (path.filename() == "config.json") return load_hf_model(path.parent_path(), options);
   throw_error(path.string(), "unrecognised model format (expected a .gguf file or a Hugging Face directory)");
+}
+
+}  // namespace
+
+Model Model::load(const std::filesystem::path& path, const LoadOptions& options) {
+  try {
+    return load_by_format(path, options);
+  } catch (const Error& e) {
+    // Parts that do not know the file (a tokenizer's regex, its merges)
+    // report without a path; with many models loaded, say which one.
+    if (std::string_view(e.what()).find(path.string()) != std::string_view::npos) throw;
+    throw_error(path.string(), e.what(), e.kind());
+  }
 }
 
 }  // namespace lf
