@@ -42,16 +42,38 @@ struct Isa {
       const __m128i h = _mm_loadu_si128(reinterpret_cast<const __m128i*>(row + 2 * p));
       return _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_cvtepu16_epi32(h), 16));
     } else {
-      static_assert(T == WeightType::f32, "block types take the integer path (int8_block)");
+      static_assert(T == WeightType::f32, "block types take the integer path (weight_block)");
     }
   }
   // ---- integer path (q8_0 / q4_0 weights, q8_0 rows of x) ----
+  // Each block's dot product is eight exact int32 sums of w * x over 4-byte
+  // groups, computed as dot(weight_block(w), x, x_correction(x)).
   static constexpr int kIntRows = 2;
-  // Eight int32 sums of w * x over 4-byte groups. |w| as unsigned (128 for
-  // -128) times x with w's sign: the products fit, x is never -128.
-  LF_TARGET_INLINE static __m256i dot(__m256i w, __m256i x) {
-    const __m256i ax = _mm256_sign_epi8(w, w), sy = _mm256_sign_epi8(x, w);
-    return _mm256_madd_epi16(_mm256_maddubs_epi16(ax, sy), _mm256_set1_epi16(1));
+  // q8_0: w as stored. q4_0: the unsigned nibbles (0..15).
+  template <WeightType T>
+  LF_TARGET_INLINE static __m256i weight_block(const std::byte* block) {
+    if constexpr (T == WeightType::q8_0) return Int256::q8_block(block);
+    else return Int256::q4_nibbles(block);
+  }
+  // q4_0: -8 x the group sums of x (so nibble * x - 8 * x = (nibble - 8) * x);
+  // once per x block, shared by every weight row of the tile.
+  template <WeightType T>
+  LF_TARGET_INLINE static __m256i x_correction(__m256i x) {
+    if constexpr (T == WeightType::q8_0) return _mm256_setzero_si256();
+    else return _mm256_madd_epi16(_mm256_maddubs_epi16(_mm256_set1_epi8(8), x), _mm256_set1_epi16(-1));
+  }
+  // maddubs multiplies unsigned by signed bytes into saturating int16 pairs.
+  // q8_0: |w| times x with w's sign (pairs stay under 2 x 128 x 127, and x
+  // is never -128). q4_0: nibbles are already unsigned (pairs <= 2 x 15 x 127).
+  template <WeightType T>
+  LF_TARGET_INLINE static __m256i dot(__m256i w, __m256i x, __m256i correction) {
+    const __m256i ones = _mm256_set1_epi16(1);
+    if constexpr (T == WeightType::q8_0) {
+      const __m256i ax = _mm256_sign_epi8(w, w), sy = _mm256_sign_epi8(x, w);
+      return _mm256_madd_epi16(_mm256_maddubs_epi16(ax, sy), ones);
+    } else {
+      return _mm256_add_epi32(_mm256_madd_epi16(_mm256_maddubs_epi16(w, x), ones), correction);
+    }
   }
 };
 

@@ -48,16 +48,32 @@ struct Isa {
       const __m256i h = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(row + 2 * p));
       return _mm512_castsi512_ps(_mm512_slli_epi32(_mm512_cvtepu16_epi32(h), 16));
     } else {
-      static_assert(T == WeightType::f32, "block types take the integer path (int8_block)");
+      static_assert(T == WeightType::f32, "block types take the integer path (weight_block)");
     }
   }
   // ---- integer path (q8_0 / q4_0 weights, q8_0 rows of x) ----
+  // Each block's dot product is eight exact int32 sums of w * x over 4-byte
+  // groups, computed as dot(weight_block(w), x, x_correction(x)).
   static constexpr int kIntRows = 4;
-  // Eight int32 sums of w * x over 4-byte groups. |w| as unsigned (128 for
-  // -128) times x with w's sign: the products fit, x is never -128.
-  LF_TARGET_INLINE static __m256i dot(__m256i w, __m256i x) {
-    const __m256i ax = _mm256_sign_epi8(w, w), sy = _mm256_sign_epi8(x, w);
-    return _mm256_dpbusd_epi32(_mm256_setzero_si256(), ax, sy);
+  // VNNI multiplies unsigned by signed bytes, so weights go unsigned: q8_0
+  // as w + 128 (w XOR 0x80), q4_0 as its nibbles (w + 8).
+  template <WeightType T>
+  LF_TARGET_INLINE static __m256i weight_block(const std::byte* block) {
+    if constexpr (T == WeightType::q8_0) return _mm256_xor_si256(Int256::q8_block(block), _mm256_set1_epi8(-128));
+    else return Int256::q4_nibbles(block);
+  }
+  // -offset x the group sums of x, once per x block (shared by every weight
+  // row of the tile): (w + offset) * x - offset * x = w * x, exactly.
+  template <WeightType T>
+  LF_TARGET_INLINE static __m256i x_correction(__m256i x) {
+    const __m256i offset = _mm256_set1_epi8(T == WeightType::q8_0 ? -128 : 8);  // as unsigned: 128 or 8
+    return _mm256_sub_epi32(_mm256_setzero_si256(), _mm256_dpbusd_epi32(_mm256_setzero_si256(), offset, x));
+  }
+  // One instruction: the correction is dpbusd's accumulator (no overflow:
+  // four products of 255 x 127 per group).
+  template <WeightType T>
+  LF_TARGET_INLINE static __m256i dot(__m256i w, __m256i x, __m256i correction) {
+    return _mm256_dpbusd_epi32(correction, w, x);
   }
 };
 
