@@ -62,4 +62,16 @@ inline unsigned row_block_threads(long long cols, unsigned max_threads = 256) {
   return threads < max_threads ? static_cast<unsigned>(threads) : max_threads;
 }
 
+/// Threads per block of the element-wise (grid-stride) kernels.
+inline constexpr unsigned kElementwiseThreads = 256;
+
+/// Grid of an element-wise kernel over n elements: one thread per element,
+/// but at most enough blocks to fill an H100 (132 SMs x 8 resident blocks
+/// of 256); the grid-stride loop covers the rest.
+inline dim3 elementwise_grid(long long n) {
+  constexpr long long kMaxBlocks = 132 * 8;
+  const long long blocks = (n + kElementwiseThreads - 1) / kElementwiseThreads;
+  return dim3(static_cast<unsigned>(blocks < 1 ? 1 : (blocks < kMaxBlocks ? blocks : kMaxBlocks)));
+}
+
 }  // namespace lf::kernels

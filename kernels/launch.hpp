@@ -7,6 +7,8 @@
 
 #include <cstdint>
 
+#include <liveformer/core/dtype.hpp>
+
 struct CUstream_st;  // = cudaStream_t's pointee, without the CUDA headers
 
 namespace lf::kernels {
@@ -42,5 +44,45 @@ void silu(const float* x, float* out, std::int64_t n, Stream stream = nullptr);
 
 /// out = silu(gate) · up, n elements (out may equal gate or up).
 void swiglu(const float* gate, const float* up, float* out, std::int64_t n, Stream stream = nullptr);
+
+/// out = silu(gate + gate_bias) · (up + up_bias), biases of [cols] broadcast
+/// over rows (either may be null); n = rows · cols elements.
+void swiglu_bias(const float* gate, const float* gate_bias, const float* up, const float* up_bias, float* out,
+                 std::int64_t n, std::int64_t cols, Stream stream = nullptr);
+
+/// The GELU variants of lf::GeluApprox.
+enum class GeluKind { tanh, erf };
+
+/// out = gelu(x + bias), bias of [cols] broadcast over rows (null: none);
+/// n = rows · cols elements. out may equal x.
+void gelu(const float* x, const float* bias, float* out, std::int64_t n, std::int64_t cols, GeluKind kind,
+          Stream stream = nullptr);
+
+/// out = a + b, n elements (out may equal a or b): the residual connection.
+void residual_add(const float* a, const float* b, float* out, std::int64_t n, Stream stream = nullptr);
+
+/// out = (x - mean) / sqrt(var + eps) · weight + bias per row, as
+/// lf::layer_norm. bias may be null. x, out: [rows, cols] (out may equal x).
+void layer_norm(const float* x, const float* weight, const float* bias, float* out, std::int64_t rows,
+                std::int64_t cols, float eps, Stream stream = nullptr);
+
+/// lf::RopeOptions for flat pointers.
+struct RopeParams {
+  bool rotate_half = false;  ///< false: interleaved pairs (2i, 2i+1); true: (i, i + rot/2), GPT-NeoX
+  float theta = 10000.0f;
+  std::int64_t rotary_dim = 0;  ///< leading dims of each head that rotate (0: all); even
+  std::int64_t position_offset = 0;
+  const std::int32_t* positions = nullptr;  ///< one per token, or null: position_offset + t
+};
+
+/// Rotates x: [tokens, heads, head_dim] as lf::rope; out may equal x.
+void rope(const float* x, float* out, std::int64_t tokens, std::int64_t heads, std::int64_t head_dim,
+          const RopeParams& params, Stream stream = nullptr);
+
+/// out[t, :] = table[ids[t], :] as f32; table: [vocab, cols] of f32, f16 or
+/// bf16. An id outside [0, vocab) gives a zero row and sets *bad_id to 1
+/// (if bad_id is not null; the caller zeroes it first and checks it after).
+void embedding(const void* table, DType type, std::int64_t vocab, std::int64_t cols, const std::int32_t* ids,
+               std::int64_t count, float* out, int* bad_id, Stream stream = nullptr);
 
 }  // namespace lf::kernels
