@@ -9,7 +9,7 @@
 #        tools/fuzz.sh --list                    list the targets
 #
 # Targets: gguf_file safetensors config_json bpe_encode spm_encode
-# detokenize_stream chat_template (default: all). The committed seeds in
+# detokenize_stream chat_template product_json comment_jsonl (default: all). The committed seeds in
 # tests/fuzz/corpus/<target>/ are read, never written; what the fuzzer
 # learns goes to build-fuzz/corpus/<target>/ and is reused by later runs.
 # A crashing input is saved as tests/fuzz/crashes/<target>-crash-<sha1>
@@ -17,13 +17,17 @@
 # Long local run (the issue asks for >= 10 million executions per target):
 #   tools/fuzz.sh 3600 gguf_file      (one hour; execs/s is printed per target)
 # Environment: CC/CXX (default clang/clang++), JOBS (build parallelism),
+# FUZZ_DIR (the build directory, default build-fuzz),
 # EXTRA_CXXFLAGS (appended to the compile flags of the library and targets),
 # FUZZ_ARGS (extra libFuzzer flags, e.g. "-jobs=4 -workers=4").
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
-all_targets=(gguf_file safetensors config_json bpe_encode spm_encode detokenize_stream chat_template)
-build=build-fuzz
+all_targets=(gguf_file safetensors config_json bpe_encode spm_encode detokenize_stream chat_template product_json
+  comment_jsonl)
+build=${FUZZ_DIR:-build-fuzz}
+launcher=()
+if command -v ccache >/dev/null; then launcher=(-DCMAKE_C_COMPILER_LAUNCHER=ccache -DCMAKE_CXX_COMPILER_LAUNCHER=ccache); fi
 
 mode=fuzz seconds=60
 case ${1:-} in
@@ -46,7 +50,7 @@ flags="-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefin
 cmake -S tests/fuzz -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DCMAKE_C_COMPILER="$CC" -DCMAKE_CXX_COMPILER="$CXX" \
   -DCMAKE_C_FLAGS="$flags" -DCMAKE_CXX_FLAGS="$flags" \
-  -DCMAKE_EXE_LINKER_FLAGS="-fsanitize=address,undefined" >/dev/null
+  -DCMAKE_EXE_LINKER_FLAGS="-fsanitize=address,undefined" "${launcher[@]}" >/dev/null
 if [[ $mode == seeds ]]; then
   cmake --build "$build" -j "${JOBS:-$(nproc)}" --target make_gguf_seeds
   mkdir -p tests/fuzz/corpus/gguf_file
