@@ -14,6 +14,7 @@ packages=(
   libsentencepiece-dev sentencepiece  # tokenizer.model files, spm_train
   pybind11-dev python3-dev # Python module
   clang libclang-rt-14-dev # libFuzzer and sanitizers (tools/fuzz.sh, tools/sanitize.sh)
+  chromium fonts-wqy-microhei  # headless check of comment-analysis's report.html (and its Chinese text)
 )
 
 missing=()

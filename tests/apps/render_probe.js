@@ -1,0 +1,57 @@
+// Injected by report_render_test.py into a copy of report.html (never into
+// the report itself). It collects script errors, console errors and
+// Content-Security-Policy violations (any attempt to load something from
+// outside the page), and after the load event records what the browser laid
+// out: every SVG's box, its shapes' boxes and colours, and the legend that
+// follows it. The result goes into a data attribute on <html>, which
+// chromium --dump-dom prints.
+(function () {
+  var errors = [], blocked = [];
+  window.addEventListener('error', function (e) {
+    var t = e.target;
+    errors.push(e.message ? 'error: ' + e.message + ' at ' + e.filename + ':' + e.lineno
+                          : 'resource error: ' + (t && (t.src || t.href || t.tagName)));
+  }, true);
+  window.addEventListener('unhandledrejection', function (e) { errors.push('unhandled rejection: ' + e.reason); });
+  var consoleError = console.error;
+  console.error = function () {
+    errors.push('console.error: ' + Array.prototype.join.call(arguments, ' '));
+    return consoleError.apply(console, arguments);
+  };
+  document.addEventListener('securitypolicyviolation', function (e) {
+    blocked.push(e.effectiveDirective + ' blocked ' + e.blockedURI);
+  });
+
+  function box(el) {
+    var r = el.getBoundingClientRect();
+    return {x: r.left + window.scrollX, y: r.top + window.scrollY, w: r.width, h: r.height};
+  }
+
+  window.addEventListener('load', function () {
+    var out = {errors: errors, blocked: blocked, charts: {},
+               resources: performance.getEntriesByType('resource').map(function (r) { return r.name; }),
+               viewport: {w: window.innerWidth, h: window.innerHeight, dpr: window.devicePixelRatio}};
+    document.querySelectorAll('svg').forEach(function (svg, i) {
+      var chart = box(svg);
+      chart.shapes = [];
+      svg.querySelectorAll('rect, circle, ellipse, polyline, polygon, path, line').forEach(function (el) {
+        var s = box(el), style = getComputedStyle(el);
+        s.tag = el.tagName.toLowerCase();
+        s.fill = style.fill;
+        s.stroke = style.stroke;
+        s.length = el.getTotalLength ? el.getTotalLength() : 0;
+        chart.shapes.push(s);
+      });
+      chart.legend = [];
+      var next = svg.nextElementSibling;
+      if (next && next.classList.contains('legend'))
+        next.querySelectorAll('span').forEach(function (item) {
+          var swatch = item.querySelector('i');
+          chart.legend.push({text: item.textContent.trim(),
+                             colour: swatch ? getComputedStyle(swatch).backgroundColor : ''});
+        });
+      out.charts[svg.id || 'svg' + i] = chart;
+    });
+    document.documentElement.setAttribute('data-render-check', JSON.stringify(out));
+  });
+})();
