@@ -85,4 +85,13 @@ void rope(const float* x, float* out, std::int64_t tokens, std::int64_t heads, s
 void embedding(const void* table, DType type, std::int64_t vocab, std::int64_t cols, const std::int32_t* ids,
                std::int64_t count, float* out, int* bad_id, Stream stream = nullptr);
 
+/// out = x · wᵀ for decode-sized x, as lf::matmul_weights but with x kept
+/// in f32 (no q8_0 rounding of x, so it is closer to the exact product).
+/// w: [n_out, k] as stored, f16 | bf16 | q8_0 | q4_0 (GGUF blocks; k a
+/// multiple of 32 for those). x: [rows, k] contiguous f32, 16-byte aligned
+/// when k % 8 == 0; out: [rows, n_out]. Rows go 4 at a time through one read
+/// of the weights; meant for rows <= 8 (prefill uses the GEMM path).
+void matvec(const void* w, DType type, const float* x, float* out, std::int64_t rows, std::int64_t n_out,
+            std::int64_t k, Stream stream = nullptr);
+
 }  // namespace lf::kernels
