@@ -5,6 +5,7 @@
 // launch. Launches are asynchronous on a GPU, as CUDA launches are.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 
 #include <liveformer/core/dtype.hpp>
@@ -93,5 +94,37 @@ void embedding(const void* table, DType type, std::int64_t vocab, std::int64_t c
 /// of the weights; meant for rows <= 8 (prefill uses the GEMM path).
 void matvec(const void* w, DType type, const float* x, float* out, std::int64_t rows, std::int64_t n_out,
             std::int64_t k, Stream stream = nullptr);
+
+/// What lf::scaled_dot_product_attention takes, for flat pointers.
+struct AttentionParams {
+  std::int64_t tq = 0, tk = 0;    ///< query and key tokens
+  std::int64_t hq = 1, hkv = 1;   ///< query and KV heads; hkv divides hq (query head h reads KV head h / (hq/hkv))
+  std::int64_t d = 0, dv = 0;     ///< head dims of q/k and of v (at most 256)
+  /// Elements between consecutive tokens of q, k and v (>= heads · head dim:
+  /// views into a fused QKV buffer or a KV cache); the head dim is contiguous.
+  std::int64_t q_stride = 0, k_stride = 0, v_stride = 0;
+  float scale = 1.0f;
+  bool causal = false;
+  std::int64_t causal_offset = 0;  ///< query t sees key j <= t + causal_offset (tk - tq for a KV cache)
+  /// Additive mask element (h, t, j) at mask[h·mask_h_stride + t·mask_q_stride + j·mask_k_stride]
+  /// (stride 0 broadcasts); null: none.
+  const float* mask = nullptr;
+  std::int64_t mask_h_stride = 0, mask_q_stride = 0, mask_k_stride = 1;
+  /// Key splits (flash-decoding): 0 chooses from the shape (splitting only
+  /// with a workspace), n > 0 forces n (then a workspace is required for n > 1).
+  std::int64_t num_splits = 0;
+};
+
+/// Bytes of workspace `splits` key splits need (partial outputs, max, sum).
+std::size_t attention_workspace_bytes(std::int64_t tq, std::int64_t hq, std::int64_t dv, std::int64_t splits);
+
+/// out = softmax(q kᵀ · scale + mask) v per head, as
+/// lf::scaled_dot_product_attention: q f32 [tq, hq, d], k [tk, hkv, d] and
+/// v [tk, hkv, dv] of kv_type (f32, f16, bf16), out f32 [tq, hq, dv]
+/// contiguous. A query that sees no key gets zeros. workspace (optional,
+/// device memory of workspace_bytes) lets the launcher split the keys when
+/// the grid would be too small to fill the GPU (decode).
+void attention(const float* q, const void* k, const void* v, DType kv_type, float* out, const AttentionParams& params,
+               float* workspace = nullptr, std::size_t workspace_bytes = 0, Stream stream = nullptr);
 
 }  // namespace lf::kernels
