@@ -46,15 +46,18 @@ struct Isa {
     }
   }
   // ---- integer path (q8_0 / q4_0 weights, q8_0 rows of x) ----
-  // Each block's dot product is eight exact int32 sums of w * x over 4-byte
-  // groups, computed as dot(weight_block(w), x, x_correction(x)).
-  static constexpr int kIntRows = 2;
+  // One 32-block per step: its dot product is eight exact int32 sums of
+  // w * x over 4-byte groups, computed as dot(weight_blocks(w), x, x_correction(x)).
+  static constexpr int kIntRows = 2, kQBlocks = 1;
+  using QInt = __m256i;
+  using QAcc = __m256;
   // q8_0: w as stored. q4_0: the unsigned nibbles (0..15).
   template <WeightType T>
-  LF_TARGET_INLINE static __m256i weight_block(const std::byte* block) {
+  LF_TARGET_INLINE static __m256i weight_blocks(const std::byte* block, i64 /*stride*/, int /*nb*/) {
     if constexpr (T == WeightType::q8_0) return Int256::q8_block(block);
     else return Int256::q4_nibbles(block);
   }
+  LF_TARGET_INLINE static __m256i x_blocks(const std::byte* block, int /*nb*/) { return Int256::q8_block(block); }
   // q4_0: -8 x the group sums of x (so nibble * x - 8 * x = (nibble - 8) * x);
   // once per x block, shared by every weight row of the tile.
   template <WeightType T>
@@ -75,6 +78,15 @@ struct Isa {
       return _mm256_add_epi32(_mm256_madd_epi16(_mm256_maddubs_epi16(w, x), ones), correction);
     }
   }
+  LF_TARGET_INLINE static __m256 scales(const std::byte* block, i64 /*stride*/, int /*nb*/) {
+    return _mm256_set1_ps(half_scale(block));
+  }
+  LF_TARGET_INLINE static __m256 qzero() { return _mm256_setzero_ps(); }
+  LF_TARGET_INLINE static __m256 qmul(__m256 a, __m256 b) { return _mm256_mul_ps(a, b); }
+  LF_TARGET_INLINE static __m256 qfma(__m256i lanes, __m256 scale, __m256 acc) {
+    return _mm256_fmadd_ps(_mm256_cvtepi32_ps(lanes), scale, acc);
+  }
+  LF_TARGET_INLINE static float qreduce(__m256 v) { return Int256::reduce(v); }
 };
 
 #include "weight_matmul_tiles.inc"
