@@ -1,8 +1,9 @@
 // Tokenizer throughput on long inputs (1, 4 and 10 MB), so that time
-// growing faster than the input shows as falling bytes_per_second. Two
-// texts: live-comment style mixed Chinese / English / emoji / digits, and
-// one unbroken run of Chinese characters (a single pre-token of megabytes,
-// the worst case for the merge loops). Run:
+// growing faster than the input shows as falling bytes_per_second. Texts:
+// live-comment style mixed Chinese / English / emoji / digits; one unbroken
+// run of Chinese characters (a single pre-token of megabytes, the worst
+// case for the merge loops); whitespace only (for the pre-tokenizer regex).
+// Run:
 //   build/benchmarks/liveformer_bench --benchmark_filter=tokenize
 // Tokenizers: byte-level BPE from ../shared/tokenizers/qwen2/tokenizer.json
 // (the real Qwen2 vocabulary; LIVEFORMER_SHARED overrides the location), or
@@ -84,6 +85,17 @@ std::string unbroken_chinese(std::size_t bytes) {
   return cut_utf8(std::move(s), bytes);
 }
 
+// Only spaces, tabs and line breaks: the regex's whitespace rules backtrack.
+std::string whitespace_only(std::size_t bytes) {
+  static const char* const pieces[] = {" ", " ", "  ", "\n", "\t", "\r\n"};
+  std::mt19937 rng(13);
+  std::uniform_int_distribution<int> pick(0, 5);
+  std::string s;
+  s.reserve(bytes + 4);
+  while (s.size() < bytes) s += pieces[pick(rng)];
+  return cut_utf8(std::move(s), bytes);
+}
+
 void BM_tokenize(benchmark::State& st, const lf::Tokenizer& (*tokenizer)(), std::string (*make_text)(std::size_t)) {
   const lf::Tokenizer& tok = tokenizer();
   const std::string text = make_text(static_cast<std::size_t>(st.range(0)) << 20);
@@ -100,6 +112,7 @@ void BM_tokenize(benchmark::State& st, const lf::Tokenizer& (*tokenizer)(), std:
 #define LF_TOKENIZE_SIZES ->Arg(1)->Arg(4)->Arg(10)->Unit(benchmark::kMillisecond)->MinTime(1.0)
 BENCHMARK_CAPTURE(BM_tokenize, bpe_mixed, bpe, mixed_text) LF_TOKENIZE_SIZES;
 BENCHMARK_CAPTURE(BM_tokenize, bpe_unbroken, bpe, unbroken_chinese) LF_TOKENIZE_SIZES;
+BENCHMARK_CAPTURE(BM_tokenize, bpe_whitespace, bpe, whitespace_only) LF_TOKENIZE_SIZES;
 BENCHMARK_CAPTURE(BM_tokenize, spm_mixed, spm, mixed_text) LF_TOKENIZE_SIZES;
 BENCHMARK_CAPTURE(BM_tokenize, spm_unbroken, spm, unbroken_chinese) LF_TOKENIZE_SIZES;
 
