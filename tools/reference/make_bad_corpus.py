@@ -373,6 +373,13 @@ def hf_cases(c):
                 {"model.safetensors": safetensors({"w": st_tensor("F32", [4], 0, 16)}, struct.pack("<4f", 1, 2, 3, 4))},
                 "hf:llama", "model.safetensors: missing tensor 'model.embed_tokens.weight'")
 
+    # The model's first tensor declared far larger than the file holds.
+    c.directory("hf_safetensors_past_end",
+                {"model.safetensors": safetensors({"model.embed_tokens.weight": st_tensor("F32", [402, 64], 0, 102912)},
+                                                  b"\0" * 16)},
+                "hf:llama", "model.safetensors: tensor 'model.embed_tokens.weight' data_offsets [0, 102912) extend past "
+                            "the end of the data section (16 bytes)")
+
     # tokenizer.json: small hand-made files, each wrong in one way.
     def tokenizer(model=None, **top):
         doc = {"version": "1.0", "added_tokens": [], "normalizer": None,
