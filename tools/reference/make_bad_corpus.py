@@ -305,6 +305,27 @@ def gguf_cases(c):
             lambda g: g.infos.remove(g.info("blk.0.ffn_gate.weight")))
     variant("gguf_unloadable_type_i32.gguf", "tensor 'output.weight' has unsupported tensor type I32 (ggml type 26)",
             set_info("output.weight", 2, GGML_I32))
+    # The vocabulary metadata.
+    tokens = dict((k, v) for k, _, v in Tiny.metadata())["tokenizer.ggml.tokens"][1]
+    variant("gguf_tokenizer_model_unknown.gguf", "tokenizer.ggml.model 'bert' is not supported",
+            lambda g: g.set_value("tokenizer.ggml.model", GGUF_STRING, "bert"))
+    variant("gguf_tokens_not_strings.gguf", "metadata key 'tokenizer.ggml.tokens' is array[int32], expected array[string]",
+            lambda g: g.set_value("tokenizer.ggml.tokens", GGUF_ARRAY, (GGUF_I32, list(range(8)))))
+    variant("gguf_scores_count_mismatch.gguf", "vocabulary has 7 scores for 8 tokens",
+            lambda g: g.set_value("tokenizer.ggml.scores", GGUF_ARRAY, (GGUF_F32, [0.0] * 7)))
+    variant("gguf_token_type_unknown.gguf", "unknown token type 99",
+            lambda g: g.set_value("tokenizer.ggml.token_type", GGUF_ARRAY, (GGUF_I32, [2, 3, 3, 1, 1, 1, 1, 99])))
+    variant("gguf_bos_out_of_range.gguf", "bos id 99 out of range [0, 8)",
+            lambda g: g.set_value("tokenizer.ggml.bos_token_id", GGUF_U32, 99))
+    variant("gguf_duplicate_token_text.gguf", "token text 'a' appears twice (second time at id 5)",
+            lambda g: g.set_value("tokenizer.ggml.tokens", GGUF_ARRAY, (GGUF_STRING, tokens[:5] + ["a"] + tokens[6:])))
+
+    def vocab_of_nine(g):
+        g.set_value("tokenizer.ggml.tokens", GGUF_ARRAY, (GGUF_STRING, tokens + ["c"]))
+        g.set_value("tokenizer.ggml.scores", GGUF_ARRAY, (GGUF_F32, [0.0] * 9))
+        g.set_value("tokenizer.ggml.token_type", GGUF_ARRAY, (GGUF_I32, [2, 3, 3, 1, 1, 1, 1, 1, 1]))
+    variant("gguf_vocab_larger_than_embedding.gguf", "tokenizer has 9 tokens but the model only 8 embeddings",
+            vocab_of_nine)
     variant("gguf_chat_template_wrong_type.gguf", "metadata key 'tokenizer.chat_template' is uint32",
             lambda g: g.kvs.append(("tokenizer.chat_template", GGUF_U32, 7)))
     variant("gguf_block_count_wrong_type.gguf", "metadata key 'llama.block_count' is string",
@@ -367,6 +388,11 @@ def hf_cases(c):
                    lambda j: j.__setitem__("model_type", "mamba"))
     config_variant("hf_config_negative_size", "config.json: feed-forward width must be positive, got -4",
                    lambda j: j.__setitem__("intermediate_size", -4))
+
+    gen = json.loads((models / "llama" / "generation_config.json").read_text())
+    gen["temperature"] = "hot"
+    c.directory("hf_generation_config_wrong_type", {"generation_config.json": json.dumps(gen, indent=2)}, "hf:llama",
+                "generation_config.json: \"temperature\" must be a number, got \"hot\"")
 
     # A safetensors file that holds none of the model's tensors.
     c.directory("hf_safetensors_wrong_tensors",
