@@ -191,6 +191,9 @@ def main() -> None:
                          "start afresh (a warm start on a new corpus). Ignored when RUN_DIR/ckpt.pt exists")
     ap.add_argument("--lr", type=float, help="peak learning rate (default: the preset's)")
     ap.add_argument("--warmup", type=int, help="warmup steps (default: the preset's)")
+    ap.add_argument("--stop-at", type=int, default=0,
+                    help="leave (checkpoint saved) once the run reaches this step; with a later call on another "
+                         "--steps it reproduces a schedule that was changed mid-run")
     ap.add_argument("--stop-after", type=int, default=0,
                     help="leave after this many steps in this run (checkpoint saved); for testing resume")
     args = ap.parse_args()
@@ -249,6 +252,9 @@ def main() -> None:
     def checkpoint() -> None:
         save_atomic({"config": cfg.to_dict(), "model": model.state_dict(), "opt": opt.state_dict(), "state": state}, ckpt)
 
+    if args.stop_at and state["step"] >= args.stop_at:
+        print(f"already at step {state['step']} (--stop-at {args.stop_at})", flush=True)
+        return
     batches = epoch_batches(lengths, state["epoch"], args.seed, preset["batch_tokens"])
     last_ckpt = time.time()
     run_steps = 0
@@ -284,12 +290,12 @@ def main() -> None:
         writer.writerow(row)
         log.flush()
         done = state["step"] >= total_steps
-        stop = args.stop_after and run_steps >= args.stop_after
+        stop = (args.stop_after and run_steps >= args.stop_after) or (args.stop_at and state["step"] >= args.stop_at)
         if done or stop or time.time() - last_ckpt >= args.ckpt_minutes * 60:
             checkpoint()
             last_ckpt = time.time()
         if stop and not done:
-            print(f"stopping after {run_steps} steps (--stop-after); rerun to resume", flush=True)
+            print(f"stopping at step {state['step']} (--stop-after/--stop-at); rerun to resume", flush=True)
             return
     log.close()
     save_atomic({"config": cfg.to_dict(), "model": model.state_dict()}, args.out / "model.pt")
