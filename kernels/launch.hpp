@@ -127,4 +127,30 @@ std::size_t attention_workspace_bytes(std::int64_t tq, std::int64_t hq, std::int
 void attention(const float* q, const void* k, const void* v, DType kv_type, float* out, const AttentionParams& params,
                float* workspace = nullptr, std::size_t workspace_bytes = 0, Stream stream = nullptr);
 
+/// lf::SamplingParams without the penalties, plus the random draw: the
+/// host draws `uniform` in [0, 1) exactly as lf::Sampler does ((rng() >> 11)
+/// · 2^-53 from its std::mt19937_64), so the same draw picks the same token.
+struct SampleParams {
+  float temperature = 0.8f;  ///< <= 0: argmax
+  std::int32_t top_k = 40;   ///< 1..128 on the device (ignored for argmax)
+  float top_p = 0.95f;       ///< >= 1: off
+  float min_p = 0.05f;       ///< 0: off
+  double uniform = 0.0;
+};
+
+/// Device memory sample() needs for this vocabulary and top_k.
+std::size_t sample_workspace_bytes(std::int64_t vocab, std::int32_t top_k);
+
+/// Picks the next token from one row of logits [vocab] on the device and
+/// writes its id to *out_id (device memory): top-k by logit (ties: smaller
+/// id), softmax with temperature, top-p, min-p, then the candidate where the
+/// cumulative probability passes uniform · (kept mass), as lf::Sampler.
+/// NaN logits are skipped (an all-NaN row gives -1).
+void sample(const float* logits, std::int64_t vocab, const SampleParams& params, void* workspace,
+            std::size_t workspace_bytes, std::int32_t* out_id, Stream stream = nullptr);
+
+/// The first maximum of logits (temperature 0).
+void argmax(const float* logits, std::int64_t vocab, void* workspace, std::size_t workspace_bytes,
+            std::int32_t* out_id, Stream stream = nullptr);
+
 }  // namespace lf::kernels

@@ -131,6 +131,11 @@ T atomicMax(T* address, T value) {
 }
 
 // ---- math intrinsics (exact versions of the fast GPU ones) ----
+// CUDA's math library has the classification functions in the global
+// namespace; libstdc++'s <cmath> only in std.
+using std::isfinite;
+using std::isinf;
+using std::isnan;
 inline float rsqrtf(float x) { return 1.0f / std::sqrt(x); }
 inline float __expf(float x) { return std::exp(x); }
 inline float __logf(float x) { return std::log(x); }
