@@ -1,0 +1,223 @@
+#include "device_context.hpp"
+
+#include <cmath>
+#include <string>
+
+#include <liveformer/core/error.hpp>
+
+#include "launch.hpp"
+
+namespace lf::cuda {
+
+namespace {
+
+constexpr const char* kOp = "cuda backend";
+// Rows the matvec kernel takes per call; more rows (prefill) go in chunks.
+constexpr std::int64_t kMatvecRows = 8;
+// Key splits the decode attention may use need a workspace of this many
+// splits (its launcher keeps at least 256 keys per split).
+std::int64_t max_key_splits(std::int64_t capacity) { return (capacity + 255) / 256 + 1; }
+
+// Carves 256-byte aligned pieces out of one allocation.
+class Carver {
+ public:
+  std::size_t reserve(std::size_t bytes) {
+    const std::size_t at = end_;
+    end_ += (bytes + 255) / 256 * 256;
+    return at;
+  }
+  std::size_t total() const { return end_; }
+
+ private:
+  std::size_t end_ = 0;
+};
+
+}  // namespace
+
+DeviceContext::DeviceContext(std::shared_ptr<const DeviceModel> model, std::int64_t context_length,
+                             std::int64_t max_batch)
+    : model_(std::move(model)),
+      capacity_(context_length),
+      max_batch_(max_batch),
+      gemm_(stream_.get(), model_ ? model_->options().allow_tf32 : true) {
+  LF_CHECK(model_ != nullptr, kOp, "no device model");
+  LF_CHECK(context_length >= 1 && max_batch >= 1, kOp,
+           "context length and batch must be positive, got " + std::to_string(context_length) + " and " +
+               std::to_string(max_batch));
+  const ModelConfig& c = model_->config();
+  const std::int64_t e = c.n_embd, qdim = c.n_heads * c.head_dim, f = c.n_ff, b = max_batch;
+  const auto f32s = [](std::int64_t n) { return static_cast<std::size_t>(n) * sizeof(float); };
+
+  kv_ = DeviceBuffer(f32s(2 * c.n_layers * capacity_ * c.n_kv_heads * c.head_dim));
+
+  attn_workspace_bytes_ = kernels::attention_workspace_bytes(1, c.n_heads, c.head_dim, max_key_splits(capacity_));
+  sample_workspace_bytes_ = 0;  // host argmax fallback for now (see argmax())
+  Carver carve;
+  const std::size_t at_x = carve.reserve(f32s(b * e)), at_h = carve.reserve(f32s(b * e));
+  const std::size_t at_q = carve.reserve(f32s(b * qdim)), at_attn = carve.reserve(f32s(b * qdim));
+  const std::size_t at_gate = carve.reserve(f32s(b * f)), at_up = carve.reserve(f32s(b * f));
+  const std::size_t at_last = carve.reserve(f32s(e)), at_logits = carve.reserve(f32s(c.vocab_size));
+  const std::size_t at_ws = carve.reserve(attn_workspace_bytes_);
+  const std::size_t at_ids = carve.reserve(static_cast<std::size_t>(b) * sizeof(std::int32_t));
+  const std::size_t at_next = carve.reserve(sizeof(std::int32_t));
+  const std::size_t at_sample = carve.reserve(sample_workspace_bytes_);
+  arena_ = DeviceBuffer(carve.total());
+  auto* base = arena_.as<unsigned char>();
+  x_ = reinterpret_cast<float*>(base + at_x);
+  h_ = reinterpret_cast<float*>(base + at_h);
+  q_ = reinterpret_cast<float*>(base + at_q);
+  attn_ = reinterpret_cast<float*>(base + at_attn);
+  gate_ = reinterpret_cast<float*>(base + at_gate);
+  up_ = reinterpret_cast<float*>(base + at_up);
+  last_ = reinterpret_cast<float*>(base + at_last);
+  logits_ = reinterpret_cast<float*>(base + at_logits);
+  attn_workspace_ = reinterpret_cast<float*>(base + at_ws);
+  ids_ = reinterpret_cast<std::int32_t*>(base + at_ids);
+  next_id_ = reinterpret_cast<std::int32_t*>(base + at_next);
+  sample_workspace_ = base + at_sample;
+}
+
+float* DeviceContext::keys(std::int64_t layer) const {
+  const ModelConfig& c = model_->config();
+  return kv_.as<float>() + (2 * layer) * capacity_ * c.n_kv_heads * c.head_dim;
+}
+
+float* DeviceContext::values(std::int64_t layer) const {
+  const ModelConfig& c = model_->config();
+  return kv_.as<float>() + (2 * layer + 1) * capacity_ * c.n_kv_heads * c.head_dim;
+}
+
+void DeviceContext::truncate(std::int64_t n) {
+  LF_CHECK(n >= 0 && n <= size_, kOp,
+           "truncate to " + std::to_string(n) + " positions, but the cache holds " + std::to_string(size_));
+  size_ = n;
+  have_logits_ = false;
+}
+
+// out[rows, w.rows] = in[rows, w.cols] · wᵀ: cuBLAS for f32 weights, the
+// matvec kernel (weights dequantized in registers) for f16/bf16/q8_0/q4_0.
+// TODO(prefill speed): f16/bf16 prompt chunks belong on cublasGemmEx, which
+// needs the activations converted to f16/bf16 first (a conversion kernel);
+// until then they take the matvec kernel 8 rows at a time.
+void DeviceContext::project(const float* in, const DeviceMatrix& w, float* out, std::int64_t rows) {
+  if (w.type == DType::f32) {
+    gemm(gemm_, in, DType::f32, w.data, DType::f32, out, rows, w.rows, w.cols);
+    return;
+  }
+  for (std::int64_t r = 0; r < rows; r += kMatvecRows) {
+    const std::int64_t n = rows - r < kMatvecRows ? rows - r : kMatvecRows;
+    kernels::matvec(w.data, w.type, in + r * w.cols, out + r * w.rows, n, w.rows, w.cols, stream_.get());
+  }
+}
+
+// The forward pass of `n` tokens (already in ids_) at positions pos..pos+n-1,
+// as one explicit list of kernel calls; mirrors lf::forward for Llama.
+void DeviceContext::enqueue_forward(std::int64_t n, std::int64_t pos) {
+  const ModelConfig& c = model_->config();
+  const DeviceModel& m = *model_;
+  const Stream s = stream_.get();
+  const std::int64_t e = c.n_embd, hq = c.n_heads, hkv = c.n_kv_heads, d = c.head_dim, f = c.n_ff;
+  const std::int64_t kv_row = hkv * d;  // floats per cached position
+
+  kernels::RopeParams rope;
+  rope.rotate_half = c.rope_layout != RopeLayout::Interleaved;
+  rope.theta = c.rope_theta;
+  rope.rotary_dim = c.rotary_dim;
+  rope.position_offset = pos;
+
+  kernels::AttentionParams attn;
+  attn.tq = n;
+  attn.tk = pos + n;
+  attn.hq = hq;
+  attn.hkv = hkv;
+  attn.d = attn.dv = d;
+  attn.q_stride = hq * d;
+  attn.k_stride = attn.v_stride = kv_row;
+  attn.scale = 1.0f / std::sqrt(static_cast<float>(d));
+  attn.causal = true;
+  attn.causal_offset = pos;
+  // Decode splits the keys (flash-decoding) through the workspace; a prompt
+  // chunk has enough query rows to fill the GPU without.
+  float* workspace = n == 1 ? attn_workspace_ : nullptr;
+  const std::size_t workspace_bytes = n == 1 ? attn_workspace_bytes_ : 0;
+
+  const DeviceMatrix& embd = m.token_embd();
+  kernels::embedding(embd.data, embd.type, embd.rows, e, ids_, n, x_, nullptr, s);
+  for (std::size_t l = 0; l < m.layers().size(); ++l) {
+    const DeviceLayer& w = m.layers()[l];
+    float* k_cache = keys(static_cast<std::int64_t>(l));
+    float* v_cache = values(static_cast<std::int64_t>(l));
+    float* k_new = k_cache + pos * kv_row;  // K and V are projected straight into the cache
+    float* v_new = v_cache + pos * kv_row;
+
+    kernels::rms_norm(x_, w.attn_norm.f32(), h_, n, e, c.norm_eps, s);
+    project(h_, w.wq, q_, n);
+    project(h_, w.wk, k_new, n);
+    project(h_, w.wv, v_new, n);
+    kernels::rope(q_, q_, n, hq, d, rope, s);
+    kernels::rope(k_new, k_new, n, hkv, d, rope, s);
+    kernels::attention(q_, k_cache, v_cache, DType::f32, attn_, attn, workspace, workspace_bytes, s);
+    project(attn_, w.wo, h_, n);
+    kernels::residual_add(x_, h_, x_, n * e, s);
+
+    kernels::rms_norm(x_, w.ffn_norm.f32(), h_, n, e, c.norm_eps, s);
+    project(h_, w.w_gate, gate_, n);
+    project(h_, w.w_up, up_, n);
+    kernels::swiglu(gate_, up_, up_, n * f, s);
+    project(up_, w.w_down, h_, n);
+    kernels::residual_add(x_, h_, x_, n * e, s);
+  }
+  // Only the last token goes through the output head.
+  kernels::rms_norm(x_ + (n - 1) * e, m.output_norm().f32(), last_, 1, e, c.norm_eps, s);
+  project(last_, m.output(), logits_, 1);
+}
+
+void DeviceContext::eval(std::span<const std::int32_t> tokens) {
+  const ModelConfig& c = model_->config();
+  const auto total = static_cast<std::int64_t>(tokens.size());
+  if (total == 0) return;
+  if (size_ + total > capacity_)
+    throw_error(kOp,
+                "context full: " + std::to_string(size_) + " cached + " + std::to_string(total) +
+                    " new tokens exceed the context length " + std::to_string(capacity_),
+                ErrorKind::context_full);
+  for (const std::int32_t id : tokens)
+    LF_CHECK(id >= 0 && id < c.vocab_size, kOp,
+             "token id " + std::to_string(id) + " outside the vocabulary [0, " + std::to_string(c.vocab_size) + ")");
+
+  for (std::int64_t done = 0; done < total; done += max_batch_) {
+    const std::int64_t n = total - done < max_batch_ ? total - done : max_batch_;
+    // Outside the graph: the copy's source is pageable host memory.
+    copy_to_device(ids_, tokens.data() + done, static_cast<std::size_t>(n) * sizeof(std::int32_t), stream_.get());
+    const std::int64_t pos = size_;
+    if (n == 1)
+      graph_.run(stream_.get(), [&] { enqueue_forward(1, pos); });
+    else
+      enqueue_forward(n, pos);
+    size_ += n;
+  }
+  have_logits_ = true;
+}
+
+std::vector<float> DeviceContext::logits() {
+  LF_CHECK(have_logits_, kOp, "no logits: eval() has not run since the last truncate");
+  std::vector<float> out(static_cast<std::size_t>(model_->config().vocab_size));
+  copy_to_host(out.data(), logits_, out.size() * sizeof(float), stream_.get());
+  stream_.synchronize();
+  return out;
+}
+
+// TODO(device argmax): kernels::argmax (kernels/sampling.cu, being written)
+// will pick the id on the device into next_id_ so that only 4 bytes come
+// back; until it is committed the logits come back and the host picks the
+// first maximum, as lf::Sampler does at temperature 0.
+std::int32_t DeviceContext::argmax() {
+  const std::vector<float> row = logits();
+  std::int32_t best = -1;
+  for (std::size_t i = 0; i < row.size(); ++i)
+    if (!std::isnan(row[i]) && (best < 0 || row[i] > row[static_cast<std::size_t>(best)]))
+      best = static_cast<std::int32_t>(i);
+  return best;
+}
+
+}  // namespace lf::cuda

@@ -1,0 +1,69 @@
+// One sequence on the device: a KV cache, a preallocated activation arena,
+// a stream, a cuBLAS handle and the decode step's CUDA graph, over a shared
+// DeviceModel. The device counterpart of lf::forward + lf::KvCache, for the
+// Llama family. Used by one thread at a time.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <vector>
+
+#include "device_memory.hpp"
+#include "device_model.hpp"
+#include "gemm.hpp"
+#include "step_graph.hpp"
+
+namespace lf::cuda {
+
+class DeviceContext {
+ public:
+  /// Allocates everything up front: the f32 KV cache for `context_length`
+  /// positions and activations for prompt chunks of up to `max_batch`
+  /// tokens (longer prompts run chunk by chunk).
+  DeviceContext(std::shared_ptr<const DeviceModel> model, std::int64_t context_length, std::int64_t max_batch = 64);
+
+  /// Appends `tokens` at positions size(), size() + 1, ... and leaves the
+  /// last one's logits on the device. A single token (a decode step) runs
+  /// as a CUDA graph. Throws lf::Error, changing nothing, for a token id
+  /// outside the vocabulary or when the context would overflow.
+  void eval(std::span<const std::int32_t> tokens);
+
+  /// The last eval()'s logits [vocab], copied to the host (waits for the GPU).
+  std::vector<float> logits();
+  /// The first maximum of the last logits, computed on the device (waits).
+  std::int32_t argmax();
+
+  std::int64_t size() const { return size_; }
+  std::int64_t capacity() const { return capacity_; }
+  /// Forgets positions from n on (n <= size()).
+  void truncate(std::int64_t n);
+  /// Bytes of device memory this context holds (cache + arena).
+  std::size_t bytes() const { return kv_.bytes() + arena_.bytes(); }
+  /// Decode-step graphs instantiated so far (0 in the emulated build).
+  int graph_instantiations() const { return graph_.instantiations(); }
+
+ private:
+  void enqueue_forward(std::int64_t n, std::int64_t pos);
+  void project(const float* in, const DeviceMatrix& w, float* out, std::int64_t rows);
+  float* keys(std::int64_t layer) const;
+  float* values(std::int64_t layer) const;
+
+  std::shared_ptr<const DeviceModel> model_;
+  std::int64_t capacity_ = 0, max_batch_ = 0, size_ = 0;
+  DeviceStream stream_;
+  GemmHandle gemm_;
+  StepGraph graph_;
+  DeviceBuffer kv_;     // [layers][K, V][capacity, kv heads, head dim] f32
+  DeviceBuffer arena_;  // the activations below, carved once
+  float *x_ = nullptr, *h_ = nullptr, *q_ = nullptr, *attn_ = nullptr, *gate_ = nullptr, *up_ = nullptr;
+  float *last_ = nullptr, *logits_ = nullptr, *attn_workspace_ = nullptr;
+  std::size_t attn_workspace_bytes_ = 0;
+  std::int32_t* ids_ = nullptr;
+  std::int32_t* next_id_ = nullptr;
+  void* sample_workspace_ = nullptr;
+  std::size_t sample_workspace_bytes_ = 0;
+  bool have_logits_ = false;
+};
+
+}  // namespace lf::cuda

@@ -1,0 +1,116 @@
+#include "device_model.hpp"
+
+#include <cstddef>
+#include <vector>
+
+#include <liveformer/core/convert.hpp>
+#include <liveformer/core/error.hpp>
+
+namespace lf::cuda {
+
+namespace {
+
+constexpr const char* kOp = "cuda backend";
+
+// What the kernels read as stored: the embedding gather takes f32/f16/bf16
+// tables; projections go to cuBLAS (f32) or the matvec kernel (f16, bf16,
+// q8_0, q4_0); norm weights are f32.
+bool keeps_type(DType t, bool projection) {
+  if (t == DType::f32 || t == DType::f16 || t == DType::bf16) return true;
+  return projection && (t == DType::q8_0 || t == DType::q4_0);
+}
+
+}  // namespace
+
+DeviceModel::DeviceModel(std::shared_ptr<const Model> model, const DeviceOptions& options)
+    : model_(std::move(model)), options_(options) {
+  LF_CHECK(model_ != nullptr, kOp, "no model");
+  const ModelConfig& c = model_->config();
+  LF_CHECK(c.arch == Architecture::llama, kOp,
+           std::string("the CUDA backend runs the llama architecture so far, not ") + architecture_name(c.arch));
+  LF_CHECK(!options_.weight_type || *options_.weight_type == DType::f16 || *options_.weight_type == DType::bf16, kOp,
+           std::string("device weight type must be f16 or bf16, got ") + std::string(dtype_name(*options_.weight_type)));
+  device_name_ = require_device();
+  DeviceStream stream;
+  auto upload = [&](const Tensor& t, Use use, const char* name) { return this->upload(t, use, name, stream); };
+
+  const ModelWeights& w = model_->weights();
+  token_embd_ = upload(w.token_embd, Use::embedding, "token_embd");
+  for (std::size_t l = 0; l < w.layers.size(); ++l) {
+    const LayerWeights& lw = w.layers[l];
+    const std::string at = "layer " + std::to_string(l) + " ";
+    LF_CHECK(lw.wq.defined() && lw.wk.defined() && lw.wv.defined() && lw.w_gate.defined(), kOp,
+             at + "lacks separate q/k/v or gate weights");
+    LF_CHECK(!lw.bq.defined() && !lw.bk.defined() && !lw.bv.defined() && !lw.bo.defined() && !lw.b_up.defined() &&
+                 !lw.b_down.defined(),
+             kOp, at + "has biases, which the backend does not add yet");
+    DeviceLayer d;
+    d.attn_norm = upload(lw.attn_norm, Use::norm, "attn_norm");
+    d.wq = upload(lw.wq, Use::projection, "wq");
+    d.wk = upload(lw.wk, Use::projection, "wk");
+    d.wv = upload(lw.wv, Use::projection, "wv");
+    d.wo = upload(lw.wo, Use::projection, "wo");
+    d.ffn_norm = upload(lw.ffn_norm, Use::norm, "ffn_norm");
+    d.w_gate = upload(lw.w_gate, Use::projection, "w_gate");
+    d.w_up = upload(lw.w_up, Use::projection, "w_up");
+    d.w_down = upload(lw.w_down, Use::projection, "w_down");
+    layers_.push_back(d);
+  }
+  output_norm_ = upload(w.output_norm, Use::norm, "output_norm");
+  // A tied output head reuses the embedding table when it stays in the
+  // same type (a converted head needs its own copy).
+  const bool tied = w.output.bytes() == w.token_embd.bytes() && w.output.dtype() == w.token_embd.dtype();
+  const bool same_type = !options_.weight_type || w.output.dtype() != DType::f32;
+  output_ = tied && same_type ? token_embd_ : upload(w.output, Use::projection, "output");
+}
+
+DeviceMatrix DeviceModel::upload(const Tensor& weight, Use use, const char* name, const DeviceStream& stream) {
+  LF_CHECK(weight.defined() && weight.numel() > 0 && weight.rank() <= 2, kOp,
+           std::string("weight ") + name + " is missing or not a matrix/vector");
+  const Tensor t = weight.contiguous();
+  const bool projection = use == Use::projection;
+  DeviceMatrix m;
+  m.rows = t.rank() == 2 ? t.dim(0) : 1;
+  m.cols = t.dim(-1);
+
+  // Decide the stored type; build a host copy only when it changes.
+  DType target = t.dtype();
+  if (use == Use::norm)
+    target = DType::f32;
+  else if (!keeps_type(t.dtype(), projection))
+    target = DType::f32;  // e.g. a quantized embedding table: dequantized once
+  else if (projection && t.dtype() == DType::f32 && options_.weight_type)
+    target = *options_.weight_type;
+  if (is_quantized(target))
+    LF_CHECK(m.cols % 32 == 0, kOp,
+             std::string(name) + ": " + std::string(dtype_name(target)) + " rows of " + std::to_string(m.cols) +
+                 " are not whole 32-element blocks");
+
+  std::vector<std::byte> staged;
+  const std::byte* src = t.bytes();
+  if (target != t.dtype()) {
+    const Tensor wide = t.to_f32();
+    staged.resize(static_cast<std::size_t>(dtype_bytes(target, m.rows * m.cols)));
+    const std::int64_t row_bytes = dtype_bytes(target, m.cols);
+    for (std::int64_t r = 0; r < m.rows; ++r)
+      from_f32_row(target, wide.data<float>() + r * m.cols, staged.data() + r * row_bytes, m.cols);
+    src = staged.data();
+  }
+  const auto bytes = static_cast<std::size_t>(dtype_bytes(target, m.rows * m.cols));
+  DeviceBuffer buffer(bytes);
+  // Synchronous: the staged host copy dies at the end of this function.
+  copy_to_device(buffer.data(), src, bytes, stream.get());
+  stream.synchronize();
+  m.data = buffer.data();
+  m.type = target;
+  buffers_.push_back(std::move(buffer));
+  return m;
+}
+
+std::size_t DeviceModel::bytes() const {
+  std::size_t total = 0;
+  for (const DeviceBuffer& b : buffers_) total += b.bytes();
+  return total;
+}
+
+}  // namespace lf::cuda

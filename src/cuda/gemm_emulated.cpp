@@ -1,0 +1,30 @@
+// gemm() for the emulated build (see gemm.hpp): the CPU's own products on
+// the host pointers that stand for device memory. f32 goes through
+// lf::matmul (no TF32 rounding, so the emulated backend matches the CPU
+// closely); f16/bf16 through lf::matmul_weights after widening a to f32,
+// which is what f32 accumulation of f16 products computes.
+#include <liveformer/ops/matmul.hpp>
+#include <liveformer/ops/weight_matmul.hpp>
+
+#include "gemm.hpp"
+#include "gemm_checks.hpp"
+
+namespace lf::cuda {
+
+GemmHandle::GemmHandle(Stream, bool allow_tf32) : allow_tf32_(allow_tf32) {}
+GemmHandle::~GemmHandle() = default;
+
+void gemm(GemmHandle&, const void* a, DType a_type, const void* w, DType w_type, float* out, std::int64_t m,
+          std::int64_t n, std::int64_t k) {
+  detail::check_gemm_args(a, a_type, w, w_type, out, m, n, k);
+  if (m == 0) return;
+  const Tensor a_view = Tensor::wrap(const_cast<void*>(a), {m, k}, a_type);
+  const Tensor w_view = Tensor::wrap(const_cast<void*>(w), {n, k}, w_type);
+  Tensor out_view = Tensor::wrap(out, {m, n});
+  if (w_type == DType::f32)
+    matmul(a_view, w_view, out_view);
+  else
+    matmul_weights(a_view.to_f32(), w_view, out_view);
+}
+
+}  // namespace lf::cuda

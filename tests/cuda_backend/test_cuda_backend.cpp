@@ -1,0 +1,183 @@
+// The CUDA backend (src/cuda) end to end, on the CPU kernel emulator: the
+// same DeviceModel / DeviceContext code and kernel sources as on a GPU,
+// with host memory, the CPU GEMM and no graph capture (docs/architecture.md).
+// Compared with the CPU path (lf::Generator) on stories260K from ../shared.
+#include <cmath>
+#include <filesystem>
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+#include <catch2/catch.hpp>
+
+#include <liveformer/core/error.hpp>
+#include <liveformer/model/model.hpp>
+#include <liveformer/runtime/generator.hpp>
+
+#include "device_context.hpp"
+#include "device_memory.hpp"
+#include "device_model.hpp"
+#include "harness/compare.hpp"
+
+namespace {
+
+using lf::cuda::DeviceContext;
+using lf::cuda::DeviceModel;
+using lf::cuda::DeviceOptions;
+
+constexpr std::int64_t kContext = 128;
+constexpr int kGreedyTokens = 24;
+// Relative norm error of the backend's logits against the CPU forward's.
+// f32 weights: the same f32 arithmetic in a different order (Eigen GEMM vs
+// the CPU's weight kernels, the tiled attention kernel vs the CPU's); about
+// 2e-7 measured.
+constexpr double kLogitsTolF32 = 1e-5;
+// f16 weights: both sides read the same f16 values and widen them; only
+// the order of f32 sums differs.
+constexpr double kLogitsTolF16 = 1e-5;
+// The f16 case runs the matvec kernel, whose warp reductions cost the
+// emulator a fiber switch per lane and step: fewer tokens keep it quick.
+constexpr int kGreedyTokensF16 = 12;
+
+std::shared_ptr<const lf::Model> load_stories(const lf::LoadOptions& options = {}) {
+  const auto path = std::filesystem::path(lf::test::shared_dir()) / "models/stories260K/stories260K.gguf";
+  return std::make_shared<const lf::Model>(lf::Model::load(path, options));
+}
+
+lf::GenerateOptions greedy(int n) {
+  lf::GenerateOptions o;
+  o.max_new_tokens = n;
+  o.sampling.temperature = 0;
+  o.stop_at_eos = false;
+  return o;
+}
+
+double relative_error(const std::vector<float>& got, std::span<const float> want) {
+  std::vector<double> w(want.begin(), want.end());
+  return lf::test::relative_error(std::span<const float>(got), std::span<const double>(w));
+}
+
+// Greedy decoding through the backend: prompt, then argmax / eval per token.
+// Checks each of the first `compare_steps` logits rows against `cpu`, which
+// is fed the same tokens.
+std::vector<std::int32_t> decode_and_compare(DeviceContext& dev, lf::Generator& cpu,
+                                             const std::vector<std::int32_t>& prompt, int compare_steps,
+                                             double tolerance, int tokens = kGreedyTokens) {
+  std::vector<std::int32_t> out;
+  dev.eval(prompt);
+  std::span<const float> want = cpu.eval(prompt);
+  for (int step = 0; step < tokens; ++step) {
+    if (step < compare_steps) {
+      const double err = relative_error(dev.logits(), want);
+      INFO("step " << step << ": logits relative error " << err);
+      CHECK(err <= tolerance);
+    }
+    const std::int32_t id = dev.argmax();
+    out.push_back(id);
+    dev.eval(std::span<const std::int32_t>(&id, 1));
+    if (step + 1 < compare_steps) want = cpu.eval(std::span<const std::int32_t>(&id, 1));
+  }
+  return out;
+}
+
+#define REQUIRE_STORIES()                                                    \
+  if (!lf::test::have_shared()) {                                            \
+    WARN("skipped: ../shared not found (stories260K model for the backend)"); \
+    return;                                                                  \
+  }
+
+}  // namespace
+
+TEST_CASE("cuda backend: the emulated build is what runs here", "[cuda_backend]") {
+  CHECK(lf::cuda::emulated_build());
+  CHECK(lf::cuda::require_device().find("emulator") != std::string::npos);
+}
+
+TEST_CASE("cuda backend: stories260K greedy from BOS equals the CPU generator", "[cuda_backend][stories]") {
+  REQUIRE_STORIES();
+  const auto model = load_stories();
+  lf::Generator cpu(model, kContext);
+  const std::vector<std::int32_t> prompt = cpu.tokenize_prompt("");
+  const lf::GenerateResult want = cpu.generate(prompt, greedy(kGreedyTokens));
+  REQUIRE(want.tokens.size() == static_cast<std::size_t>(kGreedyTokens));
+
+  const auto device_model = std::make_shared<const DeviceModel>(model);
+  DeviceContext dev(device_model, kContext);
+  lf::Generator cpu_logits(model, kContext);
+  const std::vector<std::int32_t> got = decode_and_compare(dev, cpu_logits, prompt, 4, kLogitsTolF32);
+  CHECK(got == want.tokens);
+  CHECK(dev.size() == static_cast<std::int64_t>(prompt.size()) + kGreedyTokens);
+}
+
+TEST_CASE("cuda backend: a prompt in several chunks, then greedy, equals the CPU", "[cuda_backend][stories]") {
+  REQUIRE_STORIES();
+  const auto model = load_stories();
+  lf::Generator cpu(model, kContext);
+  const std::vector<std::int32_t> prompt = cpu.tokenize_prompt("Once upon a time, a little girl named Lily");
+  REQUIRE(prompt.size() > 8);
+  const lf::GenerateResult want = cpu.generate(prompt, greedy(kGreedyTokens));
+
+  // Chunks of 3 tokens: prefill kernels (tq > 1, causal offsets) over a
+  // partly filled cache, and the last chunk shorter than the others.
+  const auto device_model = std::make_shared<const DeviceModel>(model);
+  DeviceContext dev(device_model, kContext, /*max_batch=*/3);
+  lf::Generator cpu_logits(model, kContext);
+  const std::vector<std::int32_t> got = decode_and_compare(dev, cpu_logits, prompt, 3, kLogitsTolF32);
+  CHECK(got == want.tokens);
+}
+
+TEST_CASE("cuda backend: f16 device weights (matvec kernel) equal the CPU with f16 weights",
+          "[cuda_backend][stories]") {
+  REQUIRE_STORIES();
+  lf::LoadOptions f16;
+  f16.quantize = lf::DType::f16;
+  const auto cpu_model = load_stories(f16);
+  lf::Generator cpu(cpu_model, kContext);
+  const std::vector<std::int32_t> prompt = cpu.tokenize_prompt("Once upon a time");
+  const lf::GenerateResult want = cpu.generate(prompt, greedy(kGreedyTokensF16));
+
+  // The device converts the f32 file's matrices to f16 itself; the CPU
+  // model converted them at load time: the same f16 values.
+  DeviceOptions options;
+  options.weight_type = lf::DType::f16;
+  const auto device_model = std::make_shared<const DeviceModel>(load_stories(), options);
+  CHECK(device_model->layers().at(0).wq.type == lf::DType::f16);
+  DeviceContext dev(device_model, kContext, 4);
+  lf::Generator cpu_logits(cpu_model, kContext);
+  const std::vector<std::int32_t> got = decode_and_compare(dev, cpu_logits, prompt, 3, kLogitsTolF16, kGreedyTokensF16);
+  CHECK(got == want.tokens);
+}
+
+TEST_CASE("cuda backend: bad tokens and a full context are errors that change nothing", "[cuda_backend][stories]") {
+  REQUIRE_STORIES();
+  const auto model = load_stories();
+  const auto device_model = std::make_shared<const DeviceModel>(model);
+  DeviceContext dev(device_model, 4);
+  CHECK_THROWS_WITH(dev.logits(), Catch::Contains("no logits"));
+  const std::int32_t vocab = static_cast<std::int32_t>(model->config().vocab_size);
+  const std::vector<std::int32_t> bad{1, vocab};
+  CHECK_THROWS_WITH(dev.eval(bad), Catch::Contains("outside the vocabulary"));
+  CHECK(dev.size() == 0);
+  const std::vector<std::int32_t> three{1, 2, 3};
+  dev.eval(three);
+  try {
+    dev.eval(three);
+    FAIL("a full context was accepted");
+  } catch (const lf::Error& e) {
+    CHECK(e.kind() == lf::ErrorKind::context_full);
+    CHECK(std::string(e.what()).find("context full") != std::string::npos);
+  }
+  CHECK(dev.size() == 3);
+  // Rewinding and re-running gives the same logits as the first time.
+  const std::vector<float> first = dev.logits();
+  dev.truncate(0);
+  dev.eval(three);
+  CHECK(dev.logits() == first);
+}
+
+TEST_CASE("cuda backend: architectures it does not run yet are refused clearly", "[cuda_backend]") {
+  const auto gpt2 = lf::Model::load(std::filesystem::path(lf::test::test_data_dir()) / "models/gpt2");
+  CHECK_THROWS_WITH(DeviceModel(std::make_shared<const lf::Model>(gpt2)), Catch::Contains("llama architecture"));
+}
+
