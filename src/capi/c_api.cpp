@@ -7,12 +7,14 @@
 #include <type_traits>
 #include <functional>
 #include <new>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "liveformer/formats/tokenizer_stream.hpp"
 #include "liveformer/model/model.hpp"
 #include "liveformer/runtime/chat_template.hpp"
+#include "liveformer/runtime/device.hpp"
 #include "liveformer/runtime/generator.hpp"
 
 struct lf_model {
@@ -204,8 +206,9 @@ lf_status lf_model_load(const char* path, const lf_model_params* params, lf_mode
   const lf_model_params p = params ? *params : lf_model_default_params();
   return guarded(LF_ERR_FORMAT, [&] {
     const std::string device = p.device ? p.device : "cpu";
-    if (device == "cuda") return fail(LF_ERR_UNSUPPORTED, "lf_model_load: this build has no CUDA backend");
-    LF_REQUIRE(device == "cpu" || device == "auto", "lf_model_load: unknown device '" + device + "' (cpu, cuda, auto)");
+    const std::optional<lf::Device> requested = lf::device_from_name(device);
+    LF_REQUIRE(requested.has_value(), "lf_model_load: unknown device '" + device + "' (cpu, cuda, auto)");
+    lf::resolve_device(*requested);  // cuda: LF_ERR_UNSUPPORTED with the driver's own message; auto: the CPU
     LF_REQUIRE(p.n_threads >= 0, "lf_model_load: n_threads must be >= 0");
     lf::LoadOptions options;
     options.check_finite = p.check_finite != 0;

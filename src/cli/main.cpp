@@ -29,6 +29,7 @@ const char* kUsage =
     "  generate -m MODEL [-p PROMPT] [-n N] [--temp T] [--top-k K] [--top-p P] [--min-p P]\n"
     "           [--repeat-penalty R] [--repeat-last-n N] [--seed S] [--ctx N] [--stop STR]...\n"
     "           [--no-eos] [-t THREADS] [-tb PREFILL_THREADS] [--quantize TYPE] [--kv-type f32|f16|bf16]\n"
+    "           [--device cpu|cuda|auto]  (auto: the CPU until generation runs on the CUDA backend)\n"
     "           prints only the continuation (streamed); timings go to stderr\n"
     "  tokenize -m MODEL_OR_TOKENIZER [--add-special] (TEXT | --stdin)\n"
     "  info -m MODEL\n"
@@ -76,7 +77,9 @@ int cmd_generate(Args& a) {
   const lf::LoadOptions load = lf::cli::load_options(a);
   const lf::ThreadCounts threads = lf::cli::thread_counts(a);
   const lf::DType kv = lf::cli::kv_type(a);
+  const lf::Device device = lf::cli::device(a);
   a.finish();
+  lf::resolve_device(device);  // only the CPU runs generation today
   LF_CHECK(opt.max_new_tokens >= 0, "arguments", "-n must be >= 0, got " + std::to_string(opt.max_new_tokens));
   LF_CHECK(ctx_arg >= 0, "arguments", "--ctx must be >= 0, got " + std::to_string(ctx_arg));
 

@@ -8,6 +8,7 @@
 #include "liveformer/core/dtype.hpp"
 #include "liveformer/model/forward.hpp"
 #include "liveformer/model/model.hpp"
+#include "liveformer/runtime/device.hpp"
 
 namespace lf::cli {
 
@@ -40,6 +41,15 @@ inline DType kv_type(Args& a) {
   const std::optional<DType> t = dtype_from_name(v);
   if (t && (*t == DType::f32 || *t == DType::f16 || *t == DType::bf16)) return *t;
   throw_error("arguments", "--kv-type must be f32, f16 or bf16, got '" + v + "'");
+}
+
+/// --device cpu|cuda|auto (default cpu): cuda is an error carrying the
+/// driver's message where it cannot be served; auto falls back to the CPU.
+inline Device device(Args& a) {
+  const std::string v = a.value("--device", "cpu");
+  const std::optional<Device> d = device_from_name(v);
+  if (!d) throw_error("arguments", "--device must be cpu, cuda or auto, got '" + v + "'");
+  return *d;
 }
 
 }  // namespace lf::cli

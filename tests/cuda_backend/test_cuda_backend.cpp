@@ -12,6 +12,8 @@
 #include <catch2/catch.hpp>
 
 #include <liveformer/core/error.hpp>
+#include <liveformer/liveformer.h>
+#include <liveformer/runtime/device.hpp>
 #include <liveformer/model/model.hpp>
 #include <liveformer/runtime/generator.hpp>
 
@@ -181,3 +183,41 @@ TEST_CASE("cuda backend: architectures it does not run yet are refused clearly",
   CHECK_THROWS_WITH(DeviceModel(std::make_shared<const lf::Model>(gpt2)), Catch::Contains("llama architecture"));
 }
 
+TEST_CASE("device selection: cpu, auto and cuda resolve as documented", "[cuda_backend][device]") {
+  CHECK(lf::device_from_name("cpu") == lf::Device::cpu);
+  CHECK(lf::device_from_name("cuda") == lf::Device::cuda);
+  CHECK(lf::device_from_name("auto") == lf::Device::auto_select);
+  CHECK_FALSE(lf::device_from_name("gpu").has_value());
+  CHECK(lf::resolve_device(lf::Device::cpu) == lf::Device::cpu);
+  // auto falls back to the CPU (generation does not run on the backend yet).
+  CHECK(lf::resolve_device(lf::Device::auto_select) == lf::Device::cpu);
+  // cuda cannot be served: without a GPU the driver's (or loader's) message
+  // says why; with one, the error says the routing is missing.
+  const lf::CudaProbe& probe = lf::probe_cuda();
+  CHECK_FALSE(probe.message.empty());
+  try {
+    lf::resolve_device(lf::Device::cuda);
+    FAIL("device cuda was accepted");
+  } catch (const lf::Error& e) {
+    CHECK(e.kind() == lf::ErrorKind::unsupported);
+    const std::string what = e.what();
+    CHECK(what.rfind("device cuda: ", 0) == 0);
+    CHECK(what.find(probe.message) != std::string::npos);
+    CHECK(what.find(probe.usable ? "does not run on the CUDA backend" : "no usable GPU") != std::string::npos);
+  }
+}
+
+TEST_CASE("device selection through the C API: cuda is LF_ERR_UNSUPPORTED with the reason, auto loads",
+          "[cuda_backend][device]") {
+  const std::string dir = (std::filesystem::path(lf::test::test_data_dir()) / "models/llama").string();
+  lf_model_params params = lf_model_default_params();
+  lf_model* model = nullptr;
+  params.device = "cuda";
+  CHECK(lf_model_load(dir.c_str(), &params, &model) == LF_ERR_UNSUPPORTED);
+  CHECK(model == nullptr);
+  CHECK(std::string(lf_last_error()).find("device cuda: ") != std::string::npos);
+  CHECK(std::string(lf_last_error()).find(lf::probe_cuda().message) != std::string::npos);
+  params.device = "auto";
+  REQUIRE(lf_model_load(dir.c_str(), &params, &model) == LF_OK);
+  lf_model_free(model);
+}
