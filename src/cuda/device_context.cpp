@@ -51,7 +51,7 @@ DeviceContext::DeviceContext(std::shared_ptr<const DeviceModel> model, std::int6
   kv_ = DeviceBuffer(f32s(2 * c.n_layers * capacity_ * c.n_kv_heads * c.head_dim));
 
   attn_workspace_bytes_ = kernels::attention_workspace_bytes(1, c.n_heads, c.head_dim, max_key_splits(capacity_));
-  sample_workspace_bytes_ = 0;  // host argmax fallback for now (see argmax())
+  sample_workspace_bytes_ = kernels::sample_workspace_bytes(c.vocab_size, 1);  // argmax
   Carver carve;
   const std::size_t at_x = carve.reserve(f32s(b * e)), at_h = carve.reserve(f32s(b * e));
   const std::size_t at_q = carve.reserve(f32s(b * qdim)), at_attn = carve.reserve(f32s(b * qdim));
@@ -207,17 +207,16 @@ std::vector<float> DeviceContext::logits() {
   return out;
 }
 
-// TODO(device argmax): kernels::argmax (kernels/sampling.cu, being written)
-// will pick the id on the device into next_id_ so that only 4 bytes come
-// back; until it is committed the logits come back and the host picks the
-// first maximum, as lf::Sampler does at temperature 0.
+// The id is picked on the device (kernels/sampling.cu); only 4 bytes come back.
 std::int32_t DeviceContext::argmax() {
-  const std::vector<float> row = logits();
-  std::int32_t best = -1;
-  for (std::size_t i = 0; i < row.size(); ++i)
-    if (!std::isnan(row[i]) && (best < 0 || row[i] > row[static_cast<std::size_t>(best)]))
-      best = static_cast<std::int32_t>(i);
-  return best;
+  LF_CHECK(have_logits_, kOp, "no logits: eval() has not run since the last truncate");
+  kernels::argmax(logits_, model_->config().vocab_size, sample_workspace_, sample_workspace_bytes_, next_id_,
+                  stream_.get());
+  std::int32_t id = -1;
+  copy_to_host(&id, next_id_, sizeof id, stream_.get());
+  stream_.synchronize();
+  LF_CHECK(id >= 0, kOp, "argmax: every logit is NaN");
+  return id;
 }
 
 }  // namespace lf::cuda

@@ -31,7 +31,7 @@ class DeviceContext {
 
   /// The last eval()'s logits [vocab], copied to the host (waits for the GPU).
   std::vector<float> logits();
-  /// The first maximum of the last logits, computed on the device (waits).
+  /// The first maximum of the last logits, picked on the device (waits for it).
   std::int32_t argmax();
 
   std::int64_t size() const { return size_; }
