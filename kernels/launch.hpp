@@ -62,6 +62,15 @@ void gelu(const float* x, const float* bias, float* out, std::int64_t n, std::in
 /// out = a + b, n elements (out may equal a or b): the residual connection.
 void residual_add(const float* a, const float* b, float* out, std::int64_t n, Stream stream = nullptr);
 
+/// out = x + bias, bias of [cols] broadcast over rows; n = rows · cols
+/// (out may equal x).
+void bias_add(const float* x, const float* bias, float* out, std::int64_t n, std::int64_t cols,
+              Stream stream = nullptr);
+
+/// out = x rounded to f16 or bf16 (nearest even), n elements: activations
+/// for 16-bit GEMMs.
+void narrow(const float* x, DType type, void* out, std::int64_t n, Stream stream = nullptr);
+
 /// out = (x - mean) / sqrt(var + eps) · weight + bias per row, as
 /// lf::layer_norm. bias may be null. x, out: [rows, cols] (out may equal x).
 void layer_norm(const float* x, const float* weight, const float* bias, float* out, std::int64_t rows,

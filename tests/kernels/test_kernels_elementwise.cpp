@@ -1,4 +1,5 @@
-// Embedding, LayerNorm, RoPE, GELU (+bias), SwiGLU (+bias) and residual add
+// Embedding, LayerNorm, RoPE, GELU (+bias), SwiGLU (+bias), bias add,
+// residual add and f32 -> f16/bf16 narrowing
 // in the emulator, through their launchers, against the CPU ops on random
 // inputs of odd shapes. Tolerance: f32 relative norm error 1e-5.
 #include <catch2/catch.hpp>
@@ -160,6 +161,10 @@ TEST_CASE("cuda swiglu with biases and residual add (emulated) match the CPU ops
                                got.data<float>(), gate.numel(), cols);
       CHECK(relative_error(got, want) <= kTolerance);
 
+      lf::Tensor biased = copy_f32(gate);  // in place, as after a projection
+      lf::kernels::bias_add(biased.data<float>(), gate_bias.data<float>(), biased.data<float>(), gate.numel(), cols);
+      CHECK(relative_error(biased, add_bias(gate, gate_bias)) == 0.0);  // one f32 addition per element: exact
+
       lf::add(gate, up, want);
       lf::Tensor sum = copy_f32(gate);  // in place, as the residual stream is updated
       lf::kernels::residual_add(sum.data<float>(), up.data<float>(), sum.data<float>(), sum.numel());
@@ -167,9 +172,28 @@ TEST_CASE("cuda swiglu with biases and residual add (emulated) match the CPU ops
     }
   using Catch::Matchers::Contains;
   std::vector<float> buf(12, 1.0f);
+  REQUIRE_THROWS_WITH(lf::kernels::bias_add(buf.data(), buf.data(), buf.data(), 12, 7), Contains("cuda bias_add"));
   REQUIRE_THROWS_WITH(lf::kernels::swiglu_bias(buf.data(), buf.data(), buf.data(), nullptr, buf.data(), 12, 5),
                       Contains("cols") && Contains("divide n = 12"));
   REQUIRE_THROWS_WITH(lf::kernels::gelu(buf.data(), buf.data(), buf.data(), 12, 0, lf::kernels::GeluKind::erf),
                       Contains("cuda gelu"));
   REQUIRE_THROWS_WITH(lf::kernels::residual_add(buf.data(), nullptr, buf.data(), 12), Contains("null pointer"));
+}
+
+// Narrowing must give the same bits as the library's own conversion (which
+// the emulator self-test checks against neighbouring values).
+TEST_CASE("cuda narrow (emulated) rounds f32 to f16 and bf16 as lf::from_f32_row", "[kernels]") {
+  for (lf::DType type : {lf::DType::f16, lf::DType::bf16})
+    for (std::int64_t n : {1, 37, 3001}) {
+      lf::Tensor x = random_tensor({n}, 1500 + static_cast<std::uint32_t>(n), 100.0f);
+      x.data<float>()[0] = 1.0f + 1.0f / 2048;  // a tie for f16
+      const lf::Tensor want = lf::test::convert_to(x, type);
+      std::vector<std::uint16_t> got(static_cast<std::size_t>(n), 0xDEAD);
+      lf::kernels::narrow(x.data<float>(), type, got.data(), n);
+      INFO(lf::dtype_name(type) << " n " << n);
+      for (std::int64_t i = 0; i < n; ++i) REQUIRE(got[static_cast<std::size_t>(i)] == want.data<std::uint16_t>()[i]);
+    }
+  std::vector<float> x(4, 1.0f), out(4);
+  REQUIRE_THROWS_WITH(lf::kernels::narrow(x.data(), lf::DType::q4_0, out.data(), 4),
+                      Catch::Matchers::Contains("cuda narrow") && Catch::Matchers::Contains("q4_0"));
 }
