@@ -1,5 +1,6 @@
 #include "device_context.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <string>
 
@@ -56,6 +57,8 @@ DeviceContext::DeviceContext(std::shared_ptr<const DeviceModel> model, std::int6
   const std::size_t at_x = carve.reserve(f32s(b * e)), at_h = carve.reserve(f32s(b * e));
   const std::size_t at_q = carve.reserve(f32s(b * qdim)), at_attn = carve.reserve(f32s(b * qdim));
   const std::size_t at_gate = carve.reserve(f32s(b * f)), at_up = carve.reserve(f32s(b * f));
+  const std::int64_t widest = std::max({qdim, f, e, c.n_kv_heads * c.head_dim});
+  const std::size_t at_bias = carve.reserve(f32s(b * widest));
   const std::size_t at_last = carve.reserve(f32s(e)), at_logits = carve.reserve(f32s(c.vocab_size));
   const std::size_t at_ws = carve.reserve(attn_workspace_bytes_);
   const std::size_t at_ids = carve.reserve(static_cast<std::size_t>(b) * sizeof(std::int32_t));
@@ -69,6 +72,7 @@ DeviceContext::DeviceContext(std::shared_ptr<const DeviceModel> model, std::int6
   attn_ = reinterpret_cast<float*>(base + at_attn);
   gate_ = reinterpret_cast<float*>(base + at_gate);
   up_ = reinterpret_cast<float*>(base + at_up);
+  bias_rows_ = reinterpret_cast<float*>(base + at_bias);
   last_ = reinterpret_cast<float*>(base + at_last);
   logits_ = reinterpret_cast<float*>(base + at_logits);
   attn_workspace_ = reinterpret_cast<float*>(base + at_ws);
@@ -94,24 +98,42 @@ void DeviceContext::truncate(std::int64_t n) {
   have_logits_ = false;
 }
 
-// out[rows, w.rows] = in[rows, w.cols] · wᵀ: cuBLAS for f32 weights, the
-// matvec kernel (weights dequantized in registers) for f16/bf16/q8_0/q4_0.
+// out[rows, w.rows] = in[rows, w.cols] · wᵀ (+ bias): cuBLAS for f32
+// weights, the matvec kernel (weights dequantized in registers) for
+// f16/bf16/q8_0/q4_0.
 // TODO(prefill speed): f16/bf16 prompt chunks belong on cublasGemmEx, which
 // needs the activations converted to f16/bf16 first (a conversion kernel);
 // until then they take the matvec kernel 8 rows at a time.
-void DeviceContext::project(const float* in, const DeviceMatrix& w, float* out, std::int64_t rows) {
+void DeviceContext::project(const float* in, const DeviceMatrix& w, const DeviceMatrix& bias, float* out,
+                            std::int64_t rows) {
+  const Stream s = stream_.get();
   if (w.type == DType::f32) {
     gemm(gemm_, in, DType::f32, w.data, DType::f32, out, rows, w.rows, w.cols);
-    return;
+  } else {
+    for (std::int64_t r = 0; r < rows; r += kMatvecRows) {
+      const std::int64_t n = rows - r < kMatvecRows ? rows - r : kMatvecRows;
+      kernels::matvec(w.data, w.type, in + r * w.cols, out + r * w.rows, n, w.rows, w.cols, s);
+    }
   }
-  for (std::int64_t r = 0; r < rows; r += kMatvecRows) {
-    const std::int64_t n = rows - r < kMatvecRows ? rows - r : kMatvecRows;
-    kernels::matvec(w.data, w.type, in + r * w.cols, out + r * w.rows, n, w.rows, w.cols, stream_.get());
+  if (!bias.data) return;
+  // The bias is added as a residual over all rows: one row needs nothing
+  // more (decode); a chunk first repeats it into bias_rows_ by doubling
+  // device copies (log2(rows) of them).
+  const std::int64_t n = w.rows;
+  const float* add = bias.f32();
+  if (rows > 1) {
+    const auto row_bytes = static_cast<std::size_t>(n) * sizeof(float);
+    copy_on_device(bias_rows_, bias.data, row_bytes, s);
+    for (std::int64_t have = 1; have < rows; have *= 2)
+      copy_on_device(bias_rows_ + have * n, bias_rows_, static_cast<std::size_t>(std::min(have, rows - have)) * row_bytes, s);
+    add = bias_rows_;
   }
+  kernels::residual_add(out, add, out, rows * n, s);
 }
 
 // The forward pass of `n` tokens (already in ids_) at positions pos..pos+n-1,
-// as one explicit list of kernel calls; mirrors lf::forward for Llama.
+// as one explicit list of kernel calls; mirrors lf::forward for Llama and
+// Qwen2 (the same blocks plus q/k/v biases, and NeoX-layout RoPE).
 void DeviceContext::enqueue_forward(std::int64_t n, std::int64_t pos) {
   const ModelConfig& c = model_->config();
   const DeviceModel& m = *model_;
@@ -151,25 +173,25 @@ void DeviceContext::enqueue_forward(std::int64_t n, std::int64_t pos) {
     float* v_new = v_cache + pos * kv_row;
 
     kernels::rms_norm(x_, w.attn_norm.f32(), h_, n, e, c.norm_eps, s);
-    project(h_, w.wq, q_, n);
-    project(h_, w.wk, k_new, n);
-    project(h_, w.wv, v_new, n);
+    project(h_, w.wq, w.bq, q_, n);
+    project(h_, w.wk, w.bk, k_new, n);
+    project(h_, w.wv, w.bv, v_new, n);
     kernels::rope(q_, q_, n, hq, d, rope, s);
     kernels::rope(k_new, k_new, n, hkv, d, rope, s);
     kernels::attention(q_, k_cache, v_cache, DType::f32, attn_, attn, workspace, workspace_bytes, s);
-    project(attn_, w.wo, h_, n);
+    project(attn_, w.wo, w.bo, h_, n);
     kernels::residual_add(x_, h_, x_, n * e, s);
 
     kernels::rms_norm(x_, w.ffn_norm.f32(), h_, n, e, c.norm_eps, s);
-    project(h_, w.w_gate, gate_, n);
-    project(h_, w.w_up, up_, n);
+    project(h_, w.w_gate, DeviceMatrix{}, gate_, n);
+    project(h_, w.w_up, w.b_up, up_, n);
     kernels::swiglu(gate_, up_, up_, n * f, s);
-    project(up_, w.w_down, h_, n);
+    project(up_, w.w_down, w.b_down, h_, n);
     kernels::residual_add(x_, h_, x_, n * e, s);
   }
   // Only the last token goes through the output head.
   kernels::rms_norm(x_ + (n - 1) * e, m.output_norm().f32(), last_, 1, e, c.norm_eps, s);
-  project(last_, m.output(), logits_, 1);
+  project(last_, m.output(), DeviceMatrix{}, logits_, 1);
 }
 
 void DeviceContext::eval(std::span<const std::int32_t> tokens) {

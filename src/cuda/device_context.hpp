@@ -45,7 +45,7 @@ class DeviceContext {
 
  private:
   void enqueue_forward(std::int64_t n, std::int64_t pos);
-  void project(const float* in, const DeviceMatrix& w, float* out, std::int64_t rows);
+  void project(const float* in, const DeviceMatrix& w, const DeviceMatrix& bias, float* out, std::int64_t rows);
   float* keys(std::int64_t layer) const;
   float* values(std::int64_t layer) const;
 
@@ -58,6 +58,7 @@ class DeviceContext {
   DeviceBuffer arena_;  // the activations below, carved once
   float *x_ = nullptr, *h_ = nullptr, *q_ = nullptr, *attn_ = nullptr, *gate_ = nullptr, *up_ = nullptr;
   float *last_ = nullptr, *logits_ = nullptr, *attn_workspace_ = nullptr;
+  float* bias_rows_ = nullptr;  // a bias repeated over a chunk's rows
   std::size_t attn_workspace_bytes_ = 0;
   std::int32_t* ids_ = nullptr;
   std::int32_t* next_id_ = nullptr;

@@ -26,8 +26,9 @@ DeviceModel::DeviceModel(std::shared_ptr<const Model> model, const DeviceOptions
     : model_(std::move(model)), options_(options) {
   LF_CHECK(model_ != nullptr, kOp, "no model");
   const ModelConfig& c = model_->config();
-  LF_CHECK(c.arch == Architecture::llama, kOp,
-           std::string("the CUDA backend runs the llama architecture so far, not ") + architecture_name(c.arch));
+  LF_CHECK(c.arch == Architecture::llama || c.arch == Architecture::qwen2, kOp,
+           std::string("the CUDA backend runs the llama and qwen2 architectures so far, not ") +
+               architecture_name(c.arch));
   LF_CHECK(!options_.weight_type || *options_.weight_type == DType::f16 || *options_.weight_type == DType::bf16, kOp,
            std::string("device weight type must be f16 or bf16, got ") + std::string(dtype_name(*options_.weight_type)));
   device_name_ = require_device();
@@ -41,9 +42,6 @@ DeviceModel::DeviceModel(std::shared_ptr<const Model> model, const DeviceOptions
     const std::string at = "layer " + std::to_string(l) + " ";
     LF_CHECK(lw.wq.defined() && lw.wk.defined() && lw.wv.defined() && lw.w_gate.defined(), kOp,
              at + "lacks separate q/k/v or gate weights");
-    LF_CHECK(!lw.bq.defined() && !lw.bk.defined() && !lw.bv.defined() && !lw.bo.defined() && !lw.b_up.defined() &&
-                 !lw.b_down.defined(),
-             kOp, at + "has biases, which the backend does not add yet");
     DeviceLayer d;
     d.attn_norm = upload(lw.attn_norm, Use::norm, "attn_norm");
     d.wq = upload(lw.wq, Use::projection, "wq");
@@ -54,6 +52,15 @@ DeviceModel::DeviceModel(std::shared_ptr<const Model> model, const DeviceOptions
     d.w_gate = upload(lw.w_gate, Use::projection, "w_gate");
     d.w_up = upload(lw.w_up, Use::projection, "w_up");
     d.w_down = upload(lw.w_down, Use::projection, "w_down");
+    auto bias = [&](const Tensor& b, const char* name) {
+      return b.defined() ? upload(b, Use::norm, name) : DeviceMatrix{};  // f32 vectors, like norm weights
+    };
+    d.bq = bias(lw.bq, "bq");
+    d.bk = bias(lw.bk, "bk");
+    d.bv = bias(lw.bv, "bv");
+    d.bo = bias(lw.bo, "bo");
+    d.b_up = bias(lw.b_up, "b_up");
+    d.b_down = bias(lw.b_down, "b_down");
     layers_.push_back(d);
   }
   output_norm_ = upload(w.output_norm, Use::norm, "output_norm");

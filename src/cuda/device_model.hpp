@@ -36,14 +36,16 @@ struct DeviceMatrix {
 struct DeviceLayer {
   DeviceMatrix attn_norm, wq, wk, wv, wo;
   DeviceMatrix ffn_norm, w_gate, w_up, w_down;
+  /// f32 biases of the projections (Qwen2: q/k/v); data null when absent.
+  DeviceMatrix bq, bk, bv, bo, b_up, b_down;
 };
 
 class DeviceModel {
  public:
   /// Uploads the weights (synchronously). Throws lf::Error for an
-  /// architecture the backend does not run yet (only the Llama family
-  /// today), for a weight type it cannot use, or with CUDA's message when
-  /// there is no GPU or not enough memory.
+  /// architecture the backend does not run yet (it runs the Llama family
+  /// and Qwen2; GPT-2 is refused), for a weight type it cannot use, or with
+  /// CUDA's message when there is no GPU or not enough memory.
   explicit DeviceModel(std::shared_ptr<const Model> model, const DeviceOptions& options = {});
 
   const Model& model() const { return *model_; }

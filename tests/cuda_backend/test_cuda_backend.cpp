@@ -178,9 +178,31 @@ TEST_CASE("cuda backend: bad tokens and a full context are errors that change no
   CHECK(dev.logits() == first);
 }
 
+TEST_CASE("cuda backend: Qwen2 (q/k/v biases, NeoX RoPE, tied head) greedy equals the CPU generator",
+          "[cuda_backend][qwen2]") {
+  // The committed tiny Qwen2 (tests/data/models/qwen2): no ../shared needed.
+  const auto model = std::make_shared<const lf::Model>(
+      lf::Model::load(std::filesystem::path(lf::test::test_data_dir()) / "models/qwen2"));
+  REQUIRE(model->config().arch == lf::Architecture::qwen2);
+  REQUIRE(model->weights().layers.at(0).bq.defined());
+  lf::Generator cpu(model, kContext);
+  const std::vector<std::int32_t> prompt = cpu.tokenize_prompt("Hello, live room! How much is the red dress?");
+  REQUIRE(prompt.size() > 5);
+  const lf::GenerateResult want = cpu.generate(prompt, greedy(kGreedyTokens));
+
+  // Chunks of 5 tokens: the bias is repeated over 5 rows by doubling copies.
+  const auto device_model = std::make_shared<const DeviceModel>(model);
+  CHECK(device_model->layers().at(0).bq.data != nullptr);
+  DeviceContext dev(device_model, kContext, 5);
+  lf::Generator cpu_logits(model, kContext);
+  const std::vector<std::int32_t> got = decode_and_compare(dev, cpu_logits, prompt, 3, kLogitsTolF32);
+  CHECK(got == want.tokens);
+}
+
 TEST_CASE("cuda backend: architectures it does not run yet are refused clearly", "[cuda_backend]") {
   const auto gpt2 = lf::Model::load(std::filesystem::path(lf::test::test_data_dir()) / "models/gpt2");
-  CHECK_THROWS_WITH(DeviceModel(std::make_shared<const lf::Model>(gpt2)), Catch::Contains("llama architecture"));
+  CHECK_THROWS_WITH(DeviceModel(std::make_shared<const lf::Model>(gpt2)),
+                    Catch::Contains("runs the llama and qwen2 architectures so far, not gpt2"));
 }
 
 TEST_CASE("device selection: cpu, auto and cuda resolve as documented", "[cuda_backend][device]") {
