@@ -62,6 +62,7 @@ DeviceContext::DeviceContext(std::shared_ptr<const DeviceModel> model, std::int6
   const std::size_t at_last = carve.reserve(f32s(e)), at_logits = carve.reserve(f32s(c.vocab_size));
   const std::size_t at_ws = carve.reserve(attn_workspace_bytes_);
   const std::size_t at_ids = carve.reserve(static_cast<std::size_t>(b) * sizeof(std::int32_t));
+  const std::size_t at_positions = carve.reserve(static_cast<std::size_t>(b) * sizeof(std::int32_t));
   const std::size_t at_next = carve.reserve(sizeof(std::int32_t));
   const std::size_t at_sample = carve.reserve(sample_workspace_bytes_);
   arena_ = DeviceBuffer(carve.total());
@@ -77,6 +78,7 @@ DeviceContext::DeviceContext(std::shared_ptr<const DeviceModel> model, std::int6
   logits_ = reinterpret_cast<float*>(base + at_logits);
   attn_workspace_ = reinterpret_cast<float*>(base + at_ws);
   ids_ = reinterpret_cast<std::int32_t*>(base + at_ids);
+  positions_ = reinterpret_cast<std::int32_t*>(base + at_positions);
   next_id_ = reinterpret_cast<std::int32_t*>(base + at_next);
   sample_workspace_ = base + at_sample;
 }
@@ -132,8 +134,9 @@ void DeviceContext::project(const float* in, const DeviceMatrix& w, const Device
 }
 
 // The forward pass of `n` tokens (already in ids_) at positions pos..pos+n-1,
-// as one explicit list of kernel calls; mirrors lf::forward for Llama and
-// Qwen2 (the same blocks plus q/k/v biases, and NeoX-layout RoPE).
+// as one explicit list of kernel calls; mirrors lf::forward for Llama,
+// Qwen2 (the same blocks plus q/k/v biases, and NeoX-layout RoPE) and GPT-2
+// (learned positions, LayerNorm, biases everywhere, GELU, no RoPE).
 void DeviceContext::enqueue_forward(std::int64_t n, std::int64_t pos) {
   const ModelConfig& c = model_->config();
   const DeviceModel& m = *model_;
@@ -163,8 +166,22 @@ void DeviceContext::enqueue_forward(std::int64_t n, std::int64_t pos) {
   float* workspace = n == 1 ? attn_workspace_ : nullptr;
   const std::size_t workspace_bytes = n == 1 ? attn_workspace_bytes_ : 0;
 
+  // RMSNorm (Llama, Qwen2) or LayerNorm with its bias (GPT-2).
+  const bool layer_norm = c.arch == Architecture::gpt2;
+  auto normalize = [&](const float* in, const DeviceMatrix& weight, const DeviceMatrix& bias, float* out,
+                       std::int64_t rows) {
+    if (layer_norm)
+      kernels::layer_norm(in, weight.f32(), bias.f32(), out, rows, e, c.norm_eps, s);
+    else
+      kernels::rms_norm(in, weight.f32(), out, rows, e, c.norm_eps, s);
+  };
+
   const DeviceMatrix& embd = m.token_embd();
   kernels::embedding(embd.data, embd.type, embd.rows, e, ids_, n, x_, nullptr, s);
+  if (const DeviceMatrix& positions = m.position_embd(); positions.data) {
+    kernels::embedding(positions.data, positions.type, positions.rows, e, positions_, n, h_, nullptr, s);
+    kernels::residual_add(x_, h_, x_, n * e, s);
+  }
   for (std::size_t l = 0; l < m.layers().size(); ++l) {
     const DeviceLayer& w = m.layers()[l];
     float* k_cache = keys(static_cast<std::int64_t>(l));
@@ -172,25 +189,32 @@ void DeviceContext::enqueue_forward(std::int64_t n, std::int64_t pos) {
     float* k_new = k_cache + pos * kv_row;  // K and V are projected straight into the cache
     float* v_new = v_cache + pos * kv_row;
 
-    kernels::rms_norm(x_, w.attn_norm.f32(), h_, n, e, c.norm_eps, s);
+    normalize(x_, w.attn_norm, w.attn_norm_bias, h_, n);
     project(h_, w.wq, w.bq, q_, n);
     project(h_, w.wk, w.bk, k_new, n);
     project(h_, w.wv, w.bv, v_new, n);
-    kernels::rope(q_, q_, n, hq, d, rope, s);
-    kernels::rope(k_new, k_new, n, hkv, d, rope, s);
+    if (c.uses_rope()) {
+      kernels::rope(q_, q_, n, hq, d, rope, s);
+      kernels::rope(k_new, k_new, n, hkv, d, rope, s);
+    }
     kernels::attention(q_, k_cache, v_cache, DType::f32, attn_, attn, workspace, workspace_bytes, s);
     project(attn_, w.wo, w.bo, h_, n);
     kernels::residual_add(x_, h_, x_, n * e, s);
 
-    kernels::rms_norm(x_, w.ffn_norm.f32(), h_, n, e, c.norm_eps, s);
-    project(h_, w.w_gate, DeviceMatrix{}, gate_, n);
-    project(h_, w.w_up, w.b_up, up_, n);
-    kernels::swiglu(gate_, up_, up_, n * f, s);
+    normalize(x_, w.ffn_norm, w.ffn_norm_bias, h_, n);
+    if (w.w_gate.data) {
+      project(h_, w.w_gate, DeviceMatrix{}, gate_, n);
+      project(h_, w.w_up, w.b_up, up_, n);
+      kernels::swiglu(gate_, up_, up_, n * f, s);
+    } else {  // GPT-2: the up bias is fused into the GELU kernel
+      project(h_, w.w_up, DeviceMatrix{}, up_, n);
+      kernels::gelu(up_, w.b_up.f32(), up_, n * f, f, kernels::GeluKind::tanh, s);
+    }
     project(up_, w.w_down, w.b_down, h_, n);
     kernels::residual_add(x_, h_, x_, n * e, s);
   }
   // Only the last token goes through the output head.
-  kernels::rms_norm(x_ + (n - 1) * e, m.output_norm().f32(), last_, 1, e, c.norm_eps, s);
+  normalize(x_ + (n - 1) * e, m.output_norm(), m.output_norm_bias(), last_, 1);
   project(last_, m.output(), DeviceMatrix{}, logits_, 1);
 }
 
@@ -203,6 +227,10 @@ void DeviceContext::eval(std::span<const std::int32_t> tokens) {
                 "context full: " + std::to_string(size_) + " cached + " + std::to_string(total) +
                     " new tokens exceed the context length " + std::to_string(capacity_),
                 ErrorKind::context_full);
+  if (c.arch == Architecture::gpt2)
+    LF_CHECK(size_ + total <= c.n_ctx_train, kOp,
+             "position " + std::to_string(size_ + total - 1) + " is beyond GPT-2's " + std::to_string(c.n_ctx_train) +
+                 " learned positions");
   for (const std::int32_t id : tokens)
     LF_CHECK(id >= 0 && id < c.vocab_size, kOp,
              "token id " + std::to_string(id) + " outside the vocabulary [0, " + std::to_string(c.vocab_size) + ")");
@@ -212,6 +240,12 @@ void DeviceContext::eval(std::span<const std::int32_t> tokens) {
     // Outside the graph: the copy's source is pageable host memory.
     copy_to_device(ids_, tokens.data() + done, static_cast<std::size_t>(n) * sizeof(std::int32_t), stream_.get());
     const std::int64_t pos = size_;
+    if (model_->position_embd().data) {  // learned positions are looked up like tokens
+      host_positions_.resize(static_cast<std::size_t>(n));
+      for (std::int64_t i = 0; i < n; ++i) host_positions_[static_cast<std::size_t>(i)] = static_cast<std::int32_t>(pos + i);
+      copy_to_device(positions_, host_positions_.data(), static_cast<std::size_t>(n) * sizeof(std::int32_t),
+                     stream_.get());
+    }
     if (n == 1)
       graph_.run(stream_.get(), [&] { enqueue_forward(1, pos); });
     else

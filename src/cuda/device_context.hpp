@@ -1,7 +1,7 @@
 // One sequence on the device: a KV cache, a preallocated activation arena,
 // a stream, a cuBLAS handle and the decode step's CUDA graph, over a shared
 // DeviceModel. The device counterpart of lf::forward + lf::KvCache, for the
-// Llama family. Used by one thread at a time.
+// Llama family, Qwen2 and GPT-2. Used by one thread at a time.
 #pragma once
 
 #include <cstdint>
@@ -61,6 +61,8 @@ class DeviceContext {
   float* bias_rows_ = nullptr;  // a bias repeated over a chunk's rows
   std::size_t attn_workspace_bytes_ = 0;
   std::int32_t* ids_ = nullptr;
+  std::int32_t* positions_ = nullptr;         // GPT-2's position ids of the chunk
+  std::vector<std::int32_t> host_positions_;  // their source, alive until the copy ran
   std::int32_t* next_id_ = nullptr;
   void* sample_workspace_ = nullptr;
   std::size_t sample_workspace_bytes_ = 0;

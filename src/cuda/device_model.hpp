@@ -35,16 +35,17 @@ struct DeviceMatrix {
 
 struct DeviceLayer {
   DeviceMatrix attn_norm, wq, wk, wv, wo;
-  DeviceMatrix ffn_norm, w_gate, w_up, w_down;
-  /// f32 biases of the projections (Qwen2: q/k/v); data null when absent.
+  DeviceMatrix ffn_norm, w_gate, w_up, w_down;  // w_gate: SwiGLU only (data null for GPT-2's GELU)
+  /// f32 biases (Qwen2: q/k/v; GPT-2: all, and its LayerNorms'); data null when absent.
   DeviceMatrix bq, bk, bv, bo, b_up, b_down;
+  DeviceMatrix attn_norm_bias, ffn_norm_bias;
 };
 
 class DeviceModel {
  public:
   /// Uploads the weights (synchronously). Throws lf::Error for an
-  /// architecture the backend does not run yet (it runs the Llama family
-  /// and Qwen2; GPT-2 is refused), for a weight type it cannot use, or with
+  /// architecture's weights it cannot run (it runs the Llama family, Qwen2
+  /// and GPT-2), for a weight type it cannot use, or with
   /// CUDA's message when there is no GPU or not enough memory.
   explicit DeviceModel(std::shared_ptr<const Model> model, const DeviceOptions& options = {});
 
@@ -57,19 +58,25 @@ class DeviceModel {
   std::size_t bytes() const;
 
   const DeviceMatrix& token_embd() const { return token_embd_; }
+  /// GPT-2's learned positions [n_ctx_train, E]; data null otherwise.
+  const DeviceMatrix& position_embd() const { return position_embd_; }
   const std::vector<DeviceLayer>& layers() const { return layers_; }
   const DeviceMatrix& output_norm() const { return output_norm_; }
+  const DeviceMatrix& output_norm_bias() const { return output_norm_bias_; }
   const DeviceMatrix& output() const { return output_; }
 
  private:
   enum class Use { embedding, norm, projection };
   DeviceMatrix upload(const Tensor& weight, Use use, const char* name, const DeviceStream& stream);
+  // Views of an uploaded matrix's rows / a vector's elements.
+  static DeviceMatrix rows_of(const DeviceMatrix& m, std::int64_t first, std::int64_t count);
+  static DeviceMatrix columns_of(const DeviceMatrix& v, std::int64_t first, std::int64_t count);
 
   std::shared_ptr<const Model> model_;
   DeviceOptions options_;
   std::string device_name_;
   std::vector<DeviceBuffer> buffers_;
-  DeviceMatrix token_embd_, output_norm_, output_;
+  DeviceMatrix token_embd_, position_embd_, output_norm_, output_norm_bias_, output_;
   std::vector<DeviceLayer> layers_;
 };
 

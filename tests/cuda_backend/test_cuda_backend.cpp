@@ -2,6 +2,7 @@
 // same DeviceModel / DeviceContext code and kernel sources as on a GPU,
 // with host memory, the CPU GEMM and no graph capture (docs/architecture.md).
 // Compared with the CPU path (lf::Generator) on stories260K from ../shared.
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <memory>
@@ -199,10 +200,27 @@ TEST_CASE("cuda backend: Qwen2 (q/k/v biases, NeoX RoPE, tied head) greedy equal
   CHECK(got == want.tokens);
 }
 
-TEST_CASE("cuda backend: architectures it does not run yet are refused clearly", "[cuda_backend]") {
-  const auto gpt2 = lf::Model::load(std::filesystem::path(lf::test::test_data_dir()) / "models/gpt2");
-  CHECK_THROWS_WITH(DeviceModel(std::make_shared<const lf::Model>(gpt2)),
-                    Catch::Contains("runs the llama and qwen2 architectures so far, not gpt2"));
+TEST_CASE("cuda backend: GPT-2 (learned positions, LayerNorm, fused QKV, GELU, biases) greedy equals the CPU",
+          "[cuda_backend][gpt2]") {
+  // The committed tiny GPT-2 (tests/data/models/gpt2): no ../shared needed.
+  const auto model = std::make_shared<const lf::Model>(
+      lf::Model::load(std::filesystem::path(lf::test::test_data_dir()) / "models/gpt2"));
+  REQUIRE(model->config().arch == lf::Architecture::gpt2);
+  REQUIRE(model->weights().layers.at(0).wqkv.defined());
+  const std::int64_t context = std::min<std::int64_t>(kContext, model->config().n_ctx_train);
+  REQUIRE(context >= 40);
+  lf::Generator cpu(model, context);
+  const std::vector<std::int32_t> prompt = cpu.tokenize_prompt("Hello, live room! How much is the red dress?");
+  REQUIRE(prompt.size() > 5);
+  const lf::GenerateResult want = cpu.generate(prompt, greedy(kGreedyTokens));
+
+  const auto device_model = std::make_shared<const DeviceModel>(model);
+  CHECK(device_model->position_embd().data != nullptr);
+  CHECK(device_model->layers().at(0).w_gate.data == nullptr);
+  DeviceContext dev(device_model, context, 5);
+  lf::Generator cpu_logits(model, context);
+  const std::vector<std::int32_t> got = decode_and_compare(dev, cpu_logits, prompt, 3, kLogitsTolF32);
+  CHECK(got == want.tokens);
 }
 
 TEST_CASE("device selection: cpu, auto and cuda resolve as documented", "[cuda_backend][device]") {
