@@ -13,6 +13,7 @@ packages=(
   libpcre2-dev             # Unicode-aware pre-tokenizer regexes
   libsentencepiece-dev sentencepiece  # tokenizer.model files, spm_train
   pybind11-dev python3-dev # Python module
+  python3-venv python3-nbclient python3-ipykernel  # tools/python_test.sh: its venv, and the notebooks run headless
   clang libclang-rt-14-dev # libFuzzer and sanitizers (tools/fuzz.sh, tools/sanitize.sh)
   chromium fonts-wqy-microhei  # headless check of comment-analysis's report.html (and its Chinese text)
 )
