@@ -13,6 +13,8 @@ namespace lf::cuda {
 namespace {
 
 constexpr const char* kOp = "cuda backend";
+// The largest top_k the sampling kernel takes (kernels/launch.hpp).
+constexpr std::int32_t kMaxDeviceTopK = 128;
 // Rows the matvec kernel takes per call; more rows (prefill) go in chunks.
 constexpr std::int64_t kMatvecRows = 8;
 // Key splits the decode attention may use need a workspace of this many
@@ -52,7 +54,8 @@ DeviceContext::DeviceContext(std::shared_ptr<const DeviceModel> model, std::int6
   kv_ = DeviceBuffer(f32s(2 * c.n_layers * capacity_ * c.n_kv_heads * c.head_dim));
 
   attn_workspace_bytes_ = kernels::attention_workspace_bytes(1, c.n_heads, c.head_dim, max_key_splits(capacity_));
-  sample_workspace_bytes_ = kernels::sample_workspace_bytes(c.vocab_size, 1);  // argmax
+  // Enough for argmax and for sampling with the device's largest top_k.
+  sample_workspace_bytes_ = kernels::sample_workspace_bytes(c.vocab_size, kMaxDeviceTopK);
   Carver carve;
   const std::size_t at_x = carve.reserve(f32s(b * e)), at_h = carve.reserve(f32s(b * e));
   const std::size_t at_q = carve.reserve(f32s(b * qdim)), at_attn = carve.reserve(f32s(b * qdim));
@@ -272,6 +275,30 @@ std::int32_t DeviceContext::argmax() {
   copy_to_host(&id, next_id_, sizeof id, stream_.get());
   stream_.synchronize();
   LF_CHECK(id >= 0, kOp, "argmax: every logit is NaN");
+  return id;
+}
+
+std::int32_t DeviceContext::sample(const SamplingParams& params, double uniform) {
+  LF_CHECK(have_logits_, kOp, "no logits: eval() has not run since the last truncate");
+  if (params.temperature <= 0.0f) return argmax();
+  LF_CHECK(params.top_k >= 1 && params.top_k <= kMaxDeviceTopK, kOp,
+           "sampling on the device needs top_k in [1, " + std::to_string(kMaxDeviceTopK) + "], got " +
+               std::to_string(params.top_k));
+  LF_CHECK(params.repetition_penalty == 1.0f && params.presence_penalty == 0.0f && params.frequency_penalty == 0.0f,
+           kOp, "sampling on the device takes no penalties (they need the token history on the host)");
+  LF_CHECK(uniform >= 0.0 && uniform < 1.0, kOp, "the uniform draw must be in [0, 1), got " + std::to_string(uniform));
+  kernels::SampleParams p;
+  p.temperature = params.temperature;
+  p.top_k = params.top_k;
+  p.top_p = params.top_p;
+  p.min_p = params.min_p > 0.0f ? params.min_p : 0.0f;
+  p.uniform = uniform;
+  kernels::sample(logits_, model_->config().vocab_size, p, sample_workspace_, sample_workspace_bytes_, next_id_,
+                  stream_.get());
+  std::int32_t id = -1;
+  copy_to_host(&id, next_id_, sizeof id, stream_.get());
+  stream_.synchronize();
+  LF_CHECK(id >= 0, kOp, "sample: every logit is NaN");
   return id;
 }
 

@@ -9,6 +9,8 @@
 #include <span>
 #include <vector>
 
+#include <liveformer/runtime/sampler.hpp>
+
 #include "device_memory.hpp"
 #include "device_model.hpp"
 #include "gemm.hpp"
@@ -33,6 +35,11 @@ class DeviceContext {
   std::vector<float> logits();
   /// The first maximum of the last logits, picked on the device (waits for it).
   std::int32_t argmax();
+  /// Samples from the last logits on the device as lf::Sampler does without
+  /// penalties, given its uniform draw in [0, 1) ((rng() >> 11) · 2^-53 of
+  /// a std::mt19937_64): temperature (<= 0: argmax), top_k (1..128 on the
+  /// device), top_p, min_p. Penalties are refused (they need the history).
+  std::int32_t sample(const SamplingParams& params, double uniform);
 
   std::int64_t size() const { return size_; }
   std::int64_t capacity() const { return capacity_; }

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <filesystem>
 #include <memory>
+#include <random>
 #include <span>
 #include <string>
 #include <vector>
@@ -150,6 +151,43 @@ TEST_CASE("cuda backend: f16 device weights (matvec kernel) equal the CPU with f
   lf::Generator cpu_logits(cpu_model, kContext);
   const std::vector<std::int32_t> got = decode_and_compare(dev, cpu_logits, prompt, 3, kLogitsTolF16, kGreedyTokensF16);
   CHECK(got == want.tokens);
+}
+
+TEST_CASE("cuda backend: sampling on the device with lf::Sampler's draws equals the CPU generator",
+          "[cuda_backend][stories][sample]") {
+  REQUIRE_STORIES();
+  const auto model = load_stories();
+  lf::GenerateOptions o = greedy(kGreedyTokens);
+  o.sampling.temperature = 0.9f;
+  o.sampling.top_k = 40;
+  o.sampling.top_p = 0.95f;
+  o.sampling.min_p = 0.05f;
+  o.sampling.penalty_last_n = 0;
+  o.sampling.seed = 1234;
+  lf::Generator cpu(model, kContext);
+  const std::vector<std::int32_t> prompt = cpu.tokenize_prompt("Once upon a time");
+  const lf::GenerateResult want = cpu.generate(prompt, o);
+
+  DeviceContext dev(std::make_shared<const DeviceModel>(model), kContext);
+  std::mt19937_64 rng(o.sampling.seed);  // lf::Sampler's generator, one draw per token
+  dev.eval(prompt);
+  std::vector<std::int32_t> got;
+  for (int i = 0; i < kGreedyTokens; ++i) {
+    const double uniform = static_cast<double>(rng() >> 11) * 0x1p-53;
+    const std::int32_t id = dev.sample(o.sampling, uniform);
+    got.push_back(id);
+    dev.eval(std::span<const std::int32_t>(&id, 1));
+  }
+  CHECK(got == want.tokens);
+  // Not greedy: the draws changed something.
+  CHECK(got != cpu.generate(prompt, greedy(kGreedyTokens)).tokens);
+
+  lf::SamplingParams penalised = o.sampling;
+  penalised.repetition_penalty = 1.1f;
+  CHECK_THROWS_WITH(dev.sample(penalised, 0.5), Catch::Contains("no penalties"));
+  lf::SamplingParams wide = o.sampling;
+  wide.top_k = 0;
+  CHECK_THROWS_WITH(dev.sample(wide, 0.5), Catch::Contains("top_k in [1, 128]"));
 }
 
 TEST_CASE("cuda backend: bad tokens and a full context are errors that change nothing", "[cuda_backend][stories]") {
