@@ -20,10 +20,15 @@ cudaDataType_t cuda_type(DType t) {
 GemmHandle::GemmHandle(Stream stream, bool allow_tf32) : allow_tf32_(allow_tf32), workspace_(kWorkspaceBytes) {
   cublasHandle_t h = nullptr;
   LF_CUBLAS_CHECK(cublasCreate(&h));
+  try {
+    LF_CUBLAS_CHECK(cublasSetStream(h, stream));
+    LF_CUBLAS_CHECK(cublasSetWorkspace(h, workspace_.data(), workspace_.bytes()));
+    LF_CUBLAS_CHECK(cublasSetMathMode(h, allow_tf32 ? CUBLAS_TF32_TENSOR_OP_MATH : CUBLAS_DEFAULT_MATH));
+  } catch (...) {
+    cublasDestroy(h);  // the destructor does not run for a constructor that throws
+    throw;
+  }
   handle_ = h;
-  LF_CUBLAS_CHECK(cublasSetStream(h, stream));
-  LF_CUBLAS_CHECK(cublasSetWorkspace(h, workspace_.data(), workspace_.bytes()));
-  LF_CUBLAS_CHECK(cublasSetMathMode(h, allow_tf32 ? CUBLAS_TF32_TENSOR_OP_MATH : CUBLAS_DEFAULT_MATH));
 }
 
 GemmHandle::~GemmHandle() {
