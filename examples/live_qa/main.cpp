@@ -1,15 +1,18 @@
 // live-qa: answers viewers' questions about one product, using only the
-// liveformer C API. The product prompt is evaluated once; each question
-// runs on a fork of that context (lf_context_fork), so its latency does
-// not depend on how long the product description is.
+// liveformer C API. The product prompt is evaluated once into a base
+// context; a lone question runs on a fork of it (lf_context_fork), and
+// several waiting questions (--batch N) run together in one batched pass
+// that starts every answer from the base context's cached prefix
+// (lf_generate_batch_cached). Either way a question's latency does not
+// depend on how long the product description is.
 //
 //   live-qa [--model PATH] [--questions FILE] [--batch N] PRODUCT.json
 #include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <iostream>
+#include <optional>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include <liveformer/liveformer.h>
@@ -59,6 +62,7 @@ app::Json answer(const app::Model& model, const app::prompts::QaPrompt& qa, cons
     out["tokens"] = r.n_tokens;
     out["prompt_tokens"] = r.n_prompt_tokens;
     out["reused_tokens"] = r.n_reused_tokens;
+    out["batch"] = 1;
     lf_generate_result_free(&r);
   } catch (const std::exception& e) {
     out["answer"] = "";
@@ -68,15 +72,76 @@ app::Json answer(const app::Model& model, const app::prompts::QaPrompt& qa, cons
   return out;
 }
 
+// Answers several questions in one batched pass from `base`, which holds
+// the evaluated product prompt: each answer starts from a copy of its
+// cached K/V (with --no-prefix-cache, from scratch). Every answer is ready
+// when the pass ends, so each reports the pass's latency. A question that
+// cannot be asked gets an "error" field and the others go on.
+std::vector<app::Json> answer_batch(const app::prompts::QaPrompt& qa, const Settings& s, app::Context& base,
+                                    std::int32_t n_ctx, const std::vector<std::string>& questions) {
+  const auto t0 = Clock::now();
+  std::vector<app::Json> out(questions.size());
+  std::vector<app::Tokens> prompts;
+  std::vector<std::size_t> asked;  // index into `questions` of each prompt
+  for (std::size_t i = 0; i < questions.size(); ++i) {
+    out[i]["question"] = questions[i];
+    try {
+      app::Tokens prompt = qa.full(questions[i]);
+      if (static_cast<std::int32_t>(prompt.size()) >= n_ctx)
+        throw app::AppError("the question makes the prompt " + std::to_string(prompt.size()) +
+                            " tokens, more than the context of " + std::to_string(n_ctx));
+      prompts.push_back(std::move(prompt));
+      asked.push_back(i);
+    } catch (const std::exception& e) {
+      out[i]["error"] = e.what();
+    }
+  }
+  std::vector<const lf_token*> ptrs;
+  std::vector<int32_t> lens;
+  for (const app::Tokens& p : prompts) {
+    ptrs.push_back(p.data());
+    lens.push_back(static_cast<int32_t>(p.size()));
+  }
+  std::vector<lf_generate_result> rs(prompts.size());
+  const auto n = static_cast<int32_t>(prompts.size());
+  const lf_status status =
+      n == 0 ? LF_OK
+      : s.prefix_cache ? lf_generate_batch_cached(base.get(), ptrs.data(), lens.data(), n, &s.params, rs.data())
+                       : lf_generate_batch(base.get(), ptrs.data(), lens.data(), n, &s.params, rs.data());
+  const std::string failure = status == LF_OK ? "" : std::string("generation failed: ") + lf_last_error();
+  const double latency = round1(ms_since(t0));
+  for (std::size_t j = 0; j < asked.size(); ++j) {
+    app::Json& o = out[asked[j]];
+    if (status != LF_OK) {
+      o["error"] = failure;
+      continue;
+    }
+    const lf_generate_result& r = rs[j];
+    o["answer"] = app::utf8::trim(std::string(r.text, r.text_len));
+    o["latency_ms"] = latency;
+    o["tokens"] = r.n_tokens;
+    o["prompt_tokens"] = r.n_prompt_tokens;
+    o["reused_tokens"] = r.n_reused_tokens;
+    o["batch"] = n;
+    lf_generate_result_free(&rs[j]);
+  }
+  for (app::Json& o : out)
+    if (o.contains("error")) {
+      o["answer"] = "";
+      o["latency_ms"] = latency;
+    }
+  return out;
+}
+
 int run(int argc, char** argv) {
   app::Args args("live-qa [options] PRODUCT.json",
                  "Answers questions about the product in PRODUCT.json, read one per line from stdin (or\n"
                  "--questions FILE), writing one JSON line per question to stdout:\n"
-                 "  {\"question\", \"answer\", \"latency_ms\", \"tokens\", \"prompt_tokens\", \"reused_tokens\"}\n"
+                 "  {\"question\", \"answer\", \"latency_ms\", \"tokens\", \"prompt_tokens\", \"reused_tokens\", \"batch\"}\n"
                  "The product prompt is evaluated once and reused (prefix cache) for every question.",
                  {{"model", "PATH", "GGUF file or HF directory (default: the demo model)"},
                   {"questions", "FILE", "read questions from FILE instead of stdin"},
-                  {"batch", "N", "answer up to N waiting questions at once, one context each (default 1)"},
+                  {"batch", "N", "answer up to N waiting questions in one batched pass (default 1)"},
                   {"max-tokens", "N", "most tokens per answer (default 96)"},
                   {"temp", "T", "sampling temperature, 0 = greedy (default 0)"},
                   {"seed", "N", "sampling seed (default 1)"},
@@ -105,8 +170,10 @@ int run(int argc, char** argv) {
   s.params.stop = qa.chat() ? stop_chat : stop_plain;
   s.params.n_stop = 1;
 
-  // Batched answers run one forked context per thread: one compute thread each.
-  app::Context base(model, n_ctx_arg, batch > 1 ? 1 : 0);
+  // The base context keeps just the product prompt: batched passes start
+  // from it and leave it as it was; a lone question runs on `single`, a
+  // fork that also keeps the previous question's tokens.
+  app::Context base(model, n_ctx_arg);
   const std::int32_t n_ctx = base.n_ctx();
   if (static_cast<std::int32_t>(qa.prefix().size()) + 8 >= n_ctx)
     throw app::AppError("the product prompt has " + std::to_string(qa.prefix().size()) +
@@ -115,8 +182,8 @@ int run(int argc, char** argv) {
   const auto t0 = Clock::now();
   base.eval(qa.prefix());
   const double prefix_ms = ms_since(t0);
-  std::vector<app::Context> workers;
-  for (std::size_t i = 0; i < batch && s.prefix_cache; ++i) workers.push_back(base.fork());
+  std::optional<app::Context> single;
+  if (s.prefix_cache) single.emplace(base.fork());
   char line[256];
   std::snprintf(line, sizeof line,
                 "model %s (%s); product prompt %zu tokens evaluated once in %.1f ms%s; context %d, batch %zu",
@@ -125,22 +192,17 @@ int run(int argc, char** argv) {
   const std::string ready = line;
 
   live_qa::QuestionQueue queue(std::move(input));
-  std::size_t answered = 0, failed = 0;
+  std::size_t answered = 0, failed = 0, passes = 0;
   double total_ms = 0;
   for (;;) {
     const std::vector<std::string> questions = queue.take(batch);
     if (questions.empty()) break;
     if (answered == 0) app::progress(ready);  // not before: empty input must fail with one line
-    std::vector<app::Json> results(questions.size());
-    // One thread per waiting question, each on its own fork of the
-    // product context: the model is shared read-only (the C API's rule).
-    std::vector<std::thread> threads;
-    for (std::size_t i = 1; i < questions.size(); ++i)
-      threads.emplace_back([&, i] {
-        results[i] = answer(model, qa, s, s.prefix_cache ? &workers[i] : nullptr, n_ctx, questions[i]);
-      });
-    results[0] = answer(model, qa, s, s.prefix_cache ? &workers[0] : nullptr, n_ctx, questions[0]);
-    for (std::thread& t : threads) t.join();
+    ++passes;
+    const std::vector<app::Json> results =
+        questions.size() == 1
+            ? std::vector<app::Json>{answer(model, qa, s, single ? &*single : nullptr, n_ctx, questions[0])}
+            : answer_batch(qa, s, base, n_ctx, questions);
     for (const app::Json& r : results) {
       std::cout << app::dump_line(r) << '\n';
       ++answered;
@@ -153,8 +215,8 @@ int run(int argc, char** argv) {
   }
   if (answered == 0)
     throw app::AppError("no questions: " + std::string(questions_path == "-" ? "stdin" : questions_path) + " is empty");
-  std::snprintf(line, sizeof line, "answered %zu questions (%zu failed), mean latency %.1f ms", answered, failed,
-                answered > failed ? total_ms / static_cast<double>(answered - failed) : 0.0);
+  std::snprintf(line, sizeof line, "answered %zu questions (%zu failed) in %zu passes, mean latency %.1f ms", answered,
+                failed, passes, answered > failed ? total_ms / static_cast<double>(answered - failed) : 0.0);
   app::progress(line);
   return failed == answered ? 1 : 0;
 }

@@ -26,14 +26,23 @@ QuestionQueue::~QuestionQueue() {
 
 void QuestionQueue::read_loop(std::shared_ptr<State> state) {
   std::string line;
+  std::vector<std::string> arrived;
   while (std::getline(*state->in, line)) {
     std::string q = app::utf8::trim(line);
-    if (q.empty()) continue;
+    if (!q.empty()) arrived.push_back(std::move(q));
+    // Lines that are already buffered arrived together: queue them together,
+    // so they can be answered as one batch (a whole --questions file does).
+    if (arrived.empty() || state->in->rdbuf()->in_avail() > 0) continue;
     {
       std::lock_guard lock(state->mutex);
-      state->waiting.push_back(std::move(q));
+      for (std::string& a : arrived) state->waiting.push_back(std::move(a));
     }
+    arrived.clear();
     state->ready.notify_one();
+  }
+  if (!arrived.empty()) {
+    std::lock_guard lock(state->mutex);
+    for (std::string& a : arrived) state->waiting.push_back(std::move(a));
   }
   {
     std::lock_guard lock(state->mutex);

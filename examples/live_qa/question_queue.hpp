@@ -17,7 +17,9 @@ namespace live_qa {
 class QuestionQueue {
  public:
   /// Starts reading `in` line by line; blank lines are skipped, questions
-  /// are trimmed and invalid UTF-8 bytes replaced by U+FFFD.
+  /// are trimmed and invalid UTF-8 bytes replaced by U+FFFD. Lines the
+  /// stream has already buffered (a file's, unlike a live pipe's) become
+  /// waiting together.
   explicit QuestionQueue(std::unique_ptr<std::istream> in);
   ~QuestionQueue();
   QuestionQueue(const QuestionQueue&) = delete;

@@ -198,12 +198,26 @@ lf_status lf_generate_tokens(lf_context* ctx, const lf_token* prompt, int32_t n_
  * for all unfinished sequences, which keeps the cores busier than one
  * sequence at a time. Each result equals what lf_generate_tokens gives for
  * that prompt alone in a fresh context (the forward pass is batch-invariant;
- * each sequence has its own seeded sampler). Uses scratch KV caches of the
- * context's length; the context's own cache is left as it was. Streaming is
+ * each sequence has its own seeded sampler). Uses scratch KV caches of
+ * prompt + max_new_tokens positions each (at most the context's length);
+ * the context's own cache is left as it was. Streaming is
  * not available here (params->on_text must be NULL). `results` has
  * n_prompts entries; free each with lf_generate_result_free. */
 lf_status lf_generate_batch(lf_context* ctx, const lf_token* const* prompts, const int32_t* n_prompt_tokens,
                             int32_t n_prompts, const lf_generate_params* params, lf_generate_result* results);
+/* lf_generate_batch that starts from the context's prefix cache: each
+ * sequence gets its own copy of the K/V of the longest start it shares with
+ * the tokens `ctx` holds (all but its last prompt token at most), and only
+ * the rest of its prompt is evaluated, all sequences in one batch. Typical
+ * use: lf_eval a long shared prompt (a product description) once, then
+ * answer several questions, each prompt = that prompt + one question,
+ * together. Each result equals lf_generate_tokens of that prompt on an
+ * lf_context_fork of `ctx` (n_reused_tokens says how much was reused);
+ * `ctx`'s own state is left as it was. Memory: one KV cache per sequence
+ * of at most (prompt + max_new_tokens) positions. A prompt longer than the
+ * context is LF_ERR_CONTEXT_FULL; other rules as for lf_generate_batch. */
+lf_status lf_generate_batch_cached(lf_context* ctx, const lf_token* const* prompts, const int32_t* n_prompt_tokens,
+                                   int32_t n_prompts, const lf_generate_params* params, lf_generate_result* results);
 void lf_generate_result_free(lf_generate_result* result);
 
 /* ---- chat -------------------------------------------------------------- */

@@ -168,6 +168,35 @@ lf_status run_generation(lf_context* ctx, const lf_generate_params* params, lf_g
   return fill_result(r, out);
 }
 
+// lf_generate_batch and lf_generate_batch_cached: the same checks and
+// conversions around one of the generator's batched calls.
+lf_status run_batch(const char* name, lf_context* ctx, const lf_token* const* prompts, const int32_t* n_prompt_tokens,
+                    int32_t n_prompts, const lf_generate_params* params, lf_generate_result* results, bool from_cache) {
+  // Everything inside guarded(): even building an error message may throw.
+  return guarded(LF_ERR_INVALID_ARGUMENT, [&] {
+    LF_REQUIRE(ctx && n_prompts >= 0 && (n_prompts == 0 || (prompts && n_prompt_tokens && results)),
+               std::string(name) + ": NULL argument or negative count");
+    for (int32_t i = 0; i < n_prompts; ++i) std::memset(&results[i], 0, sizeof results[i]);
+    LF_REQUIRE(!params || !params->on_text, std::string(name) + ": streaming (on_text) is not available for batches");
+    for (int32_t i = 0; i < n_prompts; ++i)
+      LF_REQUIRE(prompts[i] && n_prompt_tokens[i] > 0,
+                 std::string(name) + ": prompt " + std::to_string(i) + " is NULL or empty");
+    lf::GenerateOptions opt;
+    if (const lf_status s = to_options(params, opt); s != LF_OK) return s;
+    std::vector<std::vector<std::int32_t>> ids;
+    for (int32_t i = 0; i < n_prompts; ++i) ids.emplace_back(prompts[i], prompts[i] + n_prompt_tokens[i]);
+    const std::vector<lf::GenerateResult> rs =
+        from_cache ? ctx->generator.generate_batch_from_cache(ids, opt) : ctx->generator.generate_batch(ids, opt);
+    for (int32_t i = 0; i < n_prompts; ++i) {
+      if (const lf_status s = fill_result(rs[static_cast<std::size_t>(i)], &results[i]); s != LF_OK) {
+        for (int32_t j = 0; j < i; ++j) lf_generate_result_free(&results[j]);
+        return s;
+      }
+    }
+    return LF_OK;
+  });
+}
+
 }  // namespace
 
 extern "C" {
@@ -393,27 +422,12 @@ lf_status lf_generate_tokens(lf_context* ctx, const lf_token* prompt, int32_t n_
 
 lf_status lf_generate_batch(lf_context* ctx, const lf_token* const* prompts, const int32_t* n_prompt_tokens,
                             int32_t n_prompts, const lf_generate_params* params, lf_generate_result* results) {
-  LF_REQUIRE(ctx && n_prompts >= 0 && (n_prompts == 0 || (prompts && n_prompt_tokens && results)),
-             "lf_generate_batch: NULL argument or negative count");
-  for (int32_t i = 0; i < n_prompts; ++i) std::memset(&results[i], 0, sizeof results[i]);
-  LF_REQUIRE(!params || !params->on_text, "lf_generate_batch: streaming (on_text) is not available for batches");
-  for (int32_t i = 0; i < n_prompts; ++i)
-    LF_REQUIRE(prompts[i] && n_prompt_tokens[i] > 0,
-               "lf_generate_batch: prompt " + std::to_string(i) + " is NULL or empty");
-  return guarded(LF_ERR_INVALID_ARGUMENT, [&] {
-    lf::GenerateOptions opt;
-    if (const lf_status s = to_options(params, opt); s != LF_OK) return s;
-    std::vector<std::vector<std::int32_t>> ids;
-    for (int32_t i = 0; i < n_prompts; ++i) ids.emplace_back(prompts[i], prompts[i] + n_prompt_tokens[i]);
-    const std::vector<lf::GenerateResult> rs = ctx->generator.generate_batch(ids, opt);
-    for (int32_t i = 0; i < n_prompts; ++i) {
-      if (const lf_status s = fill_result(rs[static_cast<std::size_t>(i)], &results[i]); s != LF_OK) {
-        for (int32_t j = 0; j < i; ++j) lf_generate_result_free(&results[j]);
-        return s;
-      }
-    }
-    return LF_OK;
-  });
+  return run_batch("lf_generate_batch", ctx, prompts, n_prompt_tokens, n_prompts, params, results, false);
+}
+
+lf_status lf_generate_batch_cached(lf_context* ctx, const lf_token* const* prompts, const int32_t* n_prompt_tokens,
+                                   int32_t n_prompts, const lf_generate_params* params, lf_generate_result* results) {
+  return run_batch("lf_generate_batch_cached", ctx, prompts, n_prompt_tokens, n_prompts, params, results, true);
 }
 
 void lf_generate_result_free(lf_generate_result* result) {

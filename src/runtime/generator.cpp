@@ -249,25 +249,61 @@ GenerateResult Generator::generate(std::span<const std::int32_t> prompt, const G
 
 std::vector<GenerateResult> Generator::generate_batch(const std::vector<std::vector<std::int32_t>>& prompts,
                                                       const GenerateOptions& options) {
-  const std::size_t n = prompts.size();
-  // Each sequence needs its own cache; this generator's own cache is left
-  // as it was (the batch does not disturb its prefix cache).
-  std::vector<KvCache> caches;
-  caches.reserve(n);
-  std::vector<std::unique_ptr<Sequence>> seqs;
-  std::vector<SequenceInput> batch;
   for (const auto& p : prompts) {
     LF_CHECK(!p.empty(), "generate_batch", "every prompt needs at least one token");
     LF_CHECK(static_cast<std::int64_t>(p.size()) <= cache_.capacity(), "generate_batch",
           "prompt of " + std::to_string(p.size()) + " tokens does not fit the context length " +
               std::to_string(cache_.capacity()));
-    caches.emplace_back(model_->config(), cache_.capacity(), cache_.dtype());
-    seqs.push_back(std::make_unique<Sequence>(*model_, options, p));
-    seqs.back()->result().prompt_tokens = static_cast<std::int64_t>(p.size());
   }
+  return decode_batch(prompts, std::vector<std::int64_t>(prompts.size(), 0), options);
+}
+
+std::vector<GenerateResult> Generator::generate_batch_from_cache(const std::vector<std::vector<std::int32_t>>& prompts,
+                                                                 const GenerateOptions& options) {
+  std::vector<std::int64_t> keep;
+  for (const auto& p : prompts) {
+    LF_CHECK(!p.empty(), "generate_batch", "every prompt needs at least one token");
+    if (static_cast<std::int64_t>(p.size()) > cache_.capacity())
+      throw_error("generate_batch",
+                  "prompt of " + std::to_string(p.size()) + " tokens does not fit the context length " +
+                      std::to_string(cache_.capacity()),
+                  ErrorKind::context_full);
+    // As prefill() does: the last prompt token is always recomputed, its logits are needed.
+    const std::size_t limit = std::min(cached_.size(), p.size() - 1);
+    std::size_t k = 0;
+    while (k < limit && cached_[k] == p[k]) ++k;
+    keep.push_back(static_cast<std::int64_t>(k));
+  }
+  return decode_batch(prompts, keep, options);
+}
+
+std::vector<GenerateResult> Generator::decode_batch(const std::vector<std::vector<std::int32_t>>& prompts,
+                                                    const std::vector<std::int64_t>& keep,
+                                                    const GenerateOptions& options) {
+  const std::size_t n = prompts.size();
   const auto t0 = Clock::now();
-  for (std::size_t i = 0; i < n; ++i) batch.push_back({&caches[i], prompts[i], false});
+  // Each sequence gets its own cache, sized for its prompt and answer only:
+  // a sequence stops at max_new_tokens before feeding its last token, so
+  // prompt + max_new_tokens positions reach the same results as the whole
+  // context length. This generator's own cache is only read.
+  std::vector<KvCache> caches;
+  caches.reserve(n);
+  std::vector<std::unique_ptr<Sequence>> seqs;
+  std::vector<SequenceInput> batch;
+  const std::int64_t max_new = std::max<std::int64_t>(options.max_new_tokens, 0);
+  for (std::size_t i = 0; i < n; ++i) {
+    const auto len = static_cast<std::int64_t>(prompts[i].size());
+    caches.emplace_back(model_->config(), std::min(cache_.capacity(), len + max_new), cache_.dtype());
+    if (keep[i] > 0) caches.back().copy_prefix(cache_, keep[i]);
+    seqs.push_back(std::make_unique<Sequence>(*model_, options, prompts[i]));
+    seqs.back()->result().prompt_tokens = len;
+    seqs.back()->result().reused_prompt_tokens = keep[i];
+  }
+  for (std::size_t i = 0; i < n; ++i)
+    batch.push_back({&caches[i], std::span<const std::int32_t>(prompts[i]).subspan(static_cast<std::size_t>(keep[i])), false});
   Tensor logits = forward(*model_, batch, workspace_);
+  const double prompt_seconds = seconds_since(t0);
+  const auto t1 = Clock::now();
   std::vector<std::size_t> rows(n);  // logits row of each live sequence
   for (std::size_t i = 0; i < n; ++i) rows[i] = i;
 
@@ -280,7 +316,7 @@ std::vector<GenerateResult> Generator::generate_batch(const std::vector<std::vec
       if (s.done()) continue;
       s.step(row(logits, static_cast<std::int64_t>(rows[i])));
       if (s.done()) continue;
-      if (caches[i].size() >= caches[i].capacity()) {
+      if (caches[i].size() >= cache_.capacity()) {
         s.finish(StopReason::context_full);
         continue;
       }
@@ -294,10 +330,11 @@ std::vector<GenerateResult> Generator::generate_batch(const std::vector<std::vec
     }
     logits = forward(*model_, batch, workspace_);
   }
-  const double elapsed = seconds_since(t0);
+  const double generate_seconds = seconds_since(t1);
   std::vector<GenerateResult> out;
   for (auto& s : seqs) {
-    s->result().generate_seconds = elapsed;
+    s->result().prompt_seconds = prompt_seconds;
+    s->result().generate_seconds = generate_seconds;
     out.push_back(std::move(s->result()));
   }
   return out;

@@ -293,6 +293,26 @@ for c, f, b in zip(cached, fresh, batch):
     if f["reused_tokens"] != 0: print("--no-prefix-cache reused", f["reused_tokens"]); sys.exit(0)
 print("ok")' "$TMP/qa_cached" "$TMP/qa_fresh" "$OUT"
   fi
+  # --batch 4 answers the four questions of a --questions file in one batched
+  # pass from the cached product prefix (lf_generate_batch_cached), with the
+  # answers of --batch 1 (each question alone on a fork of the prefix).
+  run "$LIVE_QA" --model "$model" "${extra[@]}" --max-tokens 16 --batch 4 --questions "$QUESTIONS" "$PRODUCT"
+  if expect_ok "live-qa --batch 4 --questions FILE on $mname"; then
+    pycheck "live-qa on $mname: --batch 4 answers all 4 questions in one pass that reuses the product prefix, with the answers of --batch 1" '
+import json, sys
+load = lambda p: [json.loads(l) for l in open(p, encoding="utf-8").read().splitlines()]
+alone, batch = load(sys.argv[1]), load(sys.argv[2])
+prefix, stderr = int(sys.argv[3]), open(sys.argv[4], encoding="utf-8").read()
+if not (len(alone) == len(batch) == 4): print("line counts", len(alone), len(batch)); sys.exit(0)
+if "in 1 passes" not in stderr: print("not one pass:", stderr.strip().splitlines()[-1]); sys.exit(0)
+for a, b in zip(alone, batch):
+    if "error" in b: print("error", b); sys.exit(0)
+    if a["question"] != b["question"]: print("question order differs"); sys.exit(0)
+    if a["batch"] != 1 or b["batch"] != 4: print("batch sizes", a["batch"], b["batch"]); sys.exit(0)
+    if b["reused_tokens"] < prefix: print("prefix not reused:", b["reused_tokens"], "<", prefix); sys.exit(0)
+    if a["answer"] != b["answer"]: print("answers differ for", a["question"], [a["answer"], b["answer"]]); sys.exit(0)
+print("ok (pass latency %s ms)" % batch[0]["latency_ms"])' "$TMP/qa_cached" "$OUT" "${prefix_tokens:-0}" "$ERR"
+  fi
 
   # comment-analysis on the fixture feed.
   REPORT=$TMP/report_$mname
@@ -435,16 +455,21 @@ fi
   echo
   printf 'bad \xff\xfe bytes?\n'
 } >"$TMP/edge_questions.txt"
-run "$LIVE_QA" --model "$QWEN2" --ctx 1024 --max-tokens 8 --questions "$TMP/edge_questions.txt" "$PRODUCT"
-if expect_ok "live-qa with a question too long for the context and one with invalid UTF-8"; then
-  pycheck "live-qa edge questions: 3 lines, the long one reports an error, the others are answered" '
+# Alone (--batch 1) and in one batched pass (--batch 3): the failing question
+# must not take the others down with it.
+for qa_batch in 1 3; do
+  run "$LIVE_QA" --model "$QWEN2" --ctx 1024 --max-tokens 8 --batch "$qa_batch" --questions "$TMP/edge_questions.txt" "$PRODUCT"
+  if expect_ok "live-qa --batch $qa_batch with a question too long for the context and one with invalid UTF-8"; then
+    pycheck "live-qa --batch $qa_batch edge questions: 3 lines, the long one reports an error, the others are answered" '
 import json, sys
 rows = [json.loads(l) for l in open(sys.argv[1], encoding="utf-8").read().splitlines()]
 if len(rows) != 3: print("lines", len(rows)); sys.exit(0)
 if "error" in rows[0] or "error" not in rows[1] or "error" in rows[2]: print("errors", [r.get("error") for r in rows]); sys.exit(0)
 if rows[2]["question"] != "bad \ufffd\ufffd bytes?": print("question", repr(rows[2]["question"])); sys.exit(0)
-print("ok (" + rows[1]["error"][:60] + "...)")' "$OUT"
-fi
+if [r.get("batch") for r in (rows[0], rows[2])] != [int(sys.argv[2])] * 2: print("batch", [r.get("batch") for r in rows]); sys.exit(0)
+print("ok (" + rows[1]["error"][:60] + "...)")' "$OUT" "$([ "$qa_batch" = 1 ] && echo 1 || echo 2)"
+  fi
+done
 
 # ---- errors: one line on stderr, nothing on stdout, non-zero exit ---------------------------
 

@@ -1,5 +1,5 @@
-/* The C API from plain C99: load, tokenize, generate, score, embed, fork,
- * and error handling. Usage: test_c_api MODEL_DIR [STORIES_GGUF GREEDY_TXT]
+/* The C API from plain C99: load, tokenize, generate (alone, batched, and
+ * batched from a prefix cache), score, embed, fork, and error handling. Usage: test_c_api MODEL_DIR [STORIES_GGUF GREEDY_TXT]
  * (the stories260K check runs when its files are given and exist). */
 #include <math.h>
 #include <stdio.h>
@@ -237,6 +237,91 @@ static void test_model(const char* dir) {
     EXPECT(lf_generate_batch(ctx, prompts, lens, 0, &bp, batch) == LF_OK);
   }
 
+  /* batched generation from the prefix cache: a shared prefix evaluated
+   * once; each result equals that prompt generated alone on a fork of the
+   * prefix context (greedy, and sampled with a seed), the prefix is reused,
+   * and the prefix context is left as it was */
+  {
+    lf_token pre[5], q0[7], q1[6], q2[9], q3[3];
+    const lf_token* prompts[5];
+    int32_t lens[5] = {7, 6, 9, 5, 3};
+    int32_t want_reused[5] = {5, 5, 5, 4, 0};
+    lf_generate_result batch[5], alone;
+    lf_generate_params bp = lf_generate_default_params();
+    lf_context* prefix_ctx = NULL;
+    lf_context* forked = NULL;
+    int32_t i, pass;
+    for (i = 0; i < 5; ++i) pre[i] = ids[i];
+    for (i = 0; i < 5; ++i) q0[i] = q1[i] = q2[i] = pre[i];
+    q0[5] = 9; q0[6] = 11;                                     /* prefix + 2 tokens */
+    q1[5] = ids[5];                                            /* prefix + 1 token */
+    q2[5] = 3; q2[6] = 4; q2[7] = 5; q2[8] = 6;                /* prefix + 4 tokens */
+    q3[0] = 8; q3[1] = 8; q3[2] = 8;                           /* shares nothing */
+    prompts[0] = q0; prompts[1] = q1; prompts[2] = q2; prompts[3] = pre; prompts[4] = q3;
+    EXPECT(lf_context_create(model, &cp, &prefix_ctx) == LF_OK);
+    EXPECT(lf_eval(prefix_ctx, pre, 5) == LF_OK);
+    bp.max_new_tokens = 10;
+    bp.stop_at_eos = 0;
+    for (pass = 0; pass < 2; ++pass) {
+      bp.sampling.temperature = pass == 0 ? 0.0f : 0.9f;
+      bp.sampling.seed = 5;
+      EXPECT(lf_generate_batch_cached(prefix_ctx, prompts, lens, 5, &bp, batch) == LF_OK);
+      EXPECT(lf_context_n_tokens(prefix_ctx) == 5);
+      for (i = 0; i < 5; ++i) {
+        EXPECT(lf_context_fork(prefix_ctx, &forked) == LF_OK);
+        EXPECT(lf_generate_tokens(forked, prompts[i], lens[i], &bp, &alone) == LF_OK);
+        EXPECT(batch[i].n_reused_tokens == want_reused[i] && alone.n_reused_tokens == want_reused[i]);
+        EXPECT(batch[i].n_prompt_tokens == lens[i]);
+        EXPECT(batch[i].n_tokens == 10 && alone.n_tokens == 10);
+        EXPECT(batch[i].text_len == alone.text_len && strcmp(batch[i].text, alone.text) == 0);
+        lf_generate_result_free(&alone);
+        lf_generate_result_free(&batch[i]);
+        lf_context_free(forked);
+        forked = NULL;
+      }
+    }
+    /* the prefix context still continues exactly as before the batches */
+    {
+      lf_context* untouched = NULL;
+      lf_generate_result a, b;
+      bp.sampling.temperature = 0;
+      EXPECT(lf_context_create(model, &cp, &untouched) == LF_OK);
+      EXPECT(lf_eval(untouched, pre, 5) == LF_OK);
+      EXPECT(lf_generate_tokens(untouched, q2, 9, &bp, &a) == LF_OK);
+      EXPECT(lf_generate_tokens(prefix_ctx, q2, 9, &bp, &b) == LF_OK);
+      EXPECT(a.n_reused_tokens == 5 && b.n_reused_tokens == 5);
+      EXPECT(a.text_len == b.text_len && strcmp(a.text, b.text) == 0);
+      lf_generate_result_free(&a);
+      lf_generate_result_free(&b);
+      lf_context_free(untouched);
+    }
+    /* errors */
+    EXPECT(lf_generate_batch_cached(NULL, prompts, lens, 1, &bp, batch) == LF_ERR_INVALID_ARGUMENT);
+    EXPECT(strstr(lf_last_error(), "lf_generate_batch_cached") != NULL);
+    EXPECT(lf_generate_batch_cached(prefix_ctx, NULL, lens, 1, &bp, batch) == LF_ERR_INVALID_ARGUMENT);
+    EXPECT(lf_generate_batch_cached(prefix_ctx, prompts, lens, -1, &bp, batch) == LF_ERR_INVALID_ARGUMENT);
+    EXPECT(lf_generate_batch_cached(prefix_ctx, prompts, lens, 0, &bp, NULL) == LF_OK);
+    bp.on_text = collect;
+    EXPECT(lf_generate_batch_cached(prefix_ctx, prompts, lens, 2, &bp, batch) == LF_ERR_INVALID_ARGUMENT);
+    EXPECT(strstr(lf_last_error(), "on_text") != NULL);
+    bp.on_text = NULL;
+    lens[1] = 0;
+    EXPECT(lf_generate_batch_cached(prefix_ctx, prompts, lens, 2, &bp, batch) == LF_ERR_INVALID_ARGUMENT);
+    EXPECT(strstr(lf_last_error(), "prompt 1") != NULL);
+    lens[1] = 6;
+    {
+      lf_token many[80];
+      const lf_token* longp[2];
+      int32_t longlens[2] = {7, 80};
+      for (i = 0; i < 80; ++i) many[i] = 5;
+      longp[0] = q0; longp[1] = many;
+      EXPECT(lf_generate_batch_cached(prefix_ctx, longp, longlens, 2, &bp, batch) == LF_ERR_CONTEXT_FULL);
+      EXPECT(strstr(lf_last_error(), "context length 64") != NULL);
+      EXPECT(batch[0].text == NULL && batch[1].text == NULL);
+    }
+    lf_context_free(prefix_ctx);
+  }
+
   /* a prompt longer than the context is a clear error */
   {
     lf_token many[80];
@@ -281,6 +366,36 @@ static void test_stories(const char* gguf, const char* greedy_path) {
   EXPECT(lf_generate(ctx, "", &gp, &r) == LF_OK);
   EXPECT(strcmp(r.text, expected) == 0);
   lf_generate_result_free(&r);
+  /* a real model's greedy answers from the prefix cache, batched, equal
+   * answering each prompt alone on a fork of the prefix context */
+  {
+    const char* texts[3] = {"Once upon a time, there was a little girl named Lily. She",
+                            "Once upon a time, there was a little girl named Lily. One day",
+                            "Once upon a time, there was a little girl named Lily. Her mom said"};
+    lf_token pre[64], q[3][64];
+    const lf_token* prompts[3];
+    int32_t n_pre = 0, lens[3], i;
+    lf_generate_result batch[3], alone;
+    lf_context* fork = NULL;
+    lf_context_truncate(ctx, 0);
+    EXPECT(lf_tokenize(model, texts[0], 53, 1, 0, pre, 64, &n_pre) == LF_OK); /* "...Lily." */
+    EXPECT(lf_eval(ctx, pre, n_pre) == LF_OK);
+    for (i = 0; i < 3; ++i) {
+      EXPECT(lf_tokenize(model, texts[i], strlen(texts[i]), 1, 0, q[i], 64, &lens[i]) == LF_OK);
+      prompts[i] = q[i];
+    }
+    gp.max_new_tokens = 24;
+    EXPECT(lf_generate_batch_cached(ctx, prompts, lens, 3, &gp, batch) == LF_OK);
+    for (i = 0; i < 3; ++i) {
+      EXPECT(lf_context_fork(ctx, &fork) == LF_OK);
+      EXPECT(lf_generate_tokens(fork, prompts[i], lens[i], &gp, &alone) == LF_OK);
+      EXPECT(batch[i].n_reused_tokens >= n_pre - 1 && batch[i].n_reused_tokens == alone.n_reused_tokens);
+      EXPECT(batch[i].n_tokens > 0 && strcmp(batch[i].text, alone.text) == 0);
+      lf_generate_result_free(&alone);
+      lf_generate_result_free(&batch[i]);
+      lf_context_free(fork);
+    }
+  }
   lf_context_free(ctx);
   lf_model_free(model);
   free(expected);

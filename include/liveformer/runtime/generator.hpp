@@ -78,6 +78,13 @@ class Generator {
   /// step for all live sequences. Results equal generating each alone.
   std::vector<GenerateResult> generate_batch(const std::vector<std::vector<std::int32_t>>& prompts,
                                              const GenerateOptions& options);
+  /// generate_batch() where each prompt first takes, from a copy of this
+  /// generator's cache, the longest cached prefix it shares (at most all
+  /// but its last token), so a shared prompt prefix evaluated once is not
+  /// recomputed per sequence. Each result equals generate() of that prompt
+  /// on a fork() of this generator; this generator's cache is left as it was.
+  std::vector<GenerateResult> generate_batch_from_cache(const std::vector<std::vector<std::int32_t>>& prompts,
+                                                        const GenerateOptions& options);
 
   /// Log-probabilities of each token of `continuation` after `prefix`
   /// (prefix must be non-empty). Reuses cached prefix tokens.
@@ -126,6 +133,10 @@ class Generator {
   // Brings the cache to hold `tokens` (reusing a common prefix) and returns
   // the logits after the last one. Returns the reused prefix length.
   std::int64_t prefill(std::span<const std::int32_t> tokens, bool all_logits, Tensor& logits);
+  // The batched decoding loop: prompts[i] on its own cache, which starts
+  // from the first keep[i] positions of this generator's cache.
+  std::vector<GenerateResult> decode_batch(const std::vector<std::vector<std::int32_t>>& prompts,
+                                           const std::vector<std::int64_t>& keep, const GenerateOptions& options);
 
   std::shared_ptr<const Model> model_;
   KvCache cache_;
