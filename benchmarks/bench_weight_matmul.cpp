@@ -23,6 +23,7 @@
 
 #include <liveformer/core/convert.hpp>
 #include <liveformer/ops/matmul.hpp>
+#include <liveformer/ops/packed_matmul.hpp>
 #include <liveformer/ops/weight_matmul.hpp>
 
 namespace {
@@ -150,6 +151,23 @@ void BM_qmatvec(benchmark::State& st, lf::DType type, lf::KernelIsa isa, std::in
   ratio_counters(st, w.bytes_each, n, k, m == 1);
 }
 
+// q8_0 packed at load for AVX-512 VNNI (matmul_packed), same shapes.
+void BM_packed_q8(benchmark::State& st, std::int64_t m, std::int64_t n, std::int64_t k) {
+  const WeightSet& w = weights(lf::DType::q8_0, n, k);
+  static std::map<std::tuple<std::int64_t, std::int64_t>, std::vector<lf::PackedWeights>> packed;
+  auto& copies = packed[{n, k}];
+  if (copies.empty())
+    for (const lf::Tensor& t : w.copies) copies.push_back(lf::PackedWeights::pack(t));
+  lf::Tensor x = lf::Tensor::empty({m, k}), out = lf::Tensor::empty({m, n});
+  fill(x.data<float>(), m * k, 3);
+  std::size_t c = 0;
+  for (auto _ : st) {
+    lf::matmul_packed(x, copies[c], out);
+    c = (c + 1) % copies.size();
+  }
+  ratio_counters(st, w.bytes_each, n, k, m == 1);
+}
+
 // Registered in this order so the limits are measured before the kernels.
 const bool registered = [] {
   benchmark::RegisterBenchmark("mem_read/512MiB", BM_mem_read)->Unit(benchmark::kMillisecond)->MinTime(0.5)->UseRealTime();
@@ -176,6 +194,11 @@ const bool registered = [] {
             ->Unit(benchmark::kMicrosecond)
             ->MinTime(isa == lf::KernelIsa::scalar ? 0.1 : 0.3)
             ->UseRealTime();
+    if (lf::PackedWeights::can_pack(lf::Tensor::empty({s.n, s.k}, lf::DType::q8_0)))
+      benchmark::RegisterBenchmark(("qmatvec/q8_0/packed" + shape).c_str(), BM_packed_q8, s.m, s.n, s.k)
+          ->Unit(benchmark::kMicrosecond)
+          ->MinTime(0.3)
+          ->UseRealTime();
   }
   return true;
 }();

@@ -172,7 +172,9 @@ int cmd_info(Args& a) {
 
 int convert(const std::string& path, const std::string& out, const std::string& type_name, const char* option) {
   const lf::DType type = lf::cli::parse_weight_type(option, type_name);
-  const lf::Model model = lf::Model::load(path);
+  lf::LoadOptions load;
+  load.pack = false;  // only the stored matrices are written
+  const lf::Model model = lf::Model::load(path, load);
   lf::write_gguf(model, out, type);
   std::fprintf(stderr, "wrote %s (%s, %s matrices)\n", out.c_str(), lf::architecture_name(model.config().arch),
                type_name.c_str());

@@ -120,7 +120,7 @@ Tensor forward(const Model& model, std::span<const SequenceInput> batch, Workspa
   ThreadPool* pool = ws.pool();
   const int threads = ws.threads_for(total);
   auto project = [&](const Tensor& in, const Tensor& weight, const Tensor& bias, Tensor& out) {
-    linear(in, weight, bias, out, pool, threads);
+    linear(in, weight, bias, out, pool, threads, w.packed_for(weight));
   };
 
   RopeOptions rope_opts;
@@ -197,7 +197,7 @@ Tensor forward(const Model& model, std::span<const SequenceInput> batch, Workspa
     next += count;
   }
   normalize(c, rows, w.output_norm, w.output_norm_bias, output == ForwardOutput::hidden ? logits : rows);
-  if (output == ForwardOutput::logits) linear(rows, w.output, Tensor(), logits, pool, ws.threads_for(out_rows));
+  if (output == ForwardOutput::logits) linear(rows, w.output, Tensor(), logits, pool, ws.threads_for(out_rows), w.packed_for(w.output));
 
   for (const Row& r : seqs) batch[r.seq].cache->advance(r.n);
   return logits;

@@ -38,11 +38,26 @@ Model load_by_format(const std::filesystem::path& path, const LoadOptions& optio
   throw_error(path.string(), "unrecognised model format (expected a .gguf file or a Hugging Face directory)");
 }
 
+// Packs every matrix the forward pass multiplies by (the output head too,
+// even when it shares token_embd's storage: the embedding reads the stored
+// rows, the head the packed copy).
+void pack_matrices(ModelWeights& w) {
+  auto add = [&](const Tensor& t) {
+    if (PackedWeights::can_pack(t) && !w.packed.count(t.bytes()))
+      w.packed.emplace(t.bytes(), std::make_shared<const PackedWeights>(PackedWeights::pack(t)));
+  };
+  for (const LayerWeights& l : w.layers)
+    for (const Tensor* t : {&l.wqkv, &l.wq, &l.wk, &l.wv, &l.wo, &l.w_gate, &l.w_up, &l.w_down}) add(*t);
+  add(w.output);
+}
+
 }  // namespace
 
 Model Model::load(const std::filesystem::path& path, const LoadOptions& options) {
   try {
-    return load_by_format(path, options);
+    Model model = load_by_format(path, options);
+    if (options.pack) pack_matrices(model.weights_);
+    return model;
   } catch (const Error& e) {
     // Parts that do not know the file (a tokenizer's regex, its merges)
     // report without a path; with many models loaded, say which one.

@@ -100,3 +100,37 @@ TEST_CASE("stories260K in q8_0 and q4_0: greedy text and perplexity stay close t
     WARN(dtype_name(c.type) << ": perplexity " << ppl << " vs f32 " << ppl_f32 << ", greedy prefix " << same << "/200");
   }
 }
+
+TEST_CASE("stories260K in q8_0: the packed matrices give the logits of the stored ones", "[model][quantized][packed][shared]") {
+  if (!have_shared()) {
+    WARN("skipped: ../shared not found");
+    return;
+  }
+  LoadOptions packed_opts, stored_opts;
+  packed_opts.quantize = stored_opts.quantize = DType::q8_0;
+  stored_opts.pack = false;
+  const auto path = std::filesystem::path(shared_dir()) / "models" / "stories260K" / "stories260K.gguf";
+  const Model packed = Model::load(path, packed_opts), stored = Model::load(path, stored_opts);
+  CHECK(stored.weights().packed.empty());
+  if (!PackedWeights::can_pack(packed.weights().layers[0].wq)) {
+    WARN("skipped: this CPU has no packed q8_0 kernel");
+    return;
+  }
+  // Every 16-row q8_0 projection is packed (w_down's rows of 172 are not
+  // whole blocks, so it stays f32).
+  CHECK(packed.weights().packed_for(packed.weights().layers[0].wq) != nullptr);
+  CHECK(packed.weights().packed_for(packed.weights().layers[0].w_up) == nullptr);  // 172 rows: not a multiple of 16
+  const std::vector<std::int32_t> ids = packed.tokenizer().encode(kStory, /*add_special=*/true);
+  auto logits = [&](const Model& m) {
+    KvCache cache(m.config(), static_cast<std::int64_t>(ids.size()));
+    Workspace ws;
+    const Tensor t = forward(m, cache, ids, ws, /*all_logits=*/true);
+    return std::vector<double>(t.data<float>(), t.data<float>() + t.numel());
+  };
+  const std::vector<double> a = logits(packed), b = logits(stored);
+  double num = 0, den = 0;
+  for (std::size_t i = 0; i < a.size(); ++i) num += (a[i] - b[i]) * (a[i] - b[i]), den += b[i] * b[i];
+  // Same exact integer block sums, different f32 summation order.
+  INFO("relative error " << std::sqrt(num / den));
+  CHECK(std::sqrt(num / den) < 1e-5);
+}

@@ -1,9 +1,12 @@
 // Model weights in the layout the forward pass uses.
 #pragma once
 
+#include <map>
+#include <memory>
 #include <vector>
 
 #include "liveformer/core/tensor.hpp"
+#include "liveformer/ops/packed_matmul.hpp"
 
 namespace lf {
 
@@ -27,6 +30,17 @@ struct ModelWeights {
   std::vector<LayerWeights> layers;
   Tensor output_norm, output_norm_bias;
   Tensor output;         // [V, E]; the same storage as token_embd when tied
+
+  /// Copies of matrices rearranged for a faster kernel (PackedWeights),
+  /// keyed by the stored tensor's data; the forward pass uses a matrix's
+  /// packed copy when there is one. Empty unless LoadOptions::pack.
+  std::map<const std::byte*, std::shared_ptr<const PackedWeights>> packed;
+
+  /// The packed copy of `w`, or null.
+  const PackedWeights* packed_for(const Tensor& w) const {
+    const auto it = w.defined() ? packed.find(w.bytes()) : packed.end();
+    return it == packed.end() ? nullptr : it->second.get();
+  }
 };
 
 }  // namespace lf

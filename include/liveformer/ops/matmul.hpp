@@ -3,6 +3,7 @@
 
 #include "liveformer/core/tensor.hpp"
 #include "liveformer/core/thread_pool.hpp"
+#include "liveformer/ops/packed_matmul.hpp"
 
 namespace lf {
 
@@ -20,7 +21,8 @@ void matmul(const Tensor& a, const Tensor& b, Tensor& out, bool transpose_b = tr
 /// bf16, q8_0 or q4_0 (read in place by matmul_weights, so the result is
 /// batch-invariant); bias: f32 [N] or undefined. pool / threads as in
 /// matmul_weights.
+/// With `packed` (a PackedWeights copy of w), the product runs on it instead.
 void linear(const Tensor& x, const Tensor& w, const Tensor& bias, Tensor& out, ThreadPool* pool = nullptr,
-            int threads = 0);
+            int threads = 0, const PackedWeights* packed = nullptr);
 
 }  // namespace lf

@@ -1,0 +1,67 @@
+// x · wᵀ for q8_0 weights rearranged once, at load, for AVX-512 VNNI.
+//
+// matmul_weights reads a q8_0 matrix as stored (GGUF: each row a run of
+// 34-byte blocks), so one VNNI instruction can only cover one row's 32
+// bytes and every block needs its own conversion and scaling. Packed, 16
+// rows are interleaved per 32-block: their 16 f16 scales, then the block's
+// bytes in 8 steps of [16 rows x 4 bytes], stored as w + 128 (VNNI wants
+// unsigned weights). One 64-byte load then feeds one dpbusd that advances
+// 16 output rows by 4 products each against a broadcast of 4 bytes of x,
+// and the matrix is read as one sequential stream. x is rounded to q8_0
+// blocks as in matmul_weights, so each block is still an exact integer dot.
+//
+// Batch-invariant like matmul_weights: an output element is the same
+// sequence of f32 operations (per block: exact int32 sum, converted, one
+// FMA with d_w * d_x, blocks in order) for any number of rows or threads.
+// The values are not bit-identical to matmul_weights' (a different f32
+// summation order over the same exact block sums).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <optional>
+
+#include "liveformer/core/tensor.hpp"
+#include "liveformer/core/thread_pool.hpp"
+
+namespace lf {
+
+class PackedWeights {
+ public:
+  /// Rows interleaved per group.
+  static constexpr std::int64_t kGroupRows = 16;
+
+  /// Whether `w` can be packed and this CPU runs the packed kernel: q8_0,
+  /// rank 2, rows a multiple of 16 (K is a multiple of 32 for any q8_0
+  /// matrix), AVX-512 F/BW/VL/VNNI, and LIVEFORMER_ISA not forcing an
+  /// older kernel variant.
+  static bool can_pack(const Tensor& w);
+
+  /// The packed copy of w; throws lf::Error when !can_pack(w).
+  static PackedWeights pack(const Tensor& w);
+
+  std::int64_t rows() const { return rows_; }
+  std::int64_t cols() const { return cols_; }
+  std::size_t bytes() const { return bytes_; }
+  /// Group g's blocks: (cols / 32) runs of 16 f16 scales + 512 bytes.
+  const std::byte* group(std::int64_t g) const { return data_.get() + g * group_bytes(); }
+  std::int64_t group_bytes() const { return cols_ / 32 * kBlockBytes; }
+
+  static constexpr std::int64_t kBlockBytes = 16 * 2 + 16 * 32;
+
+ private:
+  struct Free {
+    void operator()(std::byte* p) const;
+  };
+  std::unique_ptr<std::byte[], Free> data_;
+  std::size_t bytes_ = 0;
+  std::int64_t rows_ = 0, cols_ = 0;
+};
+
+/// out = x · wᵀ as matmul_weights(x, stored w, out) computes it, within
+/// f32 rounding. x: f32 [..., K] (rows as in matmul_weights); out: f32
+/// [..., N] contiguous. pool/threads split the row groups.
+void matmul_packed(const Tensor& x, const PackedWeights& w, Tensor& out, ThreadPool* pool = nullptr, int threads = 0);
+
+}  // namespace lf

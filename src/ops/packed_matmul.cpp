@@ -1,0 +1,137 @@
+#include "liveformer/ops/packed_matmul.hpp"
+
+#include <algorithm>
+#include <cstdlib>
+#include <cstring>
+#include <vector>
+
+#include "checks.hpp"
+#include "liveformer/core/convert.hpp"
+#include "liveformer/ops/weight_matmul.hpp"
+#include "packed_matmul_kernels.hpp"
+
+namespace lf {
+namespace {
+
+constexpr const char* kOp = "matmul_packed";
+constexpr std::int64_t kQ8Block = 34;
+
+// Per-call scratch of the calling thread: x rounded to q8_0 and, per block,
+// its correction and scale. Reused across calls (no allocation per token).
+struct PreparedX {
+  std::vector<std::byte> q8;
+  std::vector<std::int32_t> corr;
+  std::vector<float> scale;
+  std::vector<detail::packed::XRow> rows;
+
+  void prepare(const Tensor& x2, std::int64_t m, std::int64_t k) {
+    const std::int64_t blocks = k / 32, row_bytes = blocks * kQ8Block;
+    q8.resize(static_cast<std::size_t>(m * row_bytes));
+    corr.resize(static_cast<std::size_t>(m * blocks));
+    scale.resize(static_cast<std::size_t>(m * blocks));
+    rows.resize(static_cast<std::size_t>(m));
+    for (std::int64_t i = 0; i < m; ++i) {
+      std::byte* dst = q8.data() + i * row_bytes;
+      from_f32_row(DType::q8_0, detail::row_pointer(x2, i), dst, k);
+      for (std::int64_t b = 0; b < blocks; ++b) {
+        const std::byte* block = dst + b * kQ8Block;
+        std::uint16_t d;
+        std::memcpy(&d, block, 2);
+        std::int32_t sum = 0;
+        for (int t = 0; t < 32; ++t) sum += static_cast<std::int8_t>(block[2 + t]);
+        corr[static_cast<std::size_t>(i * blocks + b)] = -128 * sum;
+        scale[static_cast<std::size_t>(i * blocks + b)] = f16_to_f32(d);
+      }
+      rows[static_cast<std::size_t>(i)] = {dst, corr.data() + i * blocks, scale.data() + i * blocks};
+    }
+  }
+};
+
+}  // namespace
+
+void PackedWeights::Free::operator()(std::byte* p) const { std::free(p); }
+
+bool PackedWeights::can_pack(const Tensor& w) {
+  return w.defined() && w.dtype() == DType::q8_0 && w.rank() == 2 && w.is_contiguous() && w.dim(0) > 0 &&
+         w.dim(0) % kGroupRows == 0 && w.dim(1) % 32 == 0 && default_isa() == KernelIsa::avx512;
+}
+
+PackedWeights PackedWeights::pack(const Tensor& w) {
+  LF_CHECK(can_pack(w), "PackedWeights::pack",
+           "needs a q8_0 [N, K] matrix with N a multiple of 16 on a CPU with AVX-512 VNNI, got " + w.str());
+  PackedWeights p;
+  p.rows_ = w.dim(0);
+  p.cols_ = w.dim(1);
+  p.bytes_ = static_cast<std::size_t>(p.rows_ / kGroupRows * p.group_bytes());
+  p.data_.reset(static_cast<std::byte*>(std::aligned_alloc(64, (p.bytes_ + 63) / 64 * 64)));
+  LF_CHECK(p.data_ != nullptr, "PackedWeights::pack", "out of memory for " + std::to_string(p.bytes_) + " bytes");
+  const std::int64_t blocks = p.cols_ / 32, row_bytes = blocks * kQ8Block;
+  for (std::int64_t g = 0; g < p.rows_ / kGroupRows; ++g) {
+    std::byte* out = p.data_.get() + g * p.group_bytes();
+    for (std::int64_t b = 0; b < blocks; ++b, out += kBlockBytes) {
+      for (std::int64_t r = 0; r < kGroupRows; ++r) {
+        const std::byte* src = w.bytes() + (g * kGroupRows + r) * row_bytes + b * kQ8Block;
+        std::memcpy(out + 2 * r, src, 2);  // f16 scale
+        for (int s = 0; s < 8; ++s)
+          for (int t = 0; t < 4; ++t)
+            out[32 + 64 * s + 4 * r + t] = src[2 + 4 * s + t] ^ std::byte{0x80};  // w + 128
+      }
+    }
+  }
+  return p;
+}
+
+void matmul_packed(const Tensor& x, const PackedWeights& w, Tensor& out, ThreadPool* pool, int threads) {
+  detail::require_f32(kOp, "x", x);
+  detail::require_f32_contiguous(kOp, "out", out);
+  LF_CHECK(x.rank() >= 1, kOp, "x must have rank >= 1, got " + x.shape().str());
+  const std::int64_t k = w.cols(), n = w.rows();
+  LF_CHECK(x.dim(-1) == k, kOp, "inner dimensions differ: x " + x.shape().str() + ", packed w [" +
+                                    std::to_string(n) + ", " + std::to_string(k) + "]");
+  Shape expect = x.shape();
+  expect[expect.rank() - 1] = n;
+  LF_CHECK(out.shape() == expect, kOp, "out must be " + expect.str() + ", got " + out.shape().str());
+  LF_CHECK(x.stride(-1) == 1, kOp, "x " + x.shape().str() + " must have a contiguous inner dimension");
+  if (out.numel() == 0) return;
+  LF_CHECK(out.bytes() != x.bytes(), kOp, "out must not alias x");
+  Tensor x2 = x;
+  if (x.rank() != 2) {
+    LF_CHECK(x.is_contiguous(), kOp, "x " + x.shape().str() + " must be contiguous");
+    x2 = x.reshape({x.shape().rows(), k});
+  }
+  const std::int64_t m = x2.dim(0), blocks = k / 32;
+  thread_local PreparedX prepared;
+  prepared.prepare(x2, m, k);
+  float* y = out.data<float>();
+  const detail::packed::Kernel kernel = detail::packed::avx512_kernel();
+
+  // Tasks own runs of row groups (4 per thread, taken dynamically as in
+  // matmul_weights). Within a task, a cache-sized run of groups meets
+  // every row of x, kMaxRows at a time.
+  const std::int64_t groups = n / PackedWeights::kGroupRows;
+  constexpr std::int64_t kMinParallelMacs = 1 << 17, kTasksPerThread = 4;
+  const bool worth_it = pool && m * n * k >= kMinParallelMacs;
+  const int n_threads = worth_it ? std::max(1, std::min(threads < 1 ? pool->size() : threads, pool->size())) : 1;
+  const std::int64_t per_task = std::max<std::int64_t>(1, (groups + n_threads * kTasksPerThread - 1) / (n_threads * kTasksPerThread));
+  const std::int64_t n_tasks = (groups + per_task - 1) / per_task;
+  const std::int64_t cache_groups = std::max<std::int64_t>(1, (256 << 10) / w.group_bytes());
+  const detail::packed::XRow* rows = prepared.rows.data();
+  auto task = [&](std::int64_t t) {
+    const std::int64_t g_end = std::min(groups, (t + 1) * per_task);
+    for (std::int64_t g0 = t * per_task; g0 < g_end; g0 += cache_groups) {
+      const std::int64_t g1 = std::min(g_end, g0 + cache_groups);
+      for (std::int64_t i = 0; i < m; i += detail::packed::kMaxRows) {
+        const int mr = static_cast<int>(std::min<std::int64_t>(detail::packed::kMaxRows, m - i));
+        for (std::int64_t g = g0; g < g1; ++g)
+          kernel(rows + i, mr, w.group(g), blocks, y + i * n + g * PackedWeights::kGroupRows, n);
+      }
+    }
+  };
+  if (n_tasks == 1 || !worth_it) {
+    for (std::int64_t t = 0; t < n_tasks; ++t) task(t);
+  } else {
+    pool->run(n_tasks, [&task](std::int64_t t) { task(t); }, n_threads);
+  }
+}
+
+}  // namespace lf
