@@ -1,20 +1,30 @@
 #!/usr/bin/env bash
 # Builds the Python module as a wheel, installs it into a virtual environment
 # (pip install .) and runs its pytest suite and the notebooks in
-# examples/notebooks/ against the installed copy: what CI runs for python/. Idempotent: reuses the venv and an incremental CMake
-# build directory, so a second run only rebuilds what changed.
+# examples/notebooks/ against the installed copy: what CI runs for python/.
+# Idempotent: reuses the venv and an incremental CMake build directory, so a
+# second run only rebuilds what changed.
+#
+# The notebooks run on Debian's python3-nbclient and python3-ipykernel
+# (tools/setup.sh installs them): the venv is made from Debian's interpreter
+# with --system-site-packages, so those packages and the installed wheel meet
+# in one interpreter. pip installs only the build requirements and
+# python/test-requirements.txt (pytest, numpy) into the venv.
 #
 #   tools/python_test.sh [pytest arguments...]
 #
 # Environment:
-#   PYTHON              interpreter for the venv (default: python3)
+#   PYTHON              interpreter for the venv (default: /usr/bin/python3,
+#                       Debian's, whose dist-packages hold nbclient/ipykernel)
 #   LIVEFORMER_PY_WORK  venv + wheel build directory (default: build/pyvenv)
 #   LIVEFORMER_SHARED   the shared data directory (default: ../shared);
 #                       tests needing stories260K skip when it is absent
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
-python=${PYTHON:-python3}
+default_python=python3
+[[ -x /usr/bin/python3 ]] && default_python=/usr/bin/python3
+python=${PYTHON:-$default_python}
 work=${LIVEFORMER_PY_WORK:-$root/build/pyvenv}
 venv=$work/venv
 log=$work/install.log
@@ -28,9 +38,18 @@ fail() {
 }
 
 : >"$log"
-if [[ ! -x $venv/bin/python ]]; then
-  "$python" -m venv "$venv" >>"$log" 2>&1 || fail "cannot create a venv with $python"
+# A venv made by another interpreter or without the system site-packages
+# (an older version of this script) is made again.
+python_path=$(command -v "$python") || fail "no interpreter '$python'"
+want="$(readlink -f "$python_path") system-site-packages"
+if [[ ! -x $venv/bin/python || "$(cat "$work/venv.made-by" 2>/dev/null)" != "$want" ]]; then
+  rm -rf "$venv" "$work/wheel-build"
+  "$python" -m venv --system-site-packages "$venv" >>"$log" 2>&1 ||
+    fail "cannot create a venv with $python (Debian: apt-get install python3-venv)"
+  echo "$want" >"$work/venv.made-by"
 fi
+"$venv/bin/python" -c 'import nbclient, ipykernel' >>"$log" 2>&1 ||
+  fail "the venv cannot import nbclient and ipykernel: install Debian's python3-nbclient and python3-ipykernel (tools/setup.sh) and use Debian's python3"
 pip=("$venv/bin/python" -m pip --disable-pip-version-check)
 
 # Build requirements from pyproject.toml (installed into the venv, so the
