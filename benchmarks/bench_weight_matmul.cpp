@@ -151,11 +151,11 @@ void BM_qmatvec(benchmark::State& st, lf::DType type, lf::KernelIsa isa, std::in
   ratio_counters(st, w.bytes_each, n, k, m == 1);
 }
 
-// q8_0 packed at load for AVX-512 VNNI (matmul_packed), same shapes.
-void BM_packed_q8(benchmark::State& st, std::int64_t m, std::int64_t n, std::int64_t k) {
-  const WeightSet& w = weights(lf::DType::q8_0, n, k);
-  static std::map<std::tuple<std::int64_t, std::int64_t>, std::vector<lf::PackedWeights>> packed;
-  auto& copies = packed[{n, k}];
+// q8_0 / q4_0 packed at load for AVX-512 VNNI (matmul_packed), same shapes.
+void BM_packed(benchmark::State& st, lf::DType type, std::int64_t m, std::int64_t n, std::int64_t k) {
+  const WeightSet& w = weights(type, n, k);
+  static std::map<std::tuple<int, std::int64_t, std::int64_t>, std::vector<lf::PackedWeights>> packed;
+  auto& copies = packed[{static_cast<int>(type), n, k}];
   if (copies.empty())
     for (const lf::Tensor& t : w.copies) copies.push_back(lf::PackedWeights::pack(t));
   lf::Tensor x = lf::Tensor::empty({m, k}), out = lf::Tensor::empty({m, n});
@@ -194,11 +194,13 @@ const bool registered = [] {
             ->Unit(benchmark::kMicrosecond)
             ->MinTime(isa == lf::KernelIsa::scalar ? 0.1 : 0.3)
             ->UseRealTime();
-    if (lf::PackedWeights::can_pack(lf::Tensor::empty({s.n, s.k}, lf::DType::q8_0)))
-      benchmark::RegisterBenchmark(("qmatvec/q8_0/packed" + shape).c_str(), BM_packed_q8, s.m, s.n, s.k)
-          ->Unit(benchmark::kMicrosecond)
-          ->MinTime(0.3)
-          ->UseRealTime();
+    for (lf::DType type : {lf::DType::q8_0, lf::DType::q4_0})
+      if (lf::PackedWeights::can_pack(lf::Tensor::empty({s.n, s.k}, type)))
+        benchmark::RegisterBenchmark(("qmatvec/" + std::string(lf::dtype_name(type)) + "/packed" + shape).c_str(),
+                                     BM_packed, type, s.m, s.n, s.k)
+            ->Unit(benchmark::kMicrosecond)
+            ->MinTime(0.3)
+            ->UseRealTime();
   }
   return true;
 }();

@@ -24,7 +24,9 @@ struct PreparedX {
   std::vector<float> scale;
   std::vector<detail::packed::XRow> rows;
 
-  void prepare(const Tensor& x2, std::int64_t m, std::int64_t k) {
+  // offset: what the packed weights carry on top of their value (128 for
+  // q8_0 stored as w + 128, 8 for q4_0's nibbles).
+  void prepare(const Tensor& x2, std::int64_t m, std::int64_t k, std::int32_t offset) {
     const std::int64_t blocks = k / 32, row_bytes = blocks * kQ8Block;
     q8.resize(static_cast<std::size_t>(m * row_bytes));
     corr.resize(static_cast<std::size_t>(m * blocks));
@@ -39,7 +41,7 @@ struct PreparedX {
         std::memcpy(&d, block, 2);
         std::int32_t sum = 0;
         for (int t = 0; t < 32; ++t) sum += static_cast<std::int8_t>(block[2 + t]);
-        corr[static_cast<std::size_t>(i * blocks + b)] = -128 * sum;
+        corr[static_cast<std::size_t>(i * blocks + b)] = -offset * sum;
         scale[static_cast<std::size_t>(i * blocks + b)] = f16_to_f32(d);
       }
       rows[static_cast<std::size_t>(i)] = {dst, corr.data() + i * blocks, scale.data() + i * blocks};
@@ -52,29 +54,34 @@ struct PreparedX {
 void PackedWeights::Free::operator()(std::byte* p) const { std::free(p); }
 
 bool PackedWeights::can_pack(const Tensor& w) {
-  return w.defined() && w.dtype() == DType::q8_0 && w.rank() == 2 && w.is_contiguous() && w.dim(0) > 0 &&
+  return w.defined() && (w.dtype() == DType::q8_0 || w.dtype() == DType::q4_0) && w.rank() == 2 && w.is_contiguous() && w.dim(0) > 0 &&
          w.dim(0) % kGroupRows == 0 && w.dim(1) % 32 == 0 && default_isa() == KernelIsa::avx512;
 }
 
 PackedWeights PackedWeights::pack(const Tensor& w) {
   LF_CHECK(can_pack(w), "PackedWeights::pack",
-           "needs a q8_0 [N, K] matrix with N a multiple of 16 on a CPU with AVX-512 VNNI, got " + w.str());
+           "needs a q8_0 or q4_0 [N, K] matrix with N a multiple of 16 on a CPU with AVX-512 VNNI, got " + w.str());
   PackedWeights p;
   p.rows_ = w.dim(0);
   p.cols_ = w.dim(1);
   p.bytes_ = static_cast<std::size_t>(p.rows_ / kGroupRows * p.group_bytes());
   p.data_.reset(static_cast<std::byte*>(std::aligned_alloc(64, (p.bytes_ + 63) / 64 * 64)));
   LF_CHECK(p.data_ != nullptr, "PackedWeights::pack", "out of memory for " + std::to_string(p.bytes_) + " bytes");
-  const std::int64_t blocks = p.cols_ / 32, row_bytes = blocks * kQ8Block;
+  p.type_ = w.dtype();
+  const bool q8 = p.type_ == DType::q8_0;
+  const std::int64_t src_block = q8 ? kQ8Block : 18, blocks = p.cols_ / 32, row_bytes = blocks * src_block;
+  const std::int64_t block_bytes = PackedWeights::block_bytes(p.type_);
   for (std::int64_t g = 0; g < p.rows_ / kGroupRows; ++g) {
     std::byte* out = p.data_.get() + g * p.group_bytes();
-    for (std::int64_t b = 0; b < blocks; ++b, out += kBlockBytes) {
+    for (std::int64_t b = 0; b < blocks; ++b, out += block_bytes) {
       for (std::int64_t r = 0; r < kGroupRows; ++r) {
-        const std::byte* src = w.bytes() + (g * kGroupRows + r) * row_bytes + b * kQ8Block;
+        const std::byte* src = w.bytes() + (g * kGroupRows + r) * row_bytes + b * src_block;
         std::memcpy(out + 2 * r, src, 2);  // f16 scale
-        for (int s = 0; s < 8; ++s)
+        // Step s holds 4 bytes per row: q8_0 elements 4s..4s+3 (+ 128);
+        // q4_0 the stored bytes 4s..4s+3 (nibbles of 4s.. low, 16+4s.. high).
+        for (int s = 0; s < (q8 ? 8 : 4); ++s)
           for (int t = 0; t < 4; ++t)
-            out[32 + 64 * s + 4 * r + t] = src[2 + 4 * s + t] ^ std::byte{0x80};  // w + 128
+            out[32 + 64 * s + 4 * r + t] = q8 ? src[2 + 4 * s + t] ^ std::byte{0x80} : src[2 + 4 * s + t];
       }
     }
   }
@@ -101,9 +108,9 @@ void matmul_packed(const Tensor& x, const PackedWeights& w, Tensor& out, ThreadP
   }
   const std::int64_t m = x2.dim(0), blocks = k / 32;
   thread_local PreparedX prepared;
-  prepared.prepare(x2, m, k);
+  prepared.prepare(x2, m, k, w.type() == DType::q8_0 ? 128 : 8);
   float* y = out.data<float>();
-  const detail::packed::Kernel kernel = detail::packed::avx512_kernel();
+  const detail::packed::Kernel kernel = detail::packed::avx512_kernel(w.type());
 
   // Tasks own runs of row groups (4 per thread, taken dynamically as in
   // matmul_weights). Within a task, a cache-sized run of groups meets

@@ -1,4 +1,4 @@
-// x · wᵀ for q8_0 weights rearranged once, at load, for AVX-512 VNNI.
+// x · wᵀ for q8_0 / q4_0 weights rearranged once, at load, for AVX-512 VNNI.
 //
 // matmul_weights reads a q8_0 matrix as stored (GGUF: each row a run of
 // 34-byte blocks), so one VNNI instruction can only cover one row's 32
@@ -7,7 +7,9 @@
 // bytes in 8 steps of [16 rows x 4 bytes], stored as w + 128 (VNNI wants
 // unsigned weights). One 64-byte load then feeds one dpbusd that advances
 // 16 output rows by 4 products each against a broadcast of 4 bytes of x,
-// and the matrix is read as one sequential stream. x is rounded to q8_0
+// and the matrix is read as one sequential stream. q4_0 is packed the same
+// way with 4 steps of [16 rows x 4 bytes], each byte holding the nibbles of
+// elements j (low) and j + 16 (high) as stored (w + 8). x is rounded to q8_0
 // blocks as in matmul_weights, so each block is still an exact integer dot.
 //
 // Batch-invariant like matmul_weights: an output element is the same
@@ -32,8 +34,8 @@ class PackedWeights {
   /// Rows interleaved per group.
   static constexpr std::int64_t kGroupRows = 16;
 
-  /// Whether `w` can be packed and this CPU runs the packed kernel: q8_0,
-  /// rank 2, rows a multiple of 16 (K is a multiple of 32 for any q8_0
+  /// Whether `w` can be packed and this CPU runs the packed kernel: q8_0
+  /// or q4_0, rank 2, rows a multiple of 16 (K is a multiple of 32 for any q8_0
   /// matrix), AVX-512 F/BW/VL/VNNI, and LIVEFORMER_ISA not forcing an
   /// older kernel variant.
   static bool can_pack(const Tensor& w);
@@ -41,14 +43,15 @@ class PackedWeights {
   /// The packed copy of w; throws lf::Error when !can_pack(w).
   static PackedWeights pack(const Tensor& w);
 
+  DType type() const { return type_; }
   std::int64_t rows() const { return rows_; }
   std::int64_t cols() const { return cols_; }
   std::size_t bytes() const { return bytes_; }
-  /// Group g's blocks: (cols / 32) runs of 16 f16 scales + 512 bytes.
+  /// Group g's blocks: (cols / 32) runs of 16 f16 scales + 16 rows' quants.
   const std::byte* group(std::int64_t g) const { return data_.get() + g * group_bytes(); }
-  std::int64_t group_bytes() const { return cols_ / 32 * kBlockBytes; }
-
-  static constexpr std::int64_t kBlockBytes = 16 * 2 + 16 * 32;
+  std::int64_t group_bytes() const { return cols_ / 32 * block_bytes(type_); }
+  /// Bytes of one packed block of 16 rows: 16 x the stored block.
+  static constexpr std::int64_t block_bytes(DType t) { return t == DType::q8_0 ? 16 * 34 : 16 * 18; }
 
  private:
   struct Free {
@@ -56,6 +59,7 @@ class PackedWeights {
   };
   std::unique_ptr<std::byte[], Free> data_;
   std::size_t bytes_ = 0;
+  DType type_ = DType::q8_0;
   std::int64_t rows_ = 0, cols_ = 0;
 };
 
