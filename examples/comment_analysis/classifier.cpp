@@ -57,10 +57,12 @@ app::Tokens Classifier::prefix(const std::string& comment) const {
 }
 
 Label Classifier::classify(app::Context& ctx, const std::string& comment) const {
-  app::Tokens pre = prefix(comment);
   // A comment too long for the context is shortened (a live comment that
-  // long is rare; its beginning carries the intent).
-  std::string text = comment;
+  // long is rare; its beginning carries the intent). First to 8 characters
+  // per context token, so a hostile multi-megabyte comment is not
+  // tokenized whole (seconds of CPU) only to be cut down to n_ctx tokens.
+  std::string text = app::utf8::truncate(comment, 8 * static_cast<std::size_t>(n_ctx_));
+  app::Tokens pre = prefix(text);
   const auto budget = static_cast<std::size_t>(n_ctx_) - longest_ending_;
   while (pre.size() > budget) {
     const std::size_t chars = app::utf8::length(text);
