@@ -1,5 +1,6 @@
 """Threads: calls from several Python threads run at once, each in its own
 context, with the GIL released while the library computes."""
+import bisect
 import threading
 import time
 
@@ -43,30 +44,36 @@ def test_concurrent_stories(stories, stories_reference):
 
 def test_gil_is_released_while_generating(llama):
     # While another thread is inside generate(), this thread keeps running
-    # Python code. With the GIL held for a whole call, no tick could land in
-    # its middle half (except by rare switches before the call starts); with
-    # it released, nearly every call has ticks there.
+    # Python code. With the GIL held for a whole call, no tick can land in
+    # its middle half (taking a tick needs the GIL, and the edges cover the
+    # Python before and after the native call), so a single such tick proves
+    # the release. On an idle machine nearly every call has one; on a loaded
+    # one the OS may not run this thread during a short call, so calls go on
+    # (up to 200) until 3 have one, instead of requiring a share of them.
     calls = []
     done = threading.Event()
+    ticks = []
+
+    def hits():
+        # ticks only grow, in time order (one thread appends them).
+        def ticked_in_middle(a, b):
+            lo, hi = a + (b - a) / 4, b - (b - a) / 4
+            i = bisect.bisect_right(ticks, lo)
+            return i < len(ticks) and ticks[i] < hi
+        return sum(ticked_in_middle(a, b) for a, b in calls)
 
     def worker():
-        for _ in range(20):
+        for i in range(200):
             t0 = time.perf_counter()
             llama.generate([1, 2, 3], max_new_tokens=120, **GREEDY)
             calls.append((t0, time.perf_counter()))
+            if i % 20 == 19 and hits() >= 3:
+                break
         done.set()
 
-    ticks = []
     t = threading.Thread(target=worker)
     t.start()
     while not done.is_set():
         ticks.append(time.perf_counter())
     t.join()
-    ticks = sorted(ticks)
-
-    def ticked_in_middle(a, b):
-        lo, hi = a + (b - a) / 4, b - (b - a) / 4
-        return any(lo < x < hi for x in ticks)
-
-    hits = sum(ticked_in_middle(a, b) for a, b in calls)
-    assert hits >= len(calls) // 2, f"Python ran inside only {hits} of {len(calls)} generate calls"
+    assert hits() >= 3, f"Python ran inside only {hits()} of {len(calls)} generate calls"
