@@ -11,10 +11,17 @@
 #         thread pool, the ops split over it (matmul_weights, attention),
 #         batched forward passes with two threads, the C API (two-thread
 #         contexts), the apps (live-qa --batch and comment-analysis --jobs
-#         use worker threads) and the runtime tests.
+#         use worker threads), the runtime tests and the short concurrency
+#         soak (tests/soak).
 #   all   both, asan first.
 #
-# Environment: CC/CXX pick the compiler (default clang/clang++ when
+# Every sanitizer report is also written to DIR/sanitizer-reports/ (the
+# log_path option); the run fails if any report file exists afterwards, so
+# a report inside a test that expected its program to fail (a bash test
+# checking for a non-zero exit) still fails the run.
+#
+# Environment: ASAN_DIR / TSAN_DIR override the build directories;
+# CC/CXX pick the compiler (default clang/clang++ when
 # installed, else gcc/g++); LIVEFORMER_NATIVE=OFF disables -march=native;
 # JOBS sets the build parallelism. libpcre2 and libsentencepiece come from
 # Debian and are not instrumented; ASan still checks every access our code
@@ -38,14 +45,43 @@ if [[ -z ${CC:-} || -z ${CXX:-} ]]; then
   fi
 fi
 native=${LIVEFORMER_NATIVE:-ON}
+asan_dir=${ASAN_DIR:-build-asan}
+tsan_dir=${TSAN_DIR:-build-tsan}
 jobs=${JOBS:-$(nproc)}
+launcher=()
+if command -v ccache >/dev/null; then launcher=(-DCMAKE_C_COMPILER_LAUNCHER=ccache -DCMAKE_CXX_COMPILER_LAUNCHER=ccache); fi
 
 # Reports must fail the run; stack traces make them actionable.
-export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1:strict_string_checks=1:detect_stack_use_after_return=1:check_initialization_order=1}
-export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
-export TSAN_OPTIONS=${TSAN_OPTIONS:-halt_on_error=1:second_deadlock_stack=1}
+asan_options=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1:strict_string_checks=1:detect_stack_use_after_return=1:check_initialization_order=1}
+ubsan_options=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+tsan_options=${TSAN_OPTIONS:-halt_on_error=1:second_deadlock_stack=1}
 
-# configure_and_build DIR "SANITIZER FLAGS" [cmake args...]
+# with_report_dir DIR: points the sanitizers' log_path into DIR/sanitizer-reports
+# (emptied first).
+with_report_dir() {
+  reports=$PWD/$1/sanitizer-reports
+  rm -rf "$reports"
+  mkdir -p "$reports"
+  export ASAN_OPTIONS="$asan_options:log_path=$reports/asan"
+  export UBSAN_OPTIONS="$ubsan_options:log_path=$reports/ubsan"
+  export TSAN_OPTIONS="$tsan_options:log_path=$reports/tsan"
+}
+
+# check_reports: fails (printing them) if any sanitizer wrote a report.
+check_reports() {
+  if [[ -n $(find "$reports" -type f -print -quit) ]]; then
+    echo "== sanitizer reports in $reports:" >&2
+    for f in "$reports"/*; do
+      echo "--- $f" >&2
+      head -n 60 "$f" >&2
+    done
+    return 1
+  fi
+}
+
+# configure_and_build DIR "SANITIZER FLAGS" [cmake args...]; builds the
+# targets named in the array build_targets, or everything when it is empty.
+build_targets=()
 configure_and_build() {
   local dir=$1 flags=$2
   shift 2
@@ -56,24 +92,35 @@ configure_and_build() {
     -DCMAKE_C_FLAGS="$flags" -DCMAKE_CXX_FLAGS="$flags" \
     -DCMAKE_EXE_LINKER_FLAGS="$flags" -DCMAKE_SHARED_LINKER_FLAGS="$flags" \
     -DLIVEFORMER_NATIVE="$native" -DLIVEFORMER_CUDA=OFF -DLIVEFORMER_PYTHON=OFF \
-    -DLIVEFORMER_BENCHMARKS=OFF -DLIVEFORMER_TESTS=ON "$@" >/dev/null
-  cmake --build "$dir" -j "$jobs"
+    -DLIVEFORMER_BENCHMARKS=OFF -DLIVEFORMER_TESTS=ON "${launcher[@]}" "$@" >/dev/null
+  cmake --build "$dir" -j "$jobs" ${build_targets[@]:+--target "${build_targets[@]}"}
 }
 
 run_asan() {
   local start=$SECONDS
-  configure_and_build build-asan \
+  configure_and_build "$asan_dir" \
     "-fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer" \
     -DLIVEFORMER_EXAMPLES=ON
-  ctest --test-dir build-asan --output-on-failure --timeout 1800 -j "$jobs" -E '^consumer_project$' "$@"
+  with_report_dir "$asan_dir"
+  local status=0
+  ctest --test-dir "$asan_dir" --output-on-failure --timeout 1800 -j "$jobs" -E '^consumer_project$' "$@" || status=1
+  check_reports || status=1
+  ((status == 0)) || { echo "== asan: FAILED after $((SECONDS - start)) s" >&2; return 1; }
   echo "== asan: passed in $((SECONDS - start)) s" >&2
 }
 
 run_tsan() {
   local start=$SECONDS
-  configure_and_build build-tsan "-fsanitize=thread -fno-omit-frame-pointer" -DLIVEFORMER_EXAMPLES=ON
-  ctest --test-dir build-tsan --output-on-failure --timeout 1800 \
-    -R '^(apps|c_api|runtime: .*|core: ThreadPool.*|ops: .*(threads|batch).*|model: .*batch.*)$' "$@"
+  # Only what the selected tests run (saves most of the build time).
+  build_targets=(test_core test_ops test_model test_runtime test_c_api liveformer_soak script_gen live_qa
+    comment_analysis)
+  configure_and_build "$tsan_dir" "-fsanitize=thread -fno-omit-frame-pointer" -DLIVEFORMER_EXAMPLES=ON
+  with_report_dir "$tsan_dir"
+  local status=0
+  ctest --test-dir "$tsan_dir" --output-on-failure --timeout 1800 \
+    -R '^(apps|c_api|soak: .*|runtime: .*|core: ThreadPool.*|ops: .*(threads|batch).*|model: .*batch.*)$' "$@" || status=1
+  check_reports || status=1
+  ((status == 0)) || { echo "== tsan: FAILED after $((SECONDS - start)) s" >&2; return 1; }
   echo "== tsan: passed in $((SECONDS - start)) s" >&2
 }
 

@@ -1,11 +1,35 @@
 #!/usr/bin/env bash
 # Sets up, builds and runs the whole test suite (the README's test command,
-# and what CI runs). Extra arguments go to ctest, e.g. `-R ops`.
+# and what CI runs). Extra arguments go to the main ctest run, e.g. `-R ops`.
+#
+# After the ordinary suite and the Python tests come the reliability stages
+# (docs/reliability.md): the whole suite under ASan+UBSan, the threaded
+# tests under TSan, and every fuzz target for FUZZ_SECONDS (default 25) each.
+# Any sanitizer report or fuzzer crash fails the script. For a quick local
+# run, LIVEFORMER_CI_QUICK=1 skips those stages; CI runs them all.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+# stage NAME COMMAND...: runs COMMAND and prints its wall time.
+stage() {
+  local name=$1 start=$SECONDS
+  shift
+  echo "== stage $name" >&2
+  "$@"
+  echo "== stage $name: passed in $((SECONDS - start)) s" >&2
+}
+
 tools/setup.sh
 cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release -DLIVEFORMER_BENCHMARKS=ON >/dev/null
-cmake --build build
-ctest --test-dir build --output-on-failure --timeout 900 "$@"
+stage build cmake --build build
+stage ctest ctest --test-dir build --output-on-failure --timeout 900 "$@"
 # The Python module, installed as a wheel into a venv (pip install .).
-tools/python_test.sh
+stage python tools/python_test.sh
+
+if [[ ${LIVEFORMER_CI_QUICK:-0} == 1 ]]; then
+  echo "== LIVEFORMER_CI_QUICK=1: sanitizer and fuzz stages skipped" >&2
+  exit 0
+fi
+stage asan tools/sanitize.sh asan
+stage tsan tools/sanitize.sh tsan
+stage fuzz tools/fuzz.sh "${FUZZ_SECONDS:-25}"
