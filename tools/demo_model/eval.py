@@ -3,7 +3,8 @@ the C API, run on held-out products and comments exactly as a user runs
 them (greedy decoding), and their outputs are checked.
 
     python3 tools/demo_model/eval.py [--model models/liveformer-demo-zh.gguf]
-        [--apps build/examples] [--corpus ../demo_model_work/corpus-2] [--limit N] [--json OUT]
+        [--apps build/examples] [--corpus ../demo_model_work/corpus] [--limit N] [--json OUT]
+        [--tasks script,qa,comments]
 
   script   script-gen --temp 0: the script contains the product's exact name
            and price (the strings in eval/script.jsonl "expect")
@@ -116,43 +117,54 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--model", default=str(REPO / "models" / "liveformer-demo-zh.gguf"))
     ap.add_argument("--apps", default=str(REPO / "build" / "examples"))
-    ap.add_argument("--corpus", default=str(REPO.parent / "demo_model_work" / "corpus-2"))
+    ap.add_argument("--corpus", default=str(REPO.parent / "demo_model_work" / "corpus"))
     ap.add_argument("--limit", type=int, help="evaluate only the first N examples of each task")
     ap.add_argument("--json", help="also write the results here")
+    ap.add_argument("--tasks", default="script,qa,comments", help="comma-separated subset of script,qa,comments")
     args = ap.parse_args()
     model, apps, eval_dir = Path(args.model), Path(args.apps), Path(args.corpus) / "eval"
     for p in (model, apps / "script-gen", apps / "live-qa", apps / "comment-analysis", eval_dir / "script.jsonl"):
         if not p.exists():
             raise SystemExit(f"eval: {p} not found (see the docstring: --model, --apps, --corpus)")
 
+    tasks = set(args.tasks.split(","))
+    if not tasks <= {"script", "qa", "comments"}:
+        raise SystemExit(f"eval: --tasks takes script, qa, comments (got {args.tasks})")
     results: dict = {"model": str(model)}
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
-        t0 = time.time()
-        ok, n, parts, misses = eval_scripts(apps, model, read_jsonl(eval_dir / "script.jsonl", args.limit), tmp)
-        results["script"] = {"n": n, "name_and_price": ok / n, "name": parts["name"], "price": parts["price"],
-                             "seconds": round(time.time() - t0, 1), "misses": misses}
-        t0 = time.time()
-        ok, n, per_type, misses = eval_qa(apps, model, read_jsonl(eval_dir / "qa.jsonl", args.limit), tmp)
-        results["qa"] = {"n": n, "correct": ok / n, "by_fact": per_type, "seconds": round(time.time() - t0, 1),
-                         "misses": misses}
-        t0 = time.time()
-        results["comments"] = eval_comments(apps, model, read_jsonl(eval_dir / "classify.jsonl", args.limit), tmp)
-        results["comments"]["seconds"] = round(time.time() - t0, 1)
+        if "script" in tasks:
+            t0 = time.time()
+            ok, n, parts, misses = eval_scripts(apps, model, read_jsonl(eval_dir / "script.jsonl", args.limit), tmp)
+            results["script"] = {"n": n, "name_and_price": ok / n, "name": parts["name"], "price": parts["price"],
+                                 "seconds": round(time.time() - t0, 1), "misses": misses}
+        if "qa" in tasks:
+            t0 = time.time()
+            ok, n, per_type, misses = eval_qa(apps, model, read_jsonl(eval_dir / "qa.jsonl", args.limit), tmp)
+            results["qa"] = {"n": n, "correct": ok / n, "by_fact": per_type, "seconds": round(time.time() - t0, 1),
+                             "misses": misses}
+        if "comments" in tasks:
+            t0 = time.time()
+            results["comments"] = eval_comments(apps, model, read_jsonl(eval_dir / "classify.jsonl", args.limit), tmp)
+            results["comments"]["seconds"] = round(time.time() - t0, 1)
 
-    c = results["comments"]["all"]
     print(f"model: {model}")
     print(f"{'task':<34}{'n':>6}  {'result':>8}  target")
-    print(f"{'script: exact name and price':<34}{results['script']['n']:>6}  {results['script']['name_and_price']:>8.1%}  >= 95%")
-    print(f"  name alone {results['script']['name']:.1%}, price alone {results['script']['price']:.1%}")
-    print(f"{'qa: the asked fact':<34}{results['qa']['n']:>6}  {results['qa']['correct']:>8.1%}  >= 80%")
-    print(f"{'comments: intent':<34}{c['n']:>6}  {c['intent']:>8.1%}  >= 85%")
-    print(f"{'comments: sentiment':<34}{c['n']:>6}  {c['sentiment']:>8.1%}  >= 85%")
-    for part in ("seen_template", "unseen_template"):
-        if part in results["comments"]:
-            p = results["comments"][part]
-            print(f"  {part:<32}{p['n']:>6}  intent {p['intent']:.1%}, sentiment {p['sentiment']:.1%}")
-    print("qa by fact: " + ", ".join(f"{k} {v:.0%}" for k, v in results["qa"]["by_fact"].items()))
+    if "script" in results:
+        print(f"{'script: exact name and price':<34}{results['script']['n']:>6}  {results['script']['name_and_price']:>8.1%}  >= 95%")
+        print(f"  name alone {results['script']['name']:.1%}, price alone {results['script']['price']:.1%}")
+    if "qa" in results:
+        print(f"{'qa: the asked fact':<34}{results['qa']['n']:>6}  {results['qa']['correct']:>8.1%}  >= 80%")
+    if "comments" in results:
+        c = results["comments"]["all"]
+        print(f"{'comments: intent':<34}{c['n']:>6}  {c['intent']:>8.1%}  >= 85%")
+        print(f"{'comments: sentiment':<34}{c['n']:>6}  {c['sentiment']:>8.1%}  >= 85%")
+        for part in ("seen_template", "unseen_template"):
+            if part in results["comments"]:
+                p = results["comments"][part]
+                print(f"  {part:<32}{p['n']:>6}  intent {p['intent']:.1%}, sentiment {p['sentiment']:.1%}")
+    if "qa" in results:
+        print("qa by fact: " + ", ".join(f"{k} {v:.0%}" for k, v in results["qa"]["by_fact"].items()))
     if args.json:
         Path(args.json).write_text(json.dumps(results, ensure_ascii=False, indent=1), encoding="utf-8")
     return 0
