@@ -8,7 +8,7 @@ include(${CMAKE_CURRENT_LIST_DIR}/targets.cmake)
 foreach(name ${LIVEFORMER_FUZZ_TARGETS})
   add_executable(fuzz_replay_${name} ${LIVEFORMER_FUZZ_DIR}/replay_main.cpp)
   liveformer_fuzz_target(fuzz_replay_${name} ${name})
-  file(GLOB crashes CONFIGURE_DEPENDS ${LIVEFORMER_FUZZ_DIR}/crashes/${name}-*)
   add_test(NAME "fuzz_replay: ${name}"
-    COMMAND fuzz_replay_${name} ${LIVEFORMER_FUZZ_DIR}/corpus/${name} ${crashes})
+    COMMAND fuzz_replay_${name} ${LIVEFORMER_FUZZ_DIR}/corpus/${name}
+      --prefix ${name}- ${LIVEFORMER_FUZZ_DIR}/crashes)
 endforeach()

@@ -15,14 +15,21 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size);
 
+// usage: fuzz_replay_NAME [--prefix P] PATH...
+// --prefix keeps, from the directories named after it, only the files whose
+// names start with P (the crash directory holds every target's inputs).
 int main(int argc, char** argv) {
   namespace fs = std::filesystem;
   std::vector<fs::path> inputs;
+  std::string prefix;
   for (int i = 1; i < argc; ++i) {
     const fs::path arg = argv[i];
-    if (fs::is_directory(arg)) {
+    if (arg == "--prefix" && i + 1 < argc) {
+      prefix = argv[++i];
+    } else if (fs::is_directory(arg)) {
       for (const auto& entry : fs::recursive_directory_iterator(arg))
-        if (entry.is_regular_file()) inputs.push_back(entry.path());
+        if (entry.is_regular_file() && entry.path().filename().string().rfind(prefix, 0) == 0)
+          inputs.push_back(entry.path());
     } else if (fs::is_regular_file(arg)) {
       inputs.push_back(arg);
     } else {

@@ -72,10 +72,14 @@ struct Outcome {
 
   bool operator==(const Outcome& o) const {
     return prompt_tokens == o.prompt_tokens && text == o.text && n_tokens == o.n_tokens &&
-           stop_reason == o.stop_reason && totals.size() == o.totals.size() &&
-           std::memcmp(totals.data(), o.totals.data(), totals.size() * sizeof(double)) == 0 &&
-           embedding.size() == o.embedding.size() &&
-           std::memcmp(embedding.data(), o.embedding.data(), embedding.size() * sizeof(float)) == 0;
+           stop_reason == o.stop_reason && same_bits(totals, o.totals) && same_bits(embedding, o.embedding);
+  }
+
+  // Bit-for-bit equality (NaN equals itself, -0 differs from +0); empty
+  // vectors have no data pointer to give memcmp.
+  template <typename T>
+  static bool same_bits(const std::vector<T>& a, const std::vector<T>& b) {
+    return a.size() == b.size() && (a.empty() || std::memcmp(a.data(), b.data(), a.size() * sizeof(T)) == 0);
   }
 };
 
