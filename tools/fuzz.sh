@@ -19,7 +19,8 @@
 # Environment: CC/CXX (default clang/clang++), JOBS (build parallelism),
 # FUZZ_DIR (the build directory, default build-fuzz),
 # EXTRA_CXXFLAGS (appended to the compile flags of the library and targets),
-# FUZZ_ARGS (extra libFuzzer flags, e.g. "-jobs=4 -workers=4").
+# FUZZ_ARGS (extra libFuzzer flags, e.g. "-jobs=4 -workers=4"), FUZZ_TIMEOUT
+# (seconds one input may take before it counts as a hang; default 60).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -82,7 +83,10 @@ for t in "${targets[@]}"; do
   mkdir -p "$work"
   echo "== fuzz_$t: ${seconds} s" >&2
   # shellcheck disable=SC2086  # FUZZ_ARGS is a list of flags
-  if "$exe" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=4096 -print_final_stats=1 \
+  # -timeout: one input running this long is reported as a hang. The slowest
+  # seen take ~1 s (the first call builds a tokenizer); 60 s leaves room for
+  # a loaded or slow CI machine without hiding a real hang.
+  if "$exe" -max_total_time="$seconds" -timeout="${FUZZ_TIMEOUT:-60}" -rss_limit_mb=4096 -print_final_stats=1 \
     -artifact_prefix="$root/tests/fuzz/crashes/$t-" ${FUZZ_ARGS:-} "$work" "$seeds" >"$log" 2>&1; then
     result=ok
   else
