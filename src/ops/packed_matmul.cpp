@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "checks.hpp"
+#include "row_split.hpp"
 #include "liveformer/core/convert.hpp"
 #include "liveformer/ops/weight_matmul.hpp"
 #include "packed_matmul_kernels.hpp"
@@ -112,15 +113,12 @@ void matmul_packed(const Tensor& x, const PackedWeights& w, Tensor& out, ThreadP
   float* y = out.data<float>();
   const detail::packed::Kernel kernel = detail::packed::avx512_kernel(w.type());
 
-  // Tasks own runs of row groups (4 per thread, taken dynamically as in
-  // matmul_weights). Within a task, a cache-sized run of groups meets
-  // every row of x, kMaxRows at a time.
+  // Tasks own runs of row groups (split as matmul_weights splits rows).
+  // Within a task, a cache-sized run of groups meets every row of x,
+  // kMaxRows at a time.
   const std::int64_t groups = n / PackedWeights::kGroupRows;
-  constexpr std::int64_t kMinParallelMacs = 1 << 17, kTasksPerThread = 4;
-  const bool worth_it = pool && m * n * k >= kMinParallelMacs;
-  const int n_threads = worth_it ? std::max(1, std::min(threads < 1 ? pool->size() : threads, pool->size())) : 1;
-  const std::int64_t per_task = std::max<std::int64_t>(1, (groups + n_threads * kTasksPerThread - 1) / (n_threads * kTasksPerThread));
-  const std::int64_t n_tasks = (groups + per_task - 1) / per_task;
+  const detail::RowSplit split = detail::split_rows(pool, threads, m * n * k, groups, 1, 1);
+  const std::int64_t per_task = split.per_task;
   const std::int64_t cache_groups = std::max<std::int64_t>(1, (256 << 10) / w.group_bytes());
   const detail::packed::XRow* rows = prepared.rows.data();
   auto task = [&](std::int64_t t) {
@@ -134,11 +132,7 @@ void matmul_packed(const Tensor& x, const PackedWeights& w, Tensor& out, ThreadP
       }
     }
   };
-  if (n_tasks == 1 || !worth_it) {
-    for (std::int64_t t = 0; t < n_tasks; ++t) task(t);
-  } else {
-    pool->run(n_tasks, [&task](std::int64_t t) { task(t); }, n_threads);
-  }
+  split.run(pool, task);
 }
 
 }  // namespace lf

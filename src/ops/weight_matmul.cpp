@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "checks.hpp"
+#include "row_split.hpp"
 #include "liveformer/core/convert.hpp"
 #include "weight_matmul_kernels.hpp"
 
@@ -192,24 +193,10 @@ void run(const Tensor& x, const Tensor& w, Tensor& out, KernelIsa isa, ThreadPoo
     job.xq = xq.data();
   }
   // Each task owns a range of weight rows (a multiple of the register
-  // tile's width) for all rows of x; the split cannot change any result.
-  // Four tasks per thread, taken in turn from the pool: a thread the OS
-  // pauses (the machines are shared) leaves its later tasks to the others
-  // instead of making the whole step wait for its half.
-  // Waking threads costs a few microseconds: small products stay on this one.
-  constexpr std::int64_t kMinParallelMacs = 1 << 17, kTasksPerThread = 4, kMinTaskRows = 32;
-  const bool worth_it = pool && m * n * k >= kMinParallelMacs;
-  const int n_threads = worth_it ? std::max(1, std::min(threads < 1 ? pool->size() : threads, pool->size())) : 1;
-  const std::int64_t tile = detail::qmm::kTileCols;
-  const std::int64_t wanted = n_threads == 1 ? n : std::max(kMinTaskRows, (n + n_threads * kTasksPerThread - 1) / (n_threads * kTasksPerThread));
-  job.per_task = std::max(tile, (wanted + tile - 1) / tile * tile);
-  const std::int64_t n_tasks = (n + job.per_task - 1) / job.per_task;
-  if (n_tasks == 1 || !worth_it) {
-    for (std::int64_t t = 0; t < n_tasks; ++t) job.run(t);
-  } else {
-    // One pointer of capture: std::function stores it without allocating.
-    pool->run(n_tasks, [&job](std::int64_t t) { job.run(t); }, n_threads);
-  }
+  // tile's width, at least 32) for all rows of x.
+  const detail::RowSplit split = detail::split_rows(pool, threads, m * n * k, n, detail::qmm::kTileCols, 32);
+  job.per_task = split.per_task;
+  split.run(pool, [&job](std::int64_t t) { job.run(t); });
 }
 
 }  // namespace
