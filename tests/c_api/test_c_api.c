@@ -8,15 +8,7 @@
 
 #include "liveformer/liveformer.h"
 
-static int failures = 0;
-
-#define EXPECT(cond)                                                       \
-  do {                                                                     \
-    if (!(cond)) {                                                         \
-      fprintf(stderr, "%s:%d: FAILED: %s (last error: %s)\n", __FILE__, __LINE__, #cond, lf_last_error()); \
-      ++failures;                                                          \
-    }                                                                      \
-  } while (0)
+#include "expect.h"
 
 typedef struct {
   char text[4096];
