@@ -169,6 +169,7 @@ class BpeTokenizer final : public Tokenizer {
   }
 
   const Vocabulary& vocabulary() const override { return vocab_; }
+  bool mentions_special_token(std::string_view text) const override { return added_.contains_any(text); }
 
   std::int32_t token_id(std::string_view token) const override {
     const auto it = ids_.find(std::string(token));

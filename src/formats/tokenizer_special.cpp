@@ -1,6 +1,7 @@
 // Verbatim matching of added/special tokens in raw text.
 #include <algorithm>
 
+#include "liveformer/formats/tokenizer.hpp"
 #include "liveformer/formats/tokenizer_special.hpp"
 
 namespace lf {
@@ -45,6 +46,27 @@ std::vector<AddedTokenMatcher::Fragment> AddedTokenMatcher::split(std::string_vi
   }
   if (plain_start < text.size()) out.push_back({text.substr(plain_start), -1});
   return out;
+}
+
+bool AddedTokenMatcher::contains_any(std::string_view text) const {
+  for (std::size_t pos = 0; pos < text.size(); ++pos) {
+    const auto it = by_first_byte_.find(static_cast<unsigned char>(text[pos]));
+    if (it == by_first_byte_.end()) continue;
+    for (const Entry& e : it->second)
+      if (text.substr(pos, e.text.size()) == e.text) return true;
+  }
+  return false;
+}
+
+bool Tokenizer::mentions_special_token(std::string_view text) const {
+  const Vocabulary& v = vocabulary();
+  for (std::size_t id = 0; id < v.size(); ++id) {
+    const TokenType t = v.type(static_cast<std::int32_t>(id));
+    if ((t == TokenType::control || t == TokenType::user_defined) && !v.tokens[id].empty() &&
+        text.find(v.tokens[id]) != std::string_view::npos)
+      return true;
+  }
+  return false;
 }
 
 }  // namespace lf

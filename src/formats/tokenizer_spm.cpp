@@ -84,6 +84,7 @@ class SpmTokenizer final : public Tokenizer {
 
   bool adds_space_prefix() const override { return vocab_.add_space_prefix; }
   const Vocabulary& vocabulary() const override { return vocab_; }
+  bool mentions_special_token(std::string_view text) const override { return added_.contains_any(text); }
 
   std::int32_t token_id(std::string_view token) const override {
     const auto it = ids_.find(std::string(token));

@@ -144,22 +144,6 @@ std::string ChatTemplate::render_text(const std::vector<ChatMessage>& messages, 
   return s;
 }
 
-namespace {
-
-// True when `text` contains the text of a control or user-defined token.
-bool mentions_special_token(const Tokenizer& tokenizer, std::string_view text) {
-  const Vocabulary& v = tokenizer.vocabulary();
-  for (std::size_t id = 0; id < v.size(); ++id) {
-    const TokenType t = v.type(static_cast<std::int32_t>(id));
-    if ((t == TokenType::control || t == TokenType::user_defined) && !v.tokens[id].empty() &&
-        text.find(v.tokens[id]) != std::string_view::npos)
-      return true;
-  }
-  return false;
-}
-
-}  // namespace
-
 std::vector<std::int32_t> encode_chat(const Tokenizer& tokenizer, const std::vector<ChatPiece>& pieces) {
   // Normally the rendered text is encoded in one go, exactly as Hugging Face
   // encodes the output of the Jinja template. Only when message text spells
@@ -169,7 +153,7 @@ std::vector<std::int32_t> encode_chat(const Tokenizer& tokenizer, const std::vec
   std::string all;
   for (const ChatPiece& p : pieces) {
     all += p.text;
-    if (!p.special && mentions_special_token(tokenizer, p.text)) hostile = true;
+    if (!p.special && tokenizer.mentions_special_token(p.text)) hostile = true;
   }
   if (!hostile) return tokenizer.encode(all, /*add_special=*/false, /*parse_special=*/true);
 

@@ -326,3 +326,36 @@ TEST_CASE("chat: Llama 2 and Zephyr markup encodes <s> and </s> as BOS / EOS, me
     if (llama2) CHECK(ids.front() == 1);
   }
 }
+
+TEST_CASE("chat: tokenizers find special-token text like a scan of the vocabulary", "[chat][tokenizer]") {
+  // encode_chat asks every message whether it spells a special token; the
+  // built-in tokenizers answer from their added-token index instead of
+  // scanning the vocabulary (151k tokens for Qwen2). The base-class scan is
+  // the reference: random texts glued from whole, partial and overlapping
+  // token texts must get the same answer.
+  std::vector<std::unique_ptr<lf::Tokenizer>> tokenizers;
+  tokenizers.push_back(lf::make_tokenizer(
+      lf::Vocabulary::from_tokenizer_json(fs::path(lf::test::test_data_dir()) / "models" / "qwen2" / "tokenizer.json")));
+  if (lf::test::have_shared())
+    tokenizers.push_back(lf::make_tokenizer(lf::Vocabulary::from_gguf(lf::GgufFile::open(
+        (fs::path(lf::test::shared_dir()) / "tokenizers" / "llama.cpp-vocab" / "ggml-vocab-llama-spm.gguf").string()))));
+  else
+    WARN("SentencePiece half skipped: ../shared not found");
+  const std::vector<std::string> parts{"<|im_", "end|>", "<|im_end|>", "<|im_start|>", "<|im_<|im_end|>", "<s", "</s>",
+                                       "<s>", "s>", "<", "|", ">", "你好", "\xF0\x9F\x98\x8D", "a", " ", "\xFF"};
+  std::uint64_t state = 42;
+  auto next = [&state] { return (state = state * 6364136223846793005ULL + 1442695040888963407ULL) >> 33; };
+  for (const auto& tok : tokenizers) {
+    int with = 0;
+    for (int i = 0; i < 2000; ++i) {
+      std::string text;
+      for (std::uint64_t n = next() % 6; n > 0; --n) text += parts[next() % parts.size()];
+      const bool want = tok->lf::Tokenizer::mentions_special_token(text);
+      INFO(text);
+      REQUIRE(tok->mentions_special_token(text) == want);
+      with += want;
+    }
+    CHECK(with > 200);   // both answers occur often enough to mean something
+    CHECK(with < 1800);
+  }
+}

@@ -47,6 +47,12 @@ class Tokenizer {
   /// start of the text and after a control token (SentencePiece).
   virtual bool adds_space_prefix() const { return false; }
 
+  /// True when `text` contains the text of a control or user-defined token
+  /// anywhere (chat templates encode such message text separately, so that
+  /// it cannot open or close a turn). The default scans the vocabulary; the
+  /// built-in tokenizers answer from their added-token index.
+  virtual bool mentions_special_token(std::string_view text) const;
+
   /// The vocabulary the tokenizer was built from.
   virtual const Vocabulary& vocabulary() const = 0;
 

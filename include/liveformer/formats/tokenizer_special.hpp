@@ -29,6 +29,11 @@ class AddedTokenMatcher {
   /// tokens are recognised only when `parse_control`; user-defined ones always.
   std::vector<Fragment> split(std::string_view text, bool parse_control) const;
 
+  /// True when any added token (control or user-defined) occurs anywhere in
+  /// `text`, overlapping matches included: the question "could this text
+  /// spell a special token?", in time linear in the text.
+  bool contains_any(std::string_view text) const;
+
   bool empty() const { return by_first_byte_.empty(); }
 
  private:
