@@ -29,6 +29,9 @@ function(liveformer_fuzz_target target name)
     target_include_directories(${target} PRIVATE ${LIVEFORMER_ROOT}/examples)
     target_link_libraries(${target} PRIVATE nlohmann_json::nlohmann_json)
   endif()
+  if(name STREQUAL "config_json")
+    target_include_directories(${target} PRIVATE ${LIVEFORMER_ROOT}/src/model)  # hf_config.hpp
+  endif()
   target_compile_options(${target} PRIVATE -Wall -Wextra)
   target_compile_definitions(${target} PRIVATE
     LF_FUZZ_DATA_DIR="${LIVEFORMER_ROOT}/tests/data"
