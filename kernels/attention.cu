@@ -5,7 +5,7 @@
 
 #include "attention.cuh"
 
-namespace lf::kernels {
+namespace lf::kernels::inline LF_CUDA_FLAVOUR {
 namespace {
 
 // Enough blocks to keep an H100's 132 SMs busy (two waves).

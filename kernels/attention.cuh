@@ -16,7 +16,7 @@
 #include "block_reduce.cuh"
 #include "convert.cuh"
 
-namespace lf::kernels {
+namespace lf::kernels::inline LF_CUDA_FLAVOUR {
 
 struct AttentionShape {
   int tq, tk, hq, hkv, d, dv;

@@ -4,7 +4,7 @@
 
 #include "bias_add.cuh"
 
-namespace lf::kernels {
+namespace lf::kernels::inline LF_CUDA_FLAVOUR {
 
 void bias_add(const float* x, const float* bias, float* out, std::int64_t n, std::int64_t cols, Stream stream) {
   const char* op = "cuda bias_add";

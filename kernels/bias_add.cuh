@@ -5,7 +5,7 @@
 
 #include "cuda_compat.cuh"
 
-namespace lf::kernels {
+namespace lf::kernels::inline LF_CUDA_FLAVOUR {
 
 /// out may alias x.
 __global__ void bias_add_kernel(const float* x, const float* bias, float* out, long long n, int cols) {

@@ -4,7 +4,7 @@
 
 #include "cuda_compat.cuh"
 
-namespace lf::kernels {
+namespace lf::kernels::inline LF_CUDA_FLAVOUR {
 
 /// Sum over the 32 lanes of a full warp; every lane gets the total.
 __device__ __forceinline__ float warp_sum(float v) {

@@ -30,7 +30,7 @@
 #error "kernels/*.cuh are CUDA: compile them with nvcc, or with -DLF_EMULATE_CUDA for the CPU emulator"
 #endif
 
-namespace lf::kernels {
+namespace lf::kernels::inline LF_CUDA_FLAVOUR {
 
 /// All 32 lanes of a warp, for the *_sync collectives.
 inline constexpr unsigned kFullWarpMask = 0xffffffffu;

@@ -4,7 +4,7 @@
 
 #include "embedding.cuh"
 
-namespace lf::kernels {
+namespace lf::kernels::inline LF_CUDA_FLAVOUR {
 
 void embedding(const void* table, DType type, std::int64_t vocab, std::int64_t cols, const std::int32_t* ids,
                std::int64_t count, float* out, int* bad_id, Stream stream) {

@@ -3,7 +3,7 @@
 
 #include "convert.cuh"
 
-namespace lf::kernels {
+namespace lf::kernels::inline LF_CUDA_FLAVOUR {
 
 /// out[t, :] = table[ids[t], :]. An id outside [0, vocab) cannot throw on a
 /// GPU: its row becomes zeros and *bad_id (if given) is set to 1, which the

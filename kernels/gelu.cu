@@ -4,7 +4,7 @@
 
 #include "gelu.cuh"
 
-namespace lf::kernels {
+namespace lf::kernels::inline LF_CUDA_FLAVOUR {
 
 void gelu(const float* x, const float* bias, float* out, std::int64_t n, std::int64_t cols, GeluKind kind,
           Stream stream) {

@@ -5,7 +5,7 @@
 
 #include "cuda_compat.cuh"
 
-namespace lf::kernels {
+namespace lf::kernels::inline LF_CUDA_FLAVOUR {
 
 __device__ __forceinline__ float gelu_tanh(float v) {
   constexpr float kSqrt2OverPi = 0.7978845608028654f;

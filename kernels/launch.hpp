@@ -10,9 +10,11 @@
 
 #include <liveformer/core/dtype.hpp>
 
+#include "flavour.hpp"
+
 struct CUstream_st;  // = cudaStream_t's pointee, without the CUDA headers
 
-namespace lf::kernels {
+namespace lf::kernels::inline LF_CUDA_FLAVOUR {
 
 /// A CUDA stream (cudaStream_t); nullptr is the default stream.
 using Stream = CUstream_st*;

@@ -4,7 +4,7 @@
 
 #include "layer_norm.cuh"
 
-namespace lf::kernels {
+namespace lf::kernels::inline LF_CUDA_FLAVOUR {
 
 void layer_norm(const float* x, const float* weight, const float* bias, float* out, std::int64_t rows,
                 std::int64_t cols, float eps, Stream stream) {

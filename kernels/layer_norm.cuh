@@ -5,7 +5,7 @@
 
 #include "block_reduce.cuh"
 
-namespace lf::kernels {
+namespace lf::kernels::inline LF_CUDA_FLAVOUR {
 
 /// y = (x - mean) / sqrt(var + eps) · weight + bias (bias may be null).
 /// x may alias out: each thread reads and writes only its own columns, and

@@ -5,7 +5,7 @@
 
 #include "matvec.cuh"
 
-namespace lf::kernels {
+namespace lf::kernels::inline LF_CUDA_FLAVOUR {
 namespace {
 
 template <int kRows>

@@ -11,7 +11,7 @@
 #include "block_reduce.cuh"
 #include "convert.cuh"
 
-namespace lf::kernels {
+namespace lf::kernels::inline LF_CUDA_FLAVOUR {
 
 /// The weight storage formats of the matvec kernels.
 enum class MatvecFormat { f16, bf16, q8_0, q4_0 };

@@ -3,7 +3,7 @@
 
 #include "narrow.cuh"
 
-namespace lf::kernels {
+namespace lf::kernels::inline LF_CUDA_FLAVOUR {
 
 void narrow(const float* x, DType type, void* out, std::int64_t n, Stream stream) {
   const char* op = "cuda narrow";

@@ -5,7 +5,7 @@
 
 #include "cuda_compat.cuh"
 
-namespace lf::kernels {
+namespace lf::kernels::inline LF_CUDA_FLAVOUR {
 
 template <class T>
 __device__ __forceinline__ T narrow_from(float v);

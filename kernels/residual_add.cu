@@ -3,7 +3,7 @@
 
 #include "residual_add.cuh"
 
-namespace lf::kernels {
+namespace lf::kernels::inline LF_CUDA_FLAVOUR {
 
 void residual_add(const float* a, const float* b, float* out, std::int64_t n, Stream stream) {
   const char* op = "cuda residual_add";

@@ -3,7 +3,7 @@
 
 #include "cuda_compat.cuh"
 
-namespace lf::kernels {
+namespace lf::kernels::inline LF_CUDA_FLAVOUR {
 
 /// out may alias a or b (each element is read and written by one thread).
 __global__ void residual_add_kernel(const float* a, const float* b, float* out, long long n) {

@@ -3,7 +3,7 @@
 
 #include "block_reduce.cuh"
 
-namespace lf::kernels {
+namespace lf::kernels::inline LF_CUDA_FLAVOUR {
 
 /// Grid: one block per row; block: a multiple of 32 threads, each striding
 /// over the row. x may alias out: every thread reads and writes only its

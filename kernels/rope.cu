@@ -4,7 +4,7 @@
 
 #include "rope.cuh"
 
-namespace lf::kernels {
+namespace lf::kernels::inline LF_CUDA_FLAVOUR {
 
 void rope(const float* x, float* out, std::int64_t tokens, std::int64_t heads, std::int64_t head_dim,
           const RopeParams& p, Stream stream) {

@@ -3,7 +3,7 @@
 
 #include "cuda_compat.cuh"
 
-namespace lf::kernels {
+namespace lf::kernels::inline LF_CUDA_FLAVOUR {
 
 struct RopeShape {
   int heads, head_dim, rotary_dim;

@@ -4,7 +4,7 @@
 
 #include "sampling.cuh"
 
-namespace lf::kernels {
+namespace lf::kernels::inline LF_CUDA_FLAVOUR {
 namespace {
 
 std::int64_t first_pass_blocks(std::int64_t vocab) { return (vocab + kTopkChunk - 1) / kTopkChunk; }

@@ -15,7 +15,7 @@
 
 #include "cuda_compat.cuh"
 
-namespace lf::kernels {
+namespace lf::kernels::inline LF_CUDA_FLAVOUR {
 
 inline constexpr int kSampleMaxTopK = 128;
 inline constexpr int kTopkThreads = 256;

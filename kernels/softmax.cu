@@ -4,7 +4,7 @@
 
 #include "softmax.cuh"
 
-namespace lf::kernels {
+namespace lf::kernels::inline LF_CUDA_FLAVOUR {
 
 void softmax(const float* x, float* out, std::int64_t rows, std::int64_t cols, const SoftmaxParams& p,
              Stream stream) {

@@ -3,7 +3,7 @@
 
 #include "block_reduce.cuh"
 
-namespace lf::kernels {
+namespace lf::kernels::inline LF_CUDA_FLAVOUR {
 
 /// Everything the kernel needs besides the pointers (launch.hpp's
 /// SoftmaxParams with the mask pointer split off and 32-bit sizes).

@@ -4,7 +4,7 @@
 
 #include "swiglu.cuh"
 
-namespace lf::kernels {
+namespace lf::kernels::inline LF_CUDA_FLAVOUR {
 
 void silu(const float* x, float* out, std::int64_t n, Stream stream) {
   const char* op = "cuda silu";

@@ -3,7 +3,7 @@
 
 #include "cuda_compat.cuh"
 
-namespace lf::kernels {
+namespace lf::kernels::inline LF_CUDA_FLAVOUR {
 
 __device__ __forceinline__ float silu_value(float v) { return v / (1.0f + expf(-v)); }
 

@@ -3,7 +3,7 @@
 
 #include <cublas_v2.h>
 
-namespace lf::cuda {
+namespace lf::cuda::inline LF_CUDA_FLAVOUR {
 
 namespace {
 

@@ -9,7 +9,9 @@
 
 #include <liveformer/core/error.hpp>
 
-namespace lf::cuda {
+#include "flavour.hpp"
+
+namespace lf::cuda::inline LF_CUDA_FLAVOUR {
 
 /// "cuda: cudaMalloc(&p, n) failed: out of memory (cudaErrorMemoryAllocation) at src/cuda/x.cpp:12".
 [[noreturn]] void throw_cuda_error(cudaError_t status, const char* call, const char* file, int line);

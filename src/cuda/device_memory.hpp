@@ -14,7 +14,7 @@
 
 #include "launch.hpp"
 
-namespace lf::cuda {
+namespace lf::cuda::inline LF_CUDA_FLAVOUR {
 
 using Stream = kernels::Stream;
 

@@ -4,7 +4,7 @@
 #include "check.hpp"
 #include "device_memory.hpp"
 
-namespace lf::cuda {
+namespace lf::cuda::inline LF_CUDA_FLAVOUR {
 
 bool emulated_build() { return false; }
 

@@ -11,7 +11,7 @@
 
 #include "device_memory.hpp"
 
-namespace lf::cuda {
+namespace lf::cuda::inline LF_CUDA_FLAVOUR {
 
 namespace {
 constexpr std::size_t kAlignment = 256;  // what cudaMalloc guarantees

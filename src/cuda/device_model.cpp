@@ -6,7 +6,7 @@
 #include <liveformer/core/convert.hpp>
 #include <liveformer/core/error.hpp>
 
-namespace lf::cuda {
+namespace lf::cuda::inline LF_CUDA_FLAVOUR {
 
 namespace {
 

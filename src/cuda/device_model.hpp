@@ -12,7 +12,7 @@
 
 #include "device_memory.hpp"
 
-namespace lf::cuda {
+namespace lf::cuda::inline LF_CUDA_FLAVOUR {
 
 struct DeviceOptions {
   /// Store f32 projection matrices (not embeddings or norms) as f16 or bf16

@@ -13,7 +13,7 @@
 
 #include "device_memory.hpp"
 
-namespace lf::cuda {
+namespace lf::cuda::inline LF_CUDA_FLAVOUR {
 
 /// A cuBLAS handle bound to one stream, with its own workspace (so that
 /// GEMMs can be captured into a CUDA graph). One per context.

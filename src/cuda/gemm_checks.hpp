@@ -8,7 +8,7 @@
 
 #include "gemm.hpp"
 
-namespace lf::cuda::detail {
+namespace lf::cuda::inline LF_CUDA_FLAVOUR::detail {
 
 inline void check_gemm_args(const void* a, DType a_type, const void* w, DType w_type, const float* out, std::int64_t m,
                             std::int64_t n, std::int64_t k) {

@@ -5,7 +5,7 @@
 #include "gemm.hpp"
 #include "gemm_checks.hpp"
 
-namespace lf::cuda {
+namespace lf::cuda::inline LF_CUDA_FLAVOUR {
 
 namespace {
 // cuBLAS asks for a user workspace when its calls are captured in a graph

@@ -9,7 +9,7 @@
 #include "gemm.hpp"
 #include "gemm_checks.hpp"
 
-namespace lf::cuda {
+namespace lf::cuda::inline LF_CUDA_FLAVOUR {
 
 GemmHandle::GemmHandle(Stream, bool allow_tf32) : allow_tf32_(allow_tf32) {}
 GemmHandle::~GemmHandle() = default;

@@ -18,7 +18,7 @@
 
 #include "device_memory.hpp"
 
-namespace lf::cuda {
+namespace lf::cuda::inline LF_CUDA_FLAVOUR {
 
 class StepGraph {
  public:

@@ -2,7 +2,7 @@
 #include "check.hpp"
 #include "step_graph.hpp"
 
-namespace lf::cuda {
+namespace lf::cuda::inline LF_CUDA_FLAVOUR {
 
 StepGraph::~StepGraph() {
   if (exec_) cudaGraphExecDestroy(static_cast<cudaGraphExec_t>(exec_));

@@ -2,7 +2,7 @@
 // queued (see step_graph.hpp).
 #include "step_graph.hpp"
 
-namespace lf::cuda {
+namespace lf::cuda::inline LF_CUDA_FLAVOUR {
 
 StepGraph::~StepGraph() = default;
 
