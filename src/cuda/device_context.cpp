@@ -8,13 +8,12 @@
 
 #include "launch.hpp"
 
-namespace lf::cuda {
+namespace lf::cuda::inline LF_CUDA_FLAVOUR {
 
 namespace {
 
 constexpr const char* kOp = "cuda backend";
-// The largest top_k the sampling kernel takes (kernels/launch.hpp).
-constexpr std::int32_t kMaxDeviceTopK = 128;
+constexpr std::int32_t kMaxDeviceTopK = DeviceContext::kMaxSampleTopK;
 // Rows the matvec kernel takes per call; more rows (prefill) go in chunks.
 constexpr std::int64_t kMatvecRows = 8;
 // Key splits the decode attention may use need a workspace of this many

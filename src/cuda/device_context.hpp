@@ -16,10 +16,13 @@
 #include "gemm.hpp"
 #include "step_graph.hpp"
 
-namespace lf::cuda {
+namespace lf::cuda::inline LF_CUDA_FLAVOUR {
 
 class DeviceContext {
  public:
+  /// The largest top_k sample() takes (the sampling kernel's limit).
+  static constexpr std::int32_t kMaxSampleTopK = 128;
+
   /// Allocates everything up front: the f32 KV cache for `context_length`
   /// positions and activations for prompt chunks of up to `max_batch`
   /// tokens (longer prompts run chunk by chunk).
@@ -37,8 +40,8 @@ class DeviceContext {
   std::int32_t argmax();
   /// Samples from the last logits on the device as lf::Sampler does without
   /// penalties, given its uniform draw in [0, 1) ((rng() >> 11) · 2^-53 of
-  /// a std::mt19937_64): temperature (<= 0: argmax), top_k (1..128 on the
-  /// device), top_p, min_p. Penalties are refused (they need the history).
+  /// a std::mt19937_64): temperature (<= 0: argmax), top_k (1..kMaxSampleTopK on
+  /// the device), top_p, min_p. Penalties are refused (they need the history).
   std::int32_t sample(const SamplingParams& params, double uniform);
 
   std::int64_t size() const { return size_; }

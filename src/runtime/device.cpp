@@ -3,6 +3,7 @@
 #include <dlfcn.h>
 
 #include "liveformer/core/error.hpp"
+#include "liveformer/runtime/accelerator.hpp"
 
 namespace lf {
 
@@ -76,16 +77,17 @@ const CudaProbe& probe_cuda() {
 }
 
 Device resolve_device(Device requested) {
-  if (requested != Device::cuda) return Device::cpu;
+  if (requested == Device::cpu) return Device::cpu;
+  const std::optional<AcceleratorBackend> backend = cuda_backend();
   const CudaProbe& probe = probe_cuda();
-  if (!probe.usable)
-    throw_error("device cuda", "no usable GPU: " + probe.message + " (use device cpu, or auto to fall back to it)",
-                ErrorKind::unsupported);
-  throw_error("device cuda",
-              "found " + probe.message +
-                  ", but generation does not run on the CUDA backend yet (src/cuda is tested on the kernel emulator; "
-                  "its routing through the runtime is the next step): use device cpu or auto",
-              ErrorKind::unsupported);
+  if (backend && (!backend->needs_gpu || probe.usable)) return Device::cuda;
+  if (requested == Device::auto_select) return Device::cpu;
+  // Here either no backend is installed or it needs a GPU and none is usable.
+  const std::string why =
+      probe.usable ? "found " + probe.message + ", but this build of liveformer has no CUDA backend (build it with -DLIVEFORMER_CUDA=ON)"
+                   : "no usable GPU: " + probe.message +
+                         (backend ? "" : "; this build of liveformer has no CUDA backend either (-DLIVEFORMER_CUDA=ON)");
+  throw_error("device cuda", why + " (use device cpu, or auto to fall back to it)", ErrorKind::unsupported);
 }
 
 }  // namespace lf

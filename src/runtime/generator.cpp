@@ -51,20 +51,14 @@ class Sequence {
   std::int32_t last_token() const { return history_.back(); }
   GenerateResult& result() { return result_; }
 
-  /// Samples from `logits` and takes the token. Returns false when done.
-  void step(std::span<const float> logits) {
-    const std::int32_t id = sampler_.sample(logits, history_);
-    history_.push_back(id);
-    result_.tokens.push_back(id);
-    if (options_.logprobs) result_.logprobs.push_back(Sampler::log_prob(logits, id));
-    const auto& eos = model_.info().eos_ids;
-    if (options_.stop_at_eos && std::find(eos.begin(), eos.end(), id) != eos.end()) {
-      finish(StopReason::eos);
-      return;
-    }
-    text_ += detok_.push(id);
-    if (release(false)) return;
-    if (static_cast<std::int32_t>(result_.tokens.size()) >= options_.max_new_tokens) finish(StopReason::max_tokens);
+  /// Samples from `logits` and takes the token.
+  void step(std::span<const float> logits) { take(sampler_.sample(logits, history_), logits); }
+
+  /// Lets `device` pick the token from the logits it holds, with this
+  /// sequence's random draw (the one sample() would take), and takes it.
+  void step_on(AcceleratorSequence& device, const SamplingParams& params) {
+    const double uniform = params.temperature > 0.0f ? sampler_.next_uniform() : 0.0;
+    take(device.sample(params, uniform), {});
   }
 
   void finish(StopReason reason) {
@@ -78,6 +72,22 @@ class Sequence {
   }
 
  private:
+  // Takes `id` as the next token. `logits` (those it was picked from) are
+  // read for logprobs only; a device pick passes none (no logprobs then).
+  void take(std::int32_t id, std::span<const float> logits) {
+    history_.push_back(id);
+    result_.tokens.push_back(id);
+    if (options_.logprobs) result_.logprobs.push_back(Sampler::log_prob(logits, id));
+    const auto& eos = model_.info().eos_ids;
+    if (options_.stop_at_eos && std::find(eos.begin(), eos.end(), id) != eos.end()) {
+      finish(StopReason::eos);
+      return;
+    }
+    text_ += detok_.push(id);
+    if (release(false)) return;
+    if (static_cast<std::int32_t>(result_.tokens.size()) >= options_.max_new_tokens) finish(StopReason::max_tokens);
+  }
+
   // Streams text that can no longer turn into a stop string. Returns true
   // if the sequence ended (stop string or cancellation).
   bool release(bool final) {
@@ -137,6 +147,17 @@ std::span<const float> row(const Tensor& logits, std::int64_t r) {
   return {logits.data<float>() + r * v, static_cast<std::size_t>(v)};
 }
 
+// The sampling parameters as a device sees them: penalties switched off
+// where penalty_last_n already does (lf::Sampler ignores them then).
+SamplingParams device_sampling(SamplingParams p) {
+  if (p.penalty_last_n == 0) {
+    p.repetition_penalty = 1.0f;
+    p.presence_penalty = 0.0f;
+    p.frequency_penalty = 0.0f;
+  }
+  return p;
+}
+
 }  // namespace
 
 namespace {
@@ -180,8 +201,56 @@ void require_kv_budget(const Model& model, std::int64_t context_length, DType kv
 Generator::Generator(std::shared_ptr<const Model> model, std::int64_t context_length, ThreadCounts threads,
                      DType kv_type)
     : model_(std::move(model)),
-      cache_(model_->config(), checked_context(*model_, context_length), kv_type),
+      cache_(std::in_place, model_->config(), checked_context(*model_, context_length), kv_type),
       workspace_(threads) {}
+
+Generator::Generator(std::shared_ptr<const AcceleratorModel> device_model, std::int64_t context_length)
+    : model_(device_model ? device_model->host_model() : nullptr), device_model_(std::move(device_model)) {
+  LF_CHECK(device_model_ != nullptr && model_ != nullptr, "Generator", "no device model");
+  LF_CHECK(context_length > 0, "Generator", "context length must be positive, got " + std::to_string(context_length));
+  device_ = device_model_->open(checked_context(*model_, context_length));
+}
+
+std::int64_t Generator::context_length() const { return device_ ? device_->capacity() : cache_->capacity(); }
+
+std::span<const float> Generator::last_logits() const {
+  return last_logits_.defined() ? std::span<const float>(last_logits_.data<float>(), static_cast<std::size_t>(last_logits_.numel()))
+                                : std::span<const float>();
+}
+
+void Generator::require_cpu(const char* call) const {
+  if (!device_) return;
+  throw_error(call,
+              "not available on device cuda (" + device_model_->device_name() +
+                  "): the device keeps no copy of a sequence's cache and returns no hidden states; use a context on "
+                  "device cpu for it",
+              ErrorKind::unsupported);
+}
+
+Tensor Generator::extend(std::span<const std::int32_t> tokens, bool all_logits, bool to_host) {
+  if (!device_) return forward(*model_, *cache_, tokens, workspace_, all_logits);
+  const std::int64_t vocab = model_->config().vocab_size;
+  if (!all_logits) {
+    device_->eval(tokens);
+    if (!to_host) return {};
+    const std::vector<float> logits = device_->logits();
+    return Tensor::from(logits, {1, vocab});
+  }
+  // The device keeps the last token's logits only: one step per token.
+  const std::int64_t start = device_->size(), n = static_cast<std::int64_t>(tokens.size());
+  Tensor out = Tensor::empty({n, vocab});
+  try {
+    for (std::int64_t i = 0; i < n; ++i) {
+      device_->eval(tokens.subspan(static_cast<std::size_t>(i), 1));
+      const std::vector<float> logits = device_->logits();
+      std::copy(logits.begin(), logits.end(), out.data<float>() + i * vocab);
+    }
+  } catch (...) {
+    device_->truncate(start);  // as the CPU: a failed call changes nothing
+    throw;
+  }
+  return out;
+}
 
 std::vector<std::int32_t> Generator::tokenize_prompt(std::string_view prompt) const {
   const Tokenizer& tok = model_->tokenizer();
@@ -202,17 +271,17 @@ std::int64_t Generator::reuse_prefix(std::span<const std::int32_t> tokens, std::
   return keep;
 }
 
-std::int64_t Generator::prefill(std::span<const std::int32_t> tokens, bool all_logits, Tensor& logits) {
+std::int64_t Generator::prefill(std::span<const std::int32_t> tokens, bool all_logits, Tensor& logits, bool to_host) {
   const auto n = static_cast<std::int64_t>(tokens.size());
   LF_CHECK(n > 0, "generate", "the prompt has no tokens");
-  if (n > cache_.capacity())
+  if (n > context_length())
     throw_error("generate",
                 "prompt of " + std::to_string(n) + " tokens does not fit the context length " +
-                    std::to_string(cache_.capacity()),
+                    std::to_string(context_length()),
                 ErrorKind::context_full);
   // Recompute at least the last token: its logits are needed.
   const std::int64_t keep = reuse_prefix(tokens, all_logits ? 0 : n - 1);
-  logits = forward(*model_, cache_, tokens.subspan(static_cast<std::size_t>(keep)), workspace_, all_logits);
+  logits = extend(tokens.subspan(static_cast<std::size_t>(keep)), all_logits, to_host);
   cached_.assign(tokens.begin(), tokens.end());
   return keep;
 }
@@ -224,8 +293,11 @@ GenerateResult Generator::generate(std::string_view prompt, const GenerateOption
 
 GenerateResult Generator::generate(std::span<const std::int32_t> prompt, const GenerateOptions& options) {
   const auto t0 = Clock::now();
+  // On a device, the token is picked there unless the host needs the logits.
+  const SamplingParams on_device = device_sampling(options.sampling);
+  const bool device_picks = device_ && !options.logprobs && device_->can_sample(on_device);
   Tensor logits;
-  const std::int64_t reused = prefill(prompt, false, logits);
+  const std::int64_t reused = prefill(prompt, false, logits, !device_picks);
   Sequence seq(*model_, options, prompt);
   seq.result().prompt_tokens = static_cast<std::int64_t>(prompt.size());
   seq.result().reused_prompt_tokens = reused;
@@ -233,14 +305,17 @@ GenerateResult Generator::generate(std::span<const std::int32_t> prompt, const G
 
   const auto t1 = Clock::now();
   while (!seq.done()) {
-    seq.step(row(logits, 0));
+    if (device_picks)
+      seq.step_on(*device_, on_device);
+    else
+      seq.step(row(logits, 0));
     if (seq.done()) break;
-    if (cache_.size() >= cache_.capacity()) {
+    if (static_cast<std::int64_t>(cached_.size()) >= context_length()) {
       seq.finish(StopReason::context_full);
       break;
     }
     const std::int32_t next = seq.last_token();
-    logits = forward(*model_, cache_, std::span<const std::int32_t>(&next, 1), workspace_);
+    logits = extend(std::span<const std::int32_t>(&next, 1), false, !device_picks);
     cached_.push_back(next);
   }
   seq.result().generate_seconds = seconds_since(t1);
@@ -251,22 +326,35 @@ std::vector<GenerateResult> Generator::generate_batch(const std::vector<std::vec
                                                       const GenerateOptions& options) {
   for (const auto& p : prompts) {
     LF_CHECK(!p.empty(), "generate_batch", "every prompt needs at least one token");
-    LF_CHECK(static_cast<std::int64_t>(p.size()) <= cache_.capacity(), "generate_batch",
+    LF_CHECK(static_cast<std::int64_t>(p.size()) <= context_length(), "generate_batch",
           "prompt of " + std::to_string(p.size()) + " tokens does not fit the context length " +
-              std::to_string(cache_.capacity()));
+              std::to_string(context_length()));
+  }
+  if (device_) {
+    // One prompt after another, each on a scratch device sequence sized as
+    // decode_batch() sizes its caches: each result is generate() of that
+    // prompt in a fresh context, as on the CPU; this generator's is untouched.
+    std::vector<GenerateResult> out;
+    const std::int64_t max_new = std::max<std::int64_t>(options.max_new_tokens, 0);
+    for (const auto& p : prompts) {
+      Generator scratch(device_model_, std::min(context_length(), static_cast<std::int64_t>(p.size()) + max_new));
+      out.push_back(scratch.generate(std::span<const std::int32_t>(p), options));
+    }
+    return out;
   }
   return decode_batch(prompts, std::vector<std::int64_t>(prompts.size(), 0), options);
 }
 
 std::vector<GenerateResult> Generator::generate_batch_from_cache(const std::vector<std::vector<std::int32_t>>& prompts,
                                                                  const GenerateOptions& options) {
+  require_cpu("generate_batch_from_cache");
   std::vector<std::int64_t> keep;
   for (const auto& p : prompts) {
     LF_CHECK(!p.empty(), "generate_batch", "every prompt needs at least one token");
-    if (static_cast<std::int64_t>(p.size()) > cache_.capacity())
+    if (static_cast<std::int64_t>(p.size()) > cache_->capacity())
       throw_error("generate_batch",
                   "prompt of " + std::to_string(p.size()) + " tokens does not fit the context length " +
-                      std::to_string(cache_.capacity()),
+                      std::to_string(cache_->capacity()),
                   ErrorKind::context_full);
     // As prefill() does: the last prompt token is always recomputed, its logits are needed.
     const std::size_t limit = std::min(cached_.size(), p.size() - 1);
@@ -293,8 +381,8 @@ std::vector<GenerateResult> Generator::decode_batch(const std::vector<std::vecto
   const std::int64_t max_new = std::max<std::int64_t>(options.max_new_tokens, 0);
   for (std::size_t i = 0; i < n; ++i) {
     const auto len = static_cast<std::int64_t>(prompts[i].size());
-    caches.emplace_back(model_->config(), std::min(cache_.capacity(), len + max_new), cache_.dtype());
-    if (keep[i] > 0) caches.back().copy_prefix(cache_, keep[i]);
+    caches.emplace_back(model_->config(), std::min(cache_->capacity(), len + max_new), cache_->dtype());
+    if (keep[i] > 0) caches.back().copy_prefix(*cache_, keep[i]);
     seqs.push_back(std::make_unique<Sequence>(*model_, options, prompts[i]));
     seqs.back()->result().prompt_tokens = len;
     seqs.back()->result().reused_prompt_tokens = keep[i];
@@ -316,7 +404,7 @@ std::vector<GenerateResult> Generator::decode_batch(const std::vector<std::vecto
       if (s.done()) continue;
       s.step(row(logits, static_cast<std::int64_t>(rows[i])));
       if (s.done()) continue;
-      if (caches[i].size() >= cache_.capacity()) {
+      if (caches[i].size() >= cache_->capacity()) {
         s.finish(StopReason::context_full);
         continue;
       }
@@ -344,16 +432,25 @@ std::vector<double> Generator::score(std::span<const std::int32_t> prefix, std::
   LF_CHECK(!prefix.empty(), "score", "the prefix needs at least one token (e.g. BOS)");
   std::vector<std::int32_t> all(prefix.begin(), prefix.end());
   all.insert(all.end(), continuation.begin(), continuation.end());
-  LF_CHECK(static_cast<std::int64_t>(all.size()) <= cache_.capacity(), "score",
-        std::to_string(all.size()) + " tokens do not fit the context length " + std::to_string(cache_.capacity()));
+  LF_CHECK(static_cast<std::int64_t>(all.size()) <= context_length(), "score",
+        std::to_string(all.size()) + " tokens do not fit the context length " + std::to_string(context_length()));
   // Reuse the cached part of the prefix; logits are needed from the last
   // prefix token on.
   const std::int64_t keep = reuse_prefix(all, static_cast<std::int64_t>(prefix.size()) - 1);
-  const std::span<const std::int32_t> rest(all.data() + keep, all.size() - static_cast<std::size_t>(keep));
-  const Tensor logits = forward(*model_, cache_, rest, workspace_, /*all_logits=*/true);
+  std::span<const std::int32_t> rest(all.data() + keep, all.size() - static_cast<std::size_t>(keep));
+  std::int64_t first = static_cast<std::int64_t>(prefix.size()) - 1 - keep;  // row predicting continuation[0]
+  if (device_ && first > 0) {
+    // The device steps token by token for per-token logits: the prefix
+    // tokens whose logits nobody reads go in one piece first. (A failed
+    // extend() leaves the device as it was, like the CPU's forward.)
+    extend(rest.first(static_cast<std::size_t>(first)), false, false);
+    cached_.insert(cached_.end(), rest.begin(), rest.begin() + first);  // mirrors the cache, should the rest fail
+    rest = rest.subspan(static_cast<std::size_t>(first));
+    first = 0;
+  }
+  const Tensor logits = extend(rest, /*all_logits=*/true);
   cached_ = all;
   std::vector<double> out;
-  const std::int64_t first = static_cast<std::int64_t>(prefix.size()) - 1 - keep;  // row predicting continuation[0]
   for (std::size_t i = 0; i < continuation.size(); ++i)
     out.push_back(Sampler::log_prob(row(logits, first + static_cast<std::int64_t>(i)), continuation[i]));
   return out;
@@ -371,9 +468,9 @@ std::vector<std::vector<double>> Generator::score_batch(std::span<const std::int
     LF_CHECK(!c.empty(), "score", "every continuation needs at least one token");
     longest = std::max(longest, c.size());
   }
-  LF_CHECK(prefix.size() + longest <= static_cast<std::size_t>(cache_.capacity()), "score",
+  LF_CHECK(prefix.size() + longest <= static_cast<std::size_t>(context_length()), "score",
            std::to_string(prefix.size()) + " prefix + " + std::to_string(longest) +
-               " continuation tokens do not fit the context length " + std::to_string(cache_.capacity()));
+               " continuation tokens do not fit the context length " + std::to_string(context_length()));
   std::vector<std::vector<double>> out(continuations.size());
   if (continuations.empty()) return out;
 
@@ -381,15 +478,36 @@ std::vector<std::vector<double>> Generator::score_batch(std::span<const std::int
   Tensor prefix_logits;
   prefill(prefix, false, prefix_logits);
   prefix_logits = prefix_logits.clone();
+  const auto n_prefix = static_cast<std::int64_t>(prefix.size());
+
+  if (device_) {
+    // No cache copies on the device: each continuation extends the prefix
+    // in place, token by token, and is cut off again.
+    for (std::size_t i = 0; i < continuations.size(); ++i) {
+      const auto& c = continuations[i];
+      out[i].push_back(Sampler::log_prob(row(prefix_logits, 0), c[0]));
+      try {
+        if (c.size() > 1) {
+          const Tensor logits = extend(std::span<const std::int32_t>(c).first(c.size() - 1), true);
+          for (std::size_t t = 1; t < c.size(); ++t)
+            out[i].push_back(Sampler::log_prob(row(logits, static_cast<std::int64_t>(t) - 1), c[t]));
+        }
+      } catch (...) {
+        device_->truncate(n_prefix);
+        throw;
+      }
+      device_->truncate(n_prefix);
+    }
+    return out;
+  }
 
   // Each continuation extends a copy of the prefix's cache; all run together.
-  const auto n_prefix = static_cast<std::int64_t>(prefix.size());
   std::vector<KvCache> caches;
   caches.reserve(continuations.size());
   std::vector<SequenceInput> batch;
   for (const auto& c : continuations) {
-    caches.emplace_back(model_->config(), n_prefix + static_cast<std::int64_t>(c.size()), cache_.dtype());
-    caches.back().copy_prefix(cache_, n_prefix);
+    caches.emplace_back(model_->config(), n_prefix + static_cast<std::int64_t>(c.size()), cache_->dtype());
+    caches.back().copy_prefix(*cache_, n_prefix);
   }
   for (std::size_t i = 0; i < continuations.size(); ++i) batch.push_back({&caches[i], continuations[i], true});
   const Tensor logits = forward(*model_, batch, workspace_);
@@ -406,12 +524,13 @@ std::vector<std::vector<double>> Generator::score_batch(std::span<const std::int
 
 std::span<const float> Generator::eval(std::span<const std::int32_t> tokens) {
   LF_CHECK(!tokens.empty(), "eval", "no tokens to evaluate");
-  last_logits_ = forward(*model_, cache_, tokens, workspace_).clone();
+  last_logits_ = extend(tokens).clone();
   cached_.insert(cached_.end(), tokens.begin(), tokens.end());
   return row(last_logits_, 0);
 }
 
 std::vector<float> Generator::embed(std::span<const std::int32_t> tokens, Pooling pooling) {
+  require_cpu("embed");
   LF_CHECK(!tokens.empty(), "embed", "no tokens to embed");
   KvCache scratch(model_->config(), static_cast<std::int64_t>(tokens.size()));
   const SequenceInput in{&scratch, tokens, pooling == Pooling::mean};
@@ -425,14 +544,18 @@ std::vector<float> Generator::embed(std::span<const std::int32_t> tokens, Poolin
 }
 
 Generator Generator::fork() const {
-  Generator copy(model_, cache_.capacity(), workspace_.threads(), cache_.dtype());
-  copy.cache_.copy_prefix(cache_, cache_.size());
+  require_cpu("fork");
+  Generator copy(model_, cache_->capacity(), workspace_.threads(), cache_->dtype());
+  copy.cache_->copy_prefix(*cache_, cache_->size());
   copy.cached_ = cached_;
   return copy;
 }
 
 void Generator::truncate(std::int64_t n) {
-  cache_.truncate(n);
+  if (device_)
+    device_->truncate(n);
+  else
+    cache_->truncate(n);
   cached_.resize(static_cast<std::size_t>(n));
 }
 

@@ -104,7 +104,7 @@ std::int32_t Sampler::sample(std::span<const float> logits, std::span<const std:
   for (std::size_t i = 0; i < keep; ++i) total += prob[i];
   // 53 random bits -> uniform in [0, total): the same on every platform,
   // unlike std::uniform_real_distribution.
-  const double u = static_cast<double>(rng_() >> 11) * 0x1p-53 * total;
+  const double u = next_uniform() * total;
   double acc = 0;
   for (std::size_t i = 0; i < keep; ++i) {
     acc += prob[i];

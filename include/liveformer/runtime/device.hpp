@@ -25,11 +25,12 @@ struct CudaProbe {
 };
 const CudaProbe& probe_cuda();
 
-/// The device `requested` runs on: cpu stays cpu; auto is cpu until the
-/// runtime routes generation to the CUDA backend (src/cuda), and cuda
-/// throws lf::Error (kind unsupported) saying why it cannot be served:
-/// the driver's message when there is no driver or GPU, else that
-/// generation does not go through the CUDA backend yet.
+/// The device `requested` runs on. cpu stays cpu. cuda is cuda when a
+/// CUDA backend is installed (accelerator.hpp: a LIVEFORMER_CUDA build
+/// carries the real one, the tests install the emulator) and, for the real
+/// one, probe_cuda() finds a GPU; otherwise it throws lf::Error (kind
+/// unsupported) saying why, with the driver's own message. auto is cuda
+/// where cuda would be served, else cpu.
 Device resolve_device(Device requested);
 
 }  // namespace lf

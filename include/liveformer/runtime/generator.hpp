@@ -4,12 +4,14 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "liveformer/model/forward.hpp"
 #include "liveformer/model/model.hpp"
+#include "liveformer/runtime/accelerator.hpp"
 #include "liveformer/runtime/sampler.hpp"
 
 namespace lf {
@@ -61,12 +63,28 @@ void require_kv_budget(const Model& model, std::int64_t context_length, DType kv
 /// of `context_length` positions, a workspace, and the tokens the cache
 /// holds. A later prompt that starts with the same tokens reuses them
 /// (prefix caching). A Generator is used by one thread at a time.
+///
+/// Over an AcceleratorModel (device cuda) the cache lives on the device and
+/// generate() prefills and decodes there: the same loop, stop strings, EOS,
+/// streaming, cancellation, context_full and prefix reuse as on the CPU.
+/// The token is sampled on the device (only its id comes back) unless the
+/// options need the logits on the host (penalties, logprobs, top_k outside
+/// the device's 1..128), where they are copied back for lf::Sampler; either
+/// way the random draws are the CPU's, so a seed gives the same tokens.
+/// eval(), score() and score_batch() run on the device too (one token per
+/// step where per-token logits are needed); generate_batch() runs the
+/// prompts one after another, each on a scratch device sequence.
+/// generate_batch_from_cache(), embed() and fork() throw lf::Error (kind
+/// unsupported): the device has no cache copy and no hidden-state output.
 class Generator {
  public:
   /// `threads`: how many threads its forward passes use (its own pool);
   /// kv_type: the KV cache's element type (f32, f16 or bf16).
   Generator(std::shared_ptr<const Model> model, std::int64_t context_length, ThreadCounts threads = {},
             DType kv_type = DType::f32);
+  /// A generator whose sequence runs on the device (an f32 KV cache of
+  /// `context_length` positions there).
+  Generator(std::shared_ptr<const AcceleratorModel> device_model, std::int64_t context_length);
 
   /// Tokenizes `prompt` with the model's rule for BOS (and SentencePiece's
   /// leading space), then generates. An empty prompt starts from BOS.
@@ -99,10 +117,7 @@ class Generator {
   /// [vocab] (valid until the next call).
   std::span<const float> eval(std::span<const std::int32_t> tokens);
   /// eval()'s last result (empty before the first call).
-  std::span<const float> last_logits() const {
-    return last_logits_.defined() ? std::span<const float>(last_logits_.data<float>(), static_cast<std::size_t>(last_logits_.numel()))
-                                  : std::span<const float>();
-  }
+  std::span<const float> last_logits() const;
 
   enum class Pooling { mean, last };
   /// Pooled final hidden states of `tokens` [n_embd], computed in a scratch
@@ -120,9 +135,11 @@ class Generator {
   std::vector<std::int32_t> tokenize_prompt(std::string_view prompt) const;
 
   const Model& model() const { return *model_; }
-  std::int64_t context_length() const { return cache_.capacity(); }
+  /// The device model this generator runs on; null on the CPU.
+  const AcceleratorModel* accelerator() const { return device_model_.get(); }
+  std::int64_t context_length() const;
   ThreadCounts threads() const { return workspace_.threads(); }
-  DType kv_type() const { return cache_.dtype(); }
+  DType kv_type() const { return cache_ ? cache_->dtype() : DType::f32; }
   /// Tokens whose K/V the cache holds.
   const std::vector<std::int32_t>& cached_tokens() const { return cached_; }
 
@@ -132,14 +149,24 @@ class Generator {
   std::int64_t reuse_prefix(std::span<const std::int32_t> tokens, std::int64_t max_keep);
   // Brings the cache to hold `tokens` (reusing a common prefix) and returns
   // the logits after the last one. Returns the reused prefix length.
-  std::int64_t prefill(std::span<const std::int32_t> tokens, bool all_logits, Tensor& logits);
+  // to_host false (a device that picks the token itself): no logits come back.
+  std::int64_t prefill(std::span<const std::int32_t> tokens, bool all_logits, Tensor& logits, bool to_host = true);
   // The batched decoding loop: prompts[i] on its own cache, which starts
   // from the first keep[i] positions of this generator's cache.
   std::vector<GenerateResult> decode_batch(const std::vector<std::vector<std::int32_t>>& prompts,
                                            const std::vector<std::int64_t>& keep, const GenerateOptions& options);
 
+  // Appends `tokens` to the cache (CPU or device) and brings their
+  // logits: the last token's ([1, vocab]) or, with all_logits, every one's.
+  // On a device with to_host false, none come back (an empty tensor).
+  Tensor extend(std::span<const std::int32_t> tokens, bool all_logits = false, bool to_host = true);
+  // Throws lf::Error (kind unsupported) for a call the device does not run.
+  void require_cpu(const char* call) const;
+
   std::shared_ptr<const Model> model_;
-  KvCache cache_;
+  std::optional<KvCache> cache_;  // the CPU's; none on a device
+  std::shared_ptr<const AcceleratorModel> device_model_;
+  std::unique_ptr<AcceleratorSequence> device_;  // the device's sequence
   Workspace workspace_;
   std::vector<std::int32_t> cached_;
   Tensor last_logits_;  // eval()'s result

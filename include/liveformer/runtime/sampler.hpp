@@ -38,6 +38,12 @@ class Sampler {
 
   const SamplingParams& params() const { return params_; }
 
+  /// The next uniform draw in [0, 1) from this sampler's generator:
+  /// (rng() >> 11) · 2^-53. sample() takes one per call when temperature
+  /// > 0 (none for greedy); a device that samples on its own takes the same
+  /// draws, so that a seed gives the same tokens there.
+  double next_uniform() { return static_cast<double>(rng_() >> 11) * 0x1p-53; }
+
   /// log softmax(logits)[id] of the raw logits (before penalties and
   /// temperature): the model's own log-probability of `id`.
   static double log_prob(std::span<const float> logits, std::int32_t id);
