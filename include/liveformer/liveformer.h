@@ -40,7 +40,7 @@ typedef enum lf_status {
   LF_ERR_INVALID_ARGUMENT = 1, /* NULL handle, bad size, bad option value */
   LF_ERR_IO = 2,               /* file missing or unreadable */
   LF_ERR_FORMAT = 3,           /* malformed or unsupported model file, bad input text */
-  LF_ERR_UNSUPPORTED = 4,      /* a valid request this build cannot serve (e.g. device "cuda") */
+  LF_ERR_UNSUPPORTED = 4,      /* a valid request this build or device cannot serve (e.g. device "cuda" without a GPU) */
   LF_ERR_CONTEXT_FULL = 5,     /* the tokens do not fit the context length */
   LF_ERR_BUFFER_TOO_SMALL = 6, /* the output buffer is too small; the size needed is reported */
   LF_ERR_OUT_OF_MEMORY = 7,
@@ -57,7 +57,17 @@ const char* lf_status_name(lf_status status);
 /* ---- models ----------------------------------------------------------- */
 
 typedef struct lf_model_params {
-  const char* device;  /* "cpu" (default), "cuda" or "auto" */
+  /* "cpu" (default), "cuda" or "auto". "cuda" uploads the weights to the GPU
+   * once (in lf_model_load) and each context keeps its KV cache there:
+   * lf_generate / lf_generate_tokens (streaming included), lf_eval,
+   * lf_context_logits, lf_score, lf_context_truncate and lf_generate_batch
+   * (the prompts one after another) run on the GPU; lf_context_fork,
+   * lf_generate_batch_cached and lf_embed return LF_ERR_UNSUPPORTED, as does
+   * kv_type LF_KV_F16 (see docs/cuda.md, "Routing"). Without a usable GPU,
+   * or in a build without the CUDA backend, loading returns
+   * LF_ERR_UNSUPPORTED with the reason (the CUDA driver's own message).
+   * "auto" is "cuda" where that would load, else "cpu". */
+  const char* device;
   int32_t n_threads;   /* threads of each context made from this model; 0: all cores */
   int32_t check_finite; /* refuse weights holding NaN/Inf (default 1) */
   const char* quantize; /* NULL (default): matrices as stored; or convert them while
@@ -110,7 +120,8 @@ typedef struct lf_context_params {
   int32_t n_threads;       /* threads for one-token steps; 0: the model's n_threads */
   int32_t n_threads_batch; /* threads for prompts and batches; 0: n_threads */
   int64_t kv_budget_bytes; /* refuse a KV cache larger than this; 0 (default): half of the
-                              machine's memory; < 0: no limit */
+                              machine's memory; < 0: no limit. Host memory only: on device
+                              cuda the cache is in GPU memory and the threads do not apply */
 } lf_context_params;
 
 lf_context_params lf_context_default_params(void);

@@ -13,12 +13,15 @@
 
 #include "liveformer/formats/tokenizer_stream.hpp"
 #include "liveformer/model/model.hpp"
+#include "liveformer/runtime/accelerator.hpp"
 #include "liveformer/runtime/chat_template.hpp"
 #include "liveformer/runtime/device.hpp"
 #include "liveformer/runtime/generator.hpp"
 
 struct lf_model {
   std::shared_ptr<const lf::Model> model;
+  // device cuda: the weights on the device, uploaded once, shared by every context.
+  std::shared_ptr<const lf::AcceleratorModel> device;
   int32_t n_threads = 0;  // contexts' default; 0: all cores
 };
 
@@ -237,7 +240,8 @@ lf_status lf_model_load(const char* path, const lf_model_params* params, lf_mode
     const std::string device = p.device ? p.device : "cpu";
     const std::optional<lf::Device> requested = lf::device_from_name(device);
     LF_REQUIRE(requested.has_value(), "lf_model_load: unknown device '" + device + "' (cpu, cuda, auto)");
-    lf::resolve_device(*requested);  // cuda: LF_ERR_UNSUPPORTED with the driver's own message; auto: the CPU
+    // cuda without a usable backend: LF_ERR_UNSUPPORTED with the reason (the driver's own message).
+    const lf::Device device_used = lf::resolve_device(*requested);
     LF_REQUIRE(p.n_threads >= 0, "lf_model_load: n_threads must be >= 0");
     lf::LoadOptions options;
     options.check_finite = p.check_finite != 0;
@@ -250,6 +254,7 @@ lf_status lf_model_load(const char* path, const lf_model_params* params, lf_mode
     auto handle = std::make_unique<lf_model>();
     handle->n_threads = p.n_threads;
     handle->model = std::make_shared<const lf::Model>(lf::Model::load(path, options));
+    if (device_used == lf::Device::cuda) handle->device = lf::load_accelerator(handle->model);
     *out = handle.release();
     return LF_OK;
   });
@@ -325,6 +330,13 @@ lf_status lf_context_create(const lf_model* model, const lf_context_params* para
     const int threads = p.n_threads > 0 ? p.n_threads : model->n_threads;  // 0 stays 0: all cores
     const int threads_batch = p.n_threads_batch > 0 ? p.n_threads_batch : threads;
     const lf::DType kv = kv_type == LF_KV_F16 ? lf::DType::f16 : lf::DType::f32;
+    if (model->device) {  // the KV cache lives in device memory; threads do not apply
+      if (kv != lf::DType::f32)
+        return fail(LF_ERR_UNSUPPORTED, "lf_context_create: kv_type LF_KV_F16 is not available on device cuda (" +
+                                            model->device->device_name() + "): its KV cache is f32");
+      *out = new lf_context{lf::Generator(model->device, n_ctx)};
+      return LF_OK;
+    }
     lf::require_kv_budget(*model->model, n_ctx, kv, p.kv_budget_bytes);
     *out = new lf_context{lf::Generator(model->model, n_ctx, lf::ThreadCounts{threads, threads_batch}, kv)};
     return LF_OK;

@@ -16,6 +16,7 @@
 #include "liveformer/formats/gguf.hpp"
 #include "liveformer/model/convert.hpp"
 #include "liveformer/model/model.hpp"
+#include "liveformer/runtime/accelerator.hpp"
 #include "liveformer/runtime/generator.hpp"
 #include "liveformer/version.hpp"
 
@@ -29,7 +30,8 @@ const char* kUsage =
     "  generate -m MODEL [-p PROMPT] [-n N] [--temp T] [--top-k K] [--top-p P] [--min-p P]\n"
     "           [--repeat-penalty R] [--repeat-last-n N] [--seed S] [--ctx N] [--stop STR]...\n"
     "           [--no-eos] [-t THREADS] [-tb PREFILL_THREADS] [--quantize TYPE] [--kv-type f32|f16|bf16]\n"
-    "           [--device cpu|cuda|auto]  (auto: the CPU until generation runs on the CUDA backend)\n"
+    "           [--device cpu|cuda|auto]  (cuda: weights, KV cache and sampling on the GPU;\n"
+    "           auto: cuda where a GPU and the CUDA backend are there, else the CPU)\n"
     "           prints only the continuation (streamed); timings go to stderr\n"
     "  tokenize -m MODEL_OR_TOKENIZER [--add-special] (TEXT | --stdin)\n"
     "  info -m MODEL\n"
@@ -79,7 +81,7 @@ int cmd_generate(Args& a) {
   const lf::DType kv = lf::cli::kv_type(a);
   const lf::Device device = lf::cli::device(a);
   a.finish();
-  lf::resolve_device(device);  // only the CPU runs generation today
+  const lf::Device device_used = lf::resolve_device(device);  // cuda without a GPU: the driver's message
   LF_CHECK(opt.max_new_tokens >= 0, "arguments", "-n must be >= 0, got " + std::to_string(opt.max_new_tokens));
   LF_CHECK(ctx_arg >= 0, "arguments", "--ctx must be >= 0, got " + std::to_string(ctx_arg));
 
@@ -91,14 +93,21 @@ int cmd_generate(Args& a) {
   if (min_p) opt.sampling.min_p = *min_p;
   if (penalty) opt.sampling.repetition_penalty = *penalty;
   const auto ctx = ctx_arg > 0 ? ctx_arg : std::min<long long>(model->config().n_ctx_train, 4096);
-  lf::require_kv_budget(*model, ctx, kv, 0);
-  lf::Generator gen(model, ctx, threads, kv);
+  std::optional<lf::Generator> gen;
+  if (device_used == lf::Device::cuda) {
+    LF_CHECK(kv == lf::DType::f32, "arguments", "--kv-type: the KV cache on device cuda is f32");
+    gen.emplace(lf::load_accelerator(model), ctx);  // weights, KV cache and sampling on the device
+    std::fprintf(stderr, "device: %s\n", gen->accelerator()->device_name().c_str());
+  } else {
+    lf::require_kv_budget(*model, ctx, kv, 0);
+    gen.emplace(model, ctx, threads, kv);
+  }
   opt.on_text = [](std::string_view piece) {
     std::fwrite(piece.data(), 1, piece.size(), stdout);
     std::fflush(stdout);
     return true;
   };
-  const lf::GenerateResult r = gen.generate(prompt, opt);
+  const lf::GenerateResult r = gen->generate(prompt, opt);
   const double n = static_cast<double>(r.tokens.size());
   std::fprintf(stderr, "\nmodel: %s\nprompt: %lld tokens in %.3f s; generated %zu tokens in %.3f s (%.1f tokens/s); stop: %s\n",
                model->config().summary().c_str(), static_cast<long long>(r.prompt_tokens), r.prompt_seconds, r.tokens.size(),
