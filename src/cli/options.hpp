@@ -43,8 +43,9 @@ inline DType kv_type(Args& a) {
   throw_error("arguments", "--kv-type must be f32, f16 or bf16, got '" + v + "'");
 }
 
-/// --device cpu|cuda|auto (default cpu): cuda is an error carrying the
-/// driver's message where it cannot be served; auto falls back to the CPU.
+/// --device cpu|cuda|auto (default cpu), resolved by lf::resolve_device:
+/// cuda is an error carrying the driver's message where it cannot be
+/// served; auto is cuda where it can, else the CPU.
 inline Device device(Args& a) {
   const std::string v = a.value("--device", "cpu");
   const std::optional<Device> d = device_from_name(v);
