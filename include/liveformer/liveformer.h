@@ -60,10 +60,11 @@ typedef struct lf_model_params {
   /* "cpu" (default), "cuda" or "auto". "cuda" uploads the weights to the GPU
    * once (in lf_model_load) and each context keeps its KV cache there:
    * lf_generate / lf_generate_tokens (streaming included), lf_eval,
-   * lf_context_logits, lf_score, lf_context_truncate and lf_generate_batch
-   * (the prompts one after another) run on the GPU; lf_context_fork,
-   * lf_generate_batch_cached and lf_embed return LF_ERR_UNSUPPORTED, as does
-   * kv_type LF_KV_F16 (see docs/cuda.md, "Routing"). Without a usable GPU,
+   * lf_context_logits, lf_score, lf_context_truncate, lf_context_fork (a
+   * device copy of the cache) and lf_generate_batch / _cached (the prompts
+   * one after another, not batched) run on the GPU; lf_embed returns
+   * LF_ERR_UNSUPPORTED, as does kv_type LF_KV_F16 (see docs/cuda.md,
+   * "Routing"). Without a usable GPU,
    * or in a build without the CUDA backend, loading returns
    * LF_ERR_UNSUPPORTED with the reason (the CUDA driver's own message).
    * "auto" is "cuda" where that would load, else "cpu". */

@@ -3,6 +3,8 @@
 #include <memory>
 #include <utility>
 
+#include <liveformer/core/error.hpp>
+
 #include "device_context.hpp"
 #include "device_memory.hpp"
 #include "device_model.hpp"
@@ -27,6 +29,11 @@ class CudaSequence final : public AcceleratorSequence {
     return context_.sample(params, uniform);
   }
   void truncate(std::int64_t n) override { context_.truncate(n); }
+  void copy_prefix(const AcceleratorSequence& from, std::int64_t n) override {
+    const auto* other = dynamic_cast<const CudaSequence*>(&from);
+    LF_CHECK(other != nullptr, "cuda backend", "copy_prefix: the source is not a sequence of this backend");
+    context_.copy_prefix(other->context_, n);
+  }
   std::int64_t size() const override { return context_.size(); }
   std::int64_t capacity() const override { return context_.capacity(); }
 

@@ -102,6 +102,22 @@ void DeviceContext::truncate(std::int64_t n) {
   have_logits_ = false;
 }
 
+void DeviceContext::copy_prefix(const DeviceContext& from, std::int64_t n) {
+  LF_CHECK(from.model_ == model_, kOp, "copy_prefix: the contexts are over different device models");
+  LF_CHECK(n >= 0 && n <= from.size_ && n <= capacity_, kOp,
+           "copy_prefix of " + std::to_string(n) + " positions from a cache of " + std::to_string(from.size_) +
+               " into one of capacity " + std::to_string(capacity_));
+  from.stream_.synchronize();  // its K/V writes are done before this stream reads them
+  const ModelConfig& c = model_->config();
+  const std::size_t bytes = static_cast<std::size_t>(n * c.n_kv_heads * c.head_dim) * sizeof(float);
+  for (std::int64_t l = 0; l < c.n_layers; ++l) {
+    copy_on_device(keys(l), from.keys(l), bytes, stream_.get());
+    copy_on_device(values(l), from.values(l), bytes, stream_.get());
+  }
+  size_ = n;
+  have_logits_ = false;
+}
+
 // out[rows, w.rows] = in[rows, w.cols] · wᵀ (+ bias): cuBLAS for f32
 // weights, the matvec kernel (weights dequantized in registers) for
 // f16/bf16/q8_0/q4_0.

@@ -48,6 +48,9 @@ class DeviceContext {
   std::int64_t capacity() const { return capacity_; }
   /// Forgets positions from n on (n <= size()).
   void truncate(std::int64_t n);
+  /// Makes this context hold the first `n` positions of `from` (a context
+  /// over the same DeviceModel): their K/V copied on the device, no logits.
+  void copy_prefix(const DeviceContext& from, std::int64_t n);
   /// Bytes of device memory this context holds (cache + arena).
   std::size_t bytes() const { return kv_.bytes() + arena_.bytes(); }
   /// Decode-step graphs instantiated so far (0 in the emulated build).

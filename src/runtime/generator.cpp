@@ -222,8 +222,7 @@ void Generator::require_cpu(const char* call) const {
   if (!device_) return;
   throw_error(call,
               "not available on device cuda (" + device_model_->device_name() +
-                  "): the device keeps no copy of a sequence's cache and returns no hidden states; use a context on "
-                  "device cpu for it",
+                  "): its forward pass returns logits, not hidden states; use a context on device cpu for it",
               ErrorKind::unsupported);
 }
 
@@ -330,31 +329,18 @@ std::vector<GenerateResult> Generator::generate_batch(const std::vector<std::vec
           "prompt of " + std::to_string(p.size()) + " tokens does not fit the context length " +
               std::to_string(context_length()));
   }
-  if (device_) {
-    // One prompt after another, each on a scratch device sequence sized as
-    // decode_batch() sizes its caches: each result is generate() of that
-    // prompt in a fresh context, as on the CPU; this generator's is untouched.
-    std::vector<GenerateResult> out;
-    const std::int64_t max_new = std::max<std::int64_t>(options.max_new_tokens, 0);
-    for (const auto& p : prompts) {
-      Generator scratch(device_model_, std::min(context_length(), static_cast<std::int64_t>(p.size()) + max_new));
-      out.push_back(scratch.generate(std::span<const std::int32_t>(p), options));
-    }
-    return out;
-  }
   return decode_batch(prompts, std::vector<std::int64_t>(prompts.size(), 0), options);
 }
 
 std::vector<GenerateResult> Generator::generate_batch_from_cache(const std::vector<std::vector<std::int32_t>>& prompts,
                                                                  const GenerateOptions& options) {
-  require_cpu("generate_batch_from_cache");
   std::vector<std::int64_t> keep;
   for (const auto& p : prompts) {
     LF_CHECK(!p.empty(), "generate_batch", "every prompt needs at least one token");
-    if (static_cast<std::int64_t>(p.size()) > cache_->capacity())
+    if (static_cast<std::int64_t>(p.size()) > context_length())
       throw_error("generate_batch",
                   "prompt of " + std::to_string(p.size()) + " tokens does not fit the context length " +
-                      std::to_string(cache_->capacity()),
+                      std::to_string(context_length()),
                   ErrorKind::context_full);
     // As prefill() does: the last prompt token is always recomputed, its logits are needed.
     const std::size_t limit = std::min(cached_.size(), p.size() - 1);
@@ -368,6 +354,22 @@ std::vector<GenerateResult> Generator::generate_batch_from_cache(const std::vect
 std::vector<GenerateResult> Generator::decode_batch(const std::vector<std::vector<std::int32_t>>& prompts,
                                                     const std::vector<std::int64_t>& keep,
                                                     const GenerateOptions& options) {
+  if (device_) {
+    // One prompt after another, each on a scratch device sequence sized as
+    // the caches below and starting from a device copy of its keep[i]
+    // cached positions: each result is generate() of that prompt on a
+    // fork(), as on the CPU; this generator's sequence is only read.
+    std::vector<GenerateResult> out;
+    const std::int64_t max_new = std::max<std::int64_t>(options.max_new_tokens, 0);
+    for (std::size_t i = 0; i < prompts.size(); ++i) {
+      const auto len = static_cast<std::int64_t>(prompts[i].size());
+      Generator scratch(device_model_, std::min(context_length(), len + max_new));
+      scratch.device_->copy_prefix(*device_, keep[i]);
+      scratch.cached_.assign(cached_.begin(), cached_.begin() + keep[i]);
+      out.push_back(scratch.generate(std::span<const std::int32_t>(prompts[i]), options));
+    }
+    return out;
+  }
   const std::size_t n = prompts.size();
   const auto t0 = Clock::now();
   // Each sequence gets its own cache, sized for its prompt and answer only:
@@ -544,7 +546,12 @@ std::vector<float> Generator::embed(std::span<const std::int32_t> tokens, Poolin
 }
 
 Generator Generator::fork() const {
-  require_cpu("fork");
+  if (device_) {
+    Generator copy(device_model_, context_length());
+    copy.device_->copy_prefix(*device_, device_->size());
+    copy.cached_ = cached_;
+    return copy;
+  }
   Generator copy(model_, cache_->capacity(), workspace_.threads(), cache_->dtype());
   copy.cache_->copy_prefix(*cache_, cache_->size());
   copy.cached_ = cached_;

@@ -299,27 +299,55 @@ TEST_CASE("generator on device: eval, score, score_batch and generate_batch equa
   CHECK(g.device.cached_tokens() == before);
 }
 
-TEST_CASE("generator on device: fork, embed and generate_batch_from_cache are unsupported, by name",
+TEST_CASE("generator on device: fork and generate_batch_from_cache copy the cache on the device, as the CPU does",
           "[cuda_backend][routing]") {
+  EmulatedCuda cuda;
+  const auto model = load_tiny_llama();
+  Pair g = cpu_and_device(model);
+  const std::vector<std::int32_t> shared = g.cpu.tokenize_prompt(kPrompt);
+  g.cpu.eval(shared);
+  g.device.eval(shared);
+
+  // A fork continues from the copied cache: reuses all but the last
+  // prompt token and gives the CPU fork's tokens; the original is untouched.
+  std::vector<std::int32_t> longer = shared;
+  for (std::int32_t id : g.cpu.tokenize_prompt(" dog")) longer.push_back(id);
+  lf::Generator cpu_fork = g.cpu.fork();
+  lf::Generator device_fork = g.device.fork();
+  CHECK(device_fork.cached_tokens() == g.device.cached_tokens());
+  CHECK(device_fork.accelerator() == g.device.accelerator());
+  const lf::GenerateResult want = cpu_fork.generate(longer, sampled(12, 11));
+  const lf::GenerateResult got = device_fork.generate(longer, sampled(12, 11));
+  CHECK(got.reused_prompt_tokens == static_cast<std::int64_t>(shared.size()));
+  check_same(got, want);
+  CHECK(g.device.cached_tokens() == shared);
+
+  // Several prompts from the cached prefix.
+  std::vector<std::vector<std::int32_t>> prompts{longer, shared, g.cpu.tokenize_prompt("hello")};
+  const auto want_batch = g.cpu.generate_batch_from_cache(prompts, greedy(10));
+  const auto got_batch = g.device.generate_batch_from_cache(prompts, greedy(10));
+  REQUIRE(got_batch.size() == want_batch.size());
+  for (std::size_t i = 0; i < got_batch.size(); ++i) check_same(got_batch[i], want_batch[i]);
+  CHECK(got_batch[0].reused_prompt_tokens == static_cast<std::int64_t>(shared.size()));
+  CHECK(g.device.cached_tokens() == shared);
+  // The original still continues as the CPU one does.
+  check_same(g.device.generate(longer, greedy(8)), g.cpu.generate(longer, greedy(8)));
+}
+
+TEST_CASE("generator on device: embed is unsupported, by name", "[cuda_backend][routing]") {
   EmulatedCuda cuda;
   lf::Generator gen(lf::load_accelerator(load_tiny_llama()), 32);
   const std::vector<std::int32_t> ids{1, 5, 9};
-  auto check_unsupported = [](const char* call, auto&& body) {
-    try {
-      body();
-      FAIL(std::string(call) + " ran on the device");
-    } catch (const lf::Error& e) {
-      CHECK(e.kind() == lf::ErrorKind::unsupported);
-      const std::string what = e.what();
-      CHECK(what.rfind(std::string(call) + ": not available on device cuda", 0) == 0);
-    }
-  };
-  check_unsupported("fork", [&] { (void)gen.fork(); });
-  check_unsupported("embed", [&] { gen.embed(ids, lf::Generator::Pooling::mean); });
-  check_unsupported("generate_batch_from_cache", [&] { gen.generate_batch_from_cache({ids}, greedy(2)); });
+  try {
+    gen.embed(ids, lf::Generator::Pooling::mean);
+    FAIL("embed ran on the device");
+  } catch (const lf::Error& e) {
+    CHECK(e.kind() == lf::ErrorKind::unsupported);
+    CHECK(std::string(e.what()).rfind("embed: not available on device cuda (", 0) == 0);
+  }
 }
 
-TEST_CASE("C API on device cuda (the emulator): generation equals the CPU, unsupported calls say so",
+TEST_CASE("C API on device cuda (the emulator): generation and forks equal the CPU, embed and f16 KV are refused",
           "[cuda_backend][routing][c_api]") {
   EmulatedCuda cuda;
   const std::string dir = tiny_llama_dir();
@@ -357,10 +385,21 @@ TEST_CASE("C API on device cuda (the emulator): generation equals the CPU, unsup
   lf_generate_result_free(&want);
   lf_generate_result_free(&got);
 
-  lf_context* forked = nullptr;
-  CHECK(lf_context_fork(dev, &forked) == LF_ERR_UNSUPPORTED);
-  CHECK(forked == nullptr);
-  CHECK(std::string(lf_last_error()).find("fork: not available on device cuda") != std::string::npos);
+  // A fork on the device answers as a CPU fork does.
+  lf_context *cpu_fork = nullptr, *dev_fork = nullptr;
+  REQUIRE(lf_context_fork(cpu, &cpu_fork) == LF_OK);
+  REQUIRE(lf_context_fork(dev, &dev_fork) == LF_OK);
+  CHECK(lf_context_n_tokens(dev_fork) == lf_context_n_tokens(dev));
+  gp.on_text = nullptr;
+  REQUIRE(lf_generate(cpu_fork, " and", &gp, &want) == LF_OK);
+  REQUIRE(lf_generate(dev_fork, " and", &gp, &got) == LF_OK);
+  CHECK(std::string(got.text) == std::string(want.text));
+  CHECK(got.n_reused_tokens == want.n_reused_tokens);
+  lf_generate_result_free(&want);
+  lf_generate_result_free(&got);
+  lf_context_free(cpu_fork);
+  lf_context_free(dev_fork);
+
   float embedding[256];
   const lf_token ids[] = {1, 5, 9};
   CHECK(lf_embed(dev, ids, 3, LF_POOL_MEAN, embedding, 256) == LF_ERR_UNSUPPORTED);

@@ -38,6 +38,9 @@ class AcceleratorSequence {
   virtual std::int32_t sample(const SamplingParams& params, double uniform) = 0;
   /// Forgets positions from n on (n <= size()).
   virtual void truncate(std::int64_t n) = 0;
+  /// Makes this sequence hold the first `n` positions of `from`, a sequence
+  /// of the same AcceleratorModel, copied on the device (no logits after).
+  virtual void copy_prefix(const AcceleratorSequence& from, std::int64_t n) = 0;
   virtual std::int64_t size() const = 0;
   virtual std::int64_t capacity() const = 0;
 };

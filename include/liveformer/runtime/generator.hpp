@@ -72,10 +72,11 @@ void require_kv_budget(const Model& model, std::int64_t context_length, DType kv
 /// the device's 1..128), where they are copied back for lf::Sampler; either
 /// way the random draws are the CPU's, so a seed gives the same tokens.
 /// eval(), score() and score_batch() run on the device too (one token per
-/// step where per-token logits are needed); generate_batch() runs the
-/// prompts one after another, each on a scratch device sequence.
-/// generate_batch_from_cache(), embed() and fork() throw lf::Error (kind
-/// unsupported): the device has no cache copy and no hidden-state output.
+/// step where per-token logits are needed); fork() copies the cache on the
+/// device; generate_batch() and generate_batch_from_cache() run the prompts
+/// one after another, each on a scratch device sequence (with a device copy
+/// of its cached prefix). embed() throws lf::Error (kind unsupported): the
+/// device's forward pass returns logits, not hidden states.
 class Generator {
  public:
   /// `threads`: how many threads its forward passes use (its own pool);
