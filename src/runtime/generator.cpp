@@ -483,8 +483,8 @@ std::vector<std::vector<double>> Generator::score_batch(std::span<const std::int
   const auto n_prefix = static_cast<std::int64_t>(prefix.size());
 
   if (device_) {
-    // No cache copies on the device: each continuation extends the prefix
-    // in place, token by token, and is cut off again.
+    // Each continuation extends the prefix in place, token by token, and is
+    // cut off again (cheaper than a device copy of the prefix per continuation).
     for (std::size_t i = 0; i < continuations.size(); ++i) {
       const auto& c = continuations[i];
       out[i].push_back(Sampler::log_prob(row(prefix_logits, 0), c[0]));
