@@ -10,3 +10,8 @@ if(NOT LIVEFORMER_CUDA STREQUAL "OFF")
   endif()
 endif()
 message(STATUS "liveformer: CUDA backend ${LIVEFORMER_WITH_CUDA} (LIVEFORMER_CUDA=${LIVEFORMER_CUDA})")
+if(LIVEFORMER_WITH_CUDA)
+  # At the top level: libliveformer links the backend's CUDA libraries
+  # (src/cuda) and the install files name their directory (install.cmake).
+  find_package(CUDAToolkit REQUIRED)
+endif()

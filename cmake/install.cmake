@@ -20,5 +20,10 @@ install(FILES ${PROJECT_BINARY_DIR}/liveformerConfig.cmake ${PROJECT_BINARY_DIR}
 # The .pc file locates the prefix from its own directory, so the
 # installation stays relocatable (cmake --install --prefix elsewhere).
 file(RELATIVE_PATH LIVEFORMER_PC_TO_PREFIX "/p/${CMAKE_INSTALL_LIBDIR}/pkgconfig" "/p")
+# The CUDA backend inside a LIVEFORMER_CUDA build (docs/cuda.md, "Routing").
+set(LIVEFORMER_PC_CUDA_LIBS "")
+if(LIVEFORMER_WITH_CUDA)
+  set(LIVEFORMER_PC_CUDA_LIBS "-L${CUDAToolkit_LIBRARY_DIR} -Wl,-rpath,${CUDAToolkit_LIBRARY_DIR} -lcublas -lcublasLt -lcudart")
+endif()
 configure_file(cmake/liveformer.pc.in ${PROJECT_BINARY_DIR}/liveformer.pc @ONLY)
 install(FILES ${PROJECT_BINARY_DIR}/liveformer.pc DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig)
