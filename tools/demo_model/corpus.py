@@ -217,8 +217,8 @@ def sample_qa(rng: random.Random, p: dict, qtypes: list[str] = QTYPES) -> tuple[
             return (qtype, *r)
 
 
-def stage2_catalog(rng: random.Random, args) -> tuple[list[dict], list[dict]]:
-    """(held-out, training) products with fresh names. Held-out brands are
+def stage2_catalog(rng: random.Random, args) -> tuple[list[dict], list[dict], set[str]]:
+    """(held-out, training products, held-out brands) with fresh names. Held-out brands are
     never part of a training name and never occur in a stage-1 training name."""
     pools = fresh_names.NamePools(args.vocab)
     stage1_names = [json.loads(line)["name"] for line in args.stage1_catalog.open(encoding="utf-8")]
@@ -240,7 +240,33 @@ def stage2_catalog(rng: random.Random, args) -> tuple[list[dict], list[dict]]:
             continue
         names.add(p["name"])
         train_products.append(p)
-    return eval_products, train_products
+    return eval_products, train_products, eval_brands
+
+
+# The auxiliary copy task of stage 2: repeat a string of characters the model
+# has never seen together. Copying a fresh brand needs induction ("what
+# followed this token in the prompt comes next"); product text teaches it
+# only through the few brand tokens per example, this task through every
+# token of its answer.
+COPY_SYSTEMS = ["复述下面的文字。", "把用户的话原样重复一遍。", "复述商品名。"]
+
+
+def copy_rows(rng: random.Random, pools, n: int, eval_brands: set[str]) -> list[dict]:
+    """n copy examples: random strings of pool characters, digits, letters
+    and separators (2-24 characters), or a fresh product name."""
+    rows = []
+    alphabet_extra = list("0123456789ABCDEFGHKLMPRSTXZ-/") + [" "]
+    while len(rows) < n:
+        if rng.random() < 0.5:
+            text = "".join(rng.choice(pools.chars) if rng.random() < 0.8 else rng.choice(alphabet_extra)
+                           for _ in range(rng.randint(2, 24))).strip()
+        else:
+            text, _ = pools.name(rng, rng.choice(rng.choice(list(fresh_names.CATEGORIES_TYPES.values()))))
+        if not text or any(b in text for b in eval_brands):
+            continue
+        system = rng.choice(COPY_SYSTEMS)
+        rows.append({"task": "copy", "messages": [["system", system], ["user", text], ["assistant", text]]})
+    return rows
 
 
 def write_jsonl(path: Path, rows: list[dict]) -> None:
@@ -266,6 +292,8 @@ def main() -> None:
     ap.add_argument("--stage1-catalog", type=Path,
                     help="stage 2: stage 1's catalog_train.jsonl (held-out brands must not occur in its names)")
     ap.add_argument("--eval-products", type=int, default=330, help="stage 2: held-out products")
+    ap.add_argument("--copy-examples", type=int, default=0,
+                    help="stage 2: examples of the auxiliary copy task (train/copy.jsonl)")
     args = ap.parse_args()
     rng = random.Random(args.seed)
     stage2 = args.stage == 2
@@ -273,7 +301,7 @@ def main() -> None:
     if stage2:
         if not args.vocab or not args.stage1_catalog:
             raise SystemExit("corpus: --stage 2 needs --vocab and --stage1-catalog")
-        eval_products, train_products = stage2_catalog(rng, args)
+        eval_products, train_products, eval_brands = stage2_catalog(rng, args)
     else:
         products = catalog.make_catalog(args.products, args.seed)
         rng.shuffle(products)
@@ -324,6 +352,11 @@ def main() -> None:
     train_comments = {r["messages"][1][1] for r in cls_rows}
     assert not train_comments & seen_eval, "an eval comment is in training"
     train_text = "\n".join(m[1] for r in script_rows + qa_rows for m in r["messages"])
+    # The copy task draws from its own generator, so adding it leaves the
+    # rest of the corpus unchanged.
+    extra_rows = copy_rows(random.Random(args.seed + 1), fresh_names.NamePools(args.vocab), args.copy_examples,
+                           eval_brands) if stage2 and args.copy_examples else []
+    train_text += "\n".join(m[1] for r in extra_rows for m in r["messages"])
     leaked = [n for n in eval_names if n in train_text]
     assert not leaked, f"eval product names occur in training text: {leaked[:3]}"
 
@@ -333,6 +366,8 @@ def main() -> None:
     write_jsonl(out / "train" / "script.jsonl", script_rows)
     write_jsonl(out / "train" / "qa.jsonl", qa_rows)
     write_jsonl(out / "train" / "classify.jsonl", cls_rows)
+    if extra_rows:
+        write_jsonl(out / "train" / "copy.jsonl", extra_rows)
     write_jsonl(out / "eval" / "script.jsonl", eval_script)
     write_jsonl(out / "eval" / "qa.jsonl", eval_qa)
     write_jsonl(out / "eval" / "classify.jsonl", eval_comments)
@@ -351,7 +386,7 @@ def main() -> None:
     stats = {
         "products": len(train_products) + len(eval_products), "train_products": len(train_products), "eval_products": len(eval_products),
         "categories": len(catalog.CATEGORIES),
-        "train_examples": {"script": len(script_rows), "qa": len(qa_rows), "classify": len(cls_rows)},
+        "train_examples": {"script": len(script_rows), "qa": len(qa_rows), "classify": len(cls_rows), "copy": len(extra_rows)},
         "train_chars": {"script": chars(script_rows), "qa": chars(qa_rows), "classify": chars(cls_rows)},
         "eval_examples": {"script": len(eval_script), "qa": len(eval_qa), "classify": len(eval_comments),
                           "classify_unseen_template": sum(c["unseen_template"] for c in eval_comments)},

@@ -74,8 +74,11 @@ def load_split(sp, corpus: Path, cache: Path, max_len: int) -> tuple[np.ndarray,
         return d["ids"], d["offsets"], d["starts"]
     ids, offsets, starts = [], [0], []
     checked = 0
-    for task in ("script", "qa", "classify"):
-        for line in (corpus / "train" / f"{task}.jsonl").open(encoding="utf-8"):
+    for task in ("script", "qa", "classify", "copy"):
+        path = corpus / "train" / f"{task}.jsonl"
+        if task == "copy" and not path.exists():
+            continue  # the auxiliary copy task is optional (stage 2)
+        for line in path.open(encoding="utf-8"):
             msgs = json.loads(line)["messages"]
             x, s = encode_example(sp, msgs)
             if checked < 300:  # the split encoding must equal the whole text's
