@@ -106,6 +106,12 @@ void embedding(const void* table, DType type, std::int64_t vocab, std::int64_t c
 void matvec(const void* w, DType type, const float* x, float* out, std::int64_t rows, std::int64_t n_out,
             std::int64_t k, Stream stream = nullptr);
 
+/// out = n weights of GGUF q8_0 / q4_0 blocks (n a multiple of 32, w
+/// 2-byte aligned) as f16, each the CPU's dequantized value (lf::to_f32_row)
+/// rounded to f16 once; out 16-byte aligned. For prefill GEMMs over
+/// quantized weights, a tile of rows at a time.
+void dequantize_to_f16(const void* w, DType type, void* out, std::int64_t n, Stream stream = nullptr);
+
 /// What lf::scaled_dot_product_attention takes, for flat pointers.
 struct AttentionParams {
   std::int64_t tq = 0, tk = 0;    ///< query and key tokens
