@@ -3,6 +3,9 @@
 //
 //   out[m, n] = a[m, k] · w[n, k]ᵀ       (weights stored [out, in], row-major)
 //
+// out's rows may be out_stride floats apart (>= n), so a product with a
+// tile of w's rows fills a column slice of a wider output.
+//
 // Types: a and w both f32 (cublasSgemm; TF32 tensor cores when allowed), or
 // both f16 / both bf16 (cublasGemmEx, f32 accumulation); out is always f32.
 #pragma once
@@ -35,10 +38,11 @@ class GemmHandle {
   DeviceBuffer workspace_;
 };
 
-/// Queues out = a · wᵀ on the handle's stream. Throws lf::Error naming
-/// "gemm" for unsupported type pairs or sizes, or cuBLAS's message.
+/// Queues out = a · wᵀ on the handle's stream; out's row r starts at
+/// out + r · out_stride (0: n, contiguous). Throws lf::Error naming "gemm"
+/// for unsupported type pairs or sizes, or cuBLAS's message.
 void gemm(GemmHandle& handle, const void* a, DType a_type, const void* w, DType w_type, float* out, std::int64_t m,
-          std::int64_t n, std::int64_t k);
+          std::int64_t n, std::int64_t k, std::int64_t out_stride = 0);
 
 /// Whether gemm() takes weights of this type (with activations of the same type).
 constexpr bool gemm_supports(DType type) { return type == DType::f32 || type == DType::f16 || type == DType::bf16; }

@@ -36,22 +36,24 @@ GemmHandle::~GemmHandle() {
 }
 
 void gemm(GemmHandle& handle, const void* a, DType a_type, const void* w, DType w_type, float* out, std::int64_t m,
-          std::int64_t n, std::int64_t k) {
-  detail::check_gemm_args(a, a_type, w, w_type, out, m, n, k);
+          std::int64_t n, std::int64_t k, std::int64_t out_stride) {
+  detail::check_gemm_args(a, a_type, w, w_type, out, m, n, k, out_stride);
   if (m == 0) return;
   // cuBLAS is column-major: row-major out[m, n] is column-major outᵀ [n, m]
   // = w · aᵀ, where row-major w [n, k] read column-major is wᵀ (so op T) and
-  // row-major a [m, k] read column-major is aᵀ (op N).
+  // row-major a [m, k] read column-major is aᵀ (op N). out's row stride is
+  // the column-major leading dimension ldc.
   const auto h = static_cast<cublasHandle_t>(handle.native());
   const float alpha = 1.0f, beta = 0.0f;
   const int mi = static_cast<int>(m), ni = static_cast<int>(n), ki = static_cast<int>(k);
+  const int ldc = static_cast<int>(out_stride == 0 ? n : out_stride);
   if (w_type == DType::f32) {
     LF_CUBLAS_CHECK(cublasSgemm(h, CUBLAS_OP_T, CUBLAS_OP_N, ni, mi, ki, &alpha, static_cast<const float*>(w), ki,
-                                static_cast<const float*>(a), ki, &beta, out, ni));
+                                static_cast<const float*>(a), ki, &beta, out, ldc));
     return;
   }
   LF_CUBLAS_CHECK(cublasGemmEx(h, CUBLAS_OP_T, CUBLAS_OP_N, ni, mi, ki, &alpha, w, cuda_type(w_type), ki, a,
-                               cuda_type(a_type), ki, &beta, out, CUDA_R_32F, ni, CUBLAS_COMPUTE_32F,
+                               cuda_type(a_type), ki, &beta, out, CUDA_R_32F, ldc, CUBLAS_COMPUTE_32F,
                                CUBLAS_GEMM_DEFAULT));
 }
 

@@ -1,5 +1,6 @@
 // lf::cuda::gemm (src/cuda/gemm.hpp) in the emulated build against the
 // independent double-precision reference, for odd sizes; and its refusals.
+#include <span>
 #include <string>
 #include <tuple>
 #include <vector>
@@ -52,6 +53,40 @@ TEST_CASE("cuda gemm: f32, f16 and bf16 products match the reference at odd size
       INFO(lf::dtype_name(type) << " m " << m << " n " << n << " k " << k);
       CHECK(gemm_error(type, m, n, k) <= 1e-5);
     }
+}
+
+// A product with a tile of w's rows writes a column slice of a wider
+// output (out_stride > n): the slice matches the reference, the columns
+// around it keep their values.
+TEST_CASE("cuda gemm: a strided output fills only its column slice", "[cuda_backend][gemm]") {
+  constexpr std::int64_t m = 5, n = 7, k = 40, stride = 19, first = 6;
+  for (const DType type : {DType::f32, DType::f16}) {
+    auto rng = lf::test::rng_for("cuda gemm strided " + std::string(lf::dtype_name(type)));
+    const Tensor a = stored_as(lf::test::random_tensor({m, k}, rng), type);
+    const Tensor w = stored_as(lf::test::random_tensor({n, k}, rng), type);
+    std::vector<float> out(static_cast<std::size_t>(m * stride), -7.0f);
+    lf::cuda::DeviceStream stream;
+    lf::cuda::GemmHandle handle(stream.get());
+    lf::cuda::gemm(handle, a.bytes(), type, w.bytes(), type, out.data() + first, m, n, k, stride);
+    stream.synchronize();
+    const lf::test::Array want = lf::test::ref_matmul(lf::test::to_array(a), lf::test::to_array(w), true);
+    std::vector<float> slice;
+    for (std::int64_t r = 0; r < m; ++r)
+      for (std::int64_t c = 0; c < stride; ++c) {
+        const float v = out[static_cast<std::size_t>(r * stride + c)];
+        if (c >= first && c < first + n)
+          slice.push_back(v);
+        else
+          CHECK(v == -7.0f);
+      }
+    INFO(lf::dtype_name(type));
+    CHECK(lf::test::relative_error(std::span<const float>(slice), std::span<const double>(want.data)) <= 1e-5);
+  }
+  lf::cuda::DeviceStream stream;
+  lf::cuda::GemmHandle handle(stream.get());
+  std::vector<float> a(64), w(64), out(64);
+  CHECK_THROWS_WITH(lf::cuda::gemm(handle, a.data(), DType::f32, w.data(), DType::f32, out.data(), 1, 4, 8, 3),
+                    Catch::Contains("out_stride 3"));
 }
 
 TEST_CASE("cuda gemm: mismatched or unsupported types and bad sizes are refused", "[cuda_backend][gemm]") {
