@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstddef>
 #include <string>
 
 #include <liveformer/core/error.hpp>
@@ -14,8 +15,7 @@ namespace {
 
 constexpr const char* kOp = "cuda backend";
 constexpr std::int32_t kMaxDeviceTopK = DeviceContext::kMaxSampleTopK;
-// Rows the matvec kernel takes per call; more rows (prefill) go in chunks.
-constexpr std::int64_t kMatvecRows = 8;
+constexpr std::int64_t kMatvecRows = DeviceContext::kMatvecRows;
 // Key splits the decode attention may use need a workspace of this many
 // splits (its launcher keeps at least 256 keys per split).
 std::int64_t max_key_splits(std::int64_t capacity) { return (capacity + 255) / 256 + 1; }
@@ -34,10 +34,21 @@ class Carver {
   std::size_t end_ = 0;
 };
 
+bool is_block_quantized(DType t) { return t == DType::q8_0 || t == DType::q4_0; }
+
+// Calls f(matrix) for every projection a prompt chunk multiplies (the
+// output head only ever sees one row).
+template <class F>
+void for_each_chunk_projection(const DeviceModel& m, F f) {
+  for (const DeviceLayer& l : m.layers())
+    for (const DeviceMatrix* w : {&l.wq, &l.wk, &l.wv, &l.wo, &l.w_gate, &l.w_up, &l.w_down})
+      if (w->data) f(*w);
+}
+
 }  // namespace
 
 DeviceContext::DeviceContext(std::shared_ptr<const DeviceModel> model, std::int64_t context_length,
-                             std::int64_t max_batch)
+                             std::int64_t max_batch, std::size_t dequant_tile_bytes)
     : model_(std::move(model)),
       capacity_(context_length),
       max_batch_(max_batch),
@@ -61,6 +72,20 @@ DeviceContext::DeviceContext(std::shared_ptr<const DeviceModel> model, std::int6
   const std::size_t at_gate = carve.reserve(f32s(b * f)), at_up = carve.reserve(f32s(b * f));
   const std::int64_t widest = std::max({qdim, f, e, c.n_kv_heads * c.head_dim});
   const std::size_t at_bias = carve.reserve(f32s(b * widest));
+  // Prefill chunks (more than kMatvecRows rows) over 16-bit or quantized
+  // weights go to a 16-bit GEMM: their activations are narrowed first, and
+  // quantized weights are dequantized to f16 a tile of rows at a time.
+  bool narrowed_gemm = false;
+  std::size_t dequant_bytes = 0;
+  if (max_batch > kMatvecRows)
+    for_each_chunk_projection(*model_, [&](const DeviceMatrix& w) {
+      narrowed_gemm = narrowed_gemm || w.type != DType::f32;
+      if (!is_block_quantized(w.type)) return;
+      const auto row = static_cast<std::size_t>(w.cols) * 2;
+      const std::size_t whole = row * static_cast<std::size_t>(w.rows);
+      dequant_bytes = std::max({dequant_bytes, std::min(whole, dequant_tile_bytes / row * row), row});
+    });
+  const std::size_t at_narrow = narrowed_gemm ? carve.reserve(static_cast<std::size_t>(b * widest) * 2) : 0;
   const std::size_t at_last = carve.reserve(f32s(e)), at_logits = carve.reserve(f32s(c.vocab_size));
   const std::size_t at_ws = carve.reserve(attn_workspace_bytes_);
   const std::size_t at_ids = carve.reserve(static_cast<std::size_t>(b) * sizeof(std::int32_t));
@@ -83,6 +108,12 @@ DeviceContext::DeviceContext(std::shared_ptr<const DeviceModel> model, std::int6
   positions_ = reinterpret_cast<std::int32_t*>(base + at_positions);
   next_id_ = reinterpret_cast<std::int32_t*>(base + at_next);
   sample_workspace_ = base + at_sample;
+  if (narrowed_gemm) narrow_ = base + at_narrow;
+  if (dequant_bytes > 0) dequant_ = DeviceBuffer(dequant_bytes);
+}
+
+std::int64_t DeviceContext::dequant_tile_rows(std::int64_t cols) const {
+  return static_cast<std::int64_t>(dequant_.bytes() / (static_cast<std::size_t>(cols) * 2));
 }
 
 float* DeviceContext::keys(std::int64_t layer) const {
@@ -118,22 +149,25 @@ void DeviceContext::copy_prefix(const DeviceContext& from, std::int64_t n) {
   have_logits_ = false;
 }
 
-// out[rows, w.rows] = in[rows, w.cols] · wᵀ (+ bias): cuBLAS for f32
-// weights, the matvec kernel (weights dequantized in registers) for
-// f16/bf16/q8_0/q4_0.
-// TODO(prefill speed): f16/bf16 prompt chunks belong on cublasGemmEx, which
-// needs the activations converted to f16/bf16 first (a conversion kernel);
-// until then they take the matvec kernel 8 rows at a time.
+// out[rows, w.rows] = in[rows, w.cols] · wᵀ (+ bias). f32 weights: cuBLAS
+// (TF32 when allowed). f16/bf16/q8_0/q4_0 weights: up to kMatvecRows rows
+// (decode) take the matvec kernel, which reads the weights as stored with
+// f32 activations; a longer chunk (prefill) narrows its activations and
+// takes cublasGemmEx (f32 accumulation), f16/bf16 weights as stored,
+// q8_0/q4_0 dequantized to f16 a tile at a time (project_quantized).
 void DeviceContext::project(const float* in, const DeviceMatrix& w, const DeviceMatrix& bias, float* out,
                             std::int64_t rows) {
   const Stream s = stream_.get();
   if (w.type == DType::f32) {
     gemm(gemm_, in, DType::f32, w.data, DType::f32, out, rows, w.rows, w.cols);
+  } else if (rows <= kMatvecRows) {
+    kernels::matvec(w.data, w.type, in, out, rows, w.rows, w.cols, s);
+  } else if (is_block_quantized(w.type)) {
+    project_quantized(in, w, out, rows);
   } else {
-    for (std::int64_t r = 0; r < rows; r += kMatvecRows) {
-      const std::int64_t n = rows - r < kMatvecRows ? rows - r : kMatvecRows;
-      kernels::matvec(w.data, w.type, in + r * w.cols, out + r * w.rows, n, w.rows, w.cols, s);
-    }
+    LF_CHECK(narrow_ != nullptr, kOp, "internal: no narrowed-activation buffer for a 16-bit GEMM");
+    kernels::narrow(in, w.type, narrow_, rows * w.cols, s);
+    gemm(gemm_, narrow_, w.type, w.data, w.type, out, rows, w.rows, w.cols);
   }
   if (!bias.data) return;
   // The bias is added as a residual over all rows: one row needs nothing
@@ -149,6 +183,24 @@ void DeviceContext::project(const float* in, const DeviceMatrix& w, const Device
     add = bias_rows_;
   }
   kernels::residual_add(out, add, out, rows * n, s);
+}
+
+// out = in · wᵀ for q8_0 / q4_0 weights and a prefill chunk: the activations
+// narrowed to f16 once, then per tile of weight rows a dequantization into
+// dequant_ and an f16 GEMM that fills the tile's columns of out. Dequantizing
+// a tile costs about the weights' bytes + 2 bytes per weight, once per chunk,
+// however many rows the chunk has (docs/cuda.md, "Backend notes").
+void DeviceContext::project_quantized(const float* in, const DeviceMatrix& w, float* out, std::int64_t rows) {
+  const Stream s = stream_.get();
+  const std::int64_t tile_rows = std::min(w.rows, dequant_tile_rows(w.cols));
+  LF_CHECK(narrow_ != nullptr && tile_rows >= 1, kOp, "internal: no dequantization scratch for a quantized GEMM");
+  kernels::narrow(in, DType::f16, narrow_, rows * w.cols, s);
+  for (std::int64_t first = 0; first < w.rows; first += tile_rows) {
+    const std::int64_t n = std::min(tile_rows, w.rows - first);
+    const void* tile = static_cast<const std::byte*>(w.data) + dtype_bytes(w.type, first * w.cols);
+    kernels::dequantize_to_f16(tile, w.type, dequant_.data(), n * w.cols, s);
+    gemm(gemm_, narrow_, DType::f16, dequant_.data(), DType::f16, out + first, rows, n, w.cols, w.rows);
+  }
 }
 
 // The forward pass of `n` tokens (already in ids_) at positions pos..pos+n-1,

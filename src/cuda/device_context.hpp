@@ -22,11 +22,21 @@ class DeviceContext {
  public:
   /// The largest top_k sample() takes (the sampling kernel's limit).
   static constexpr std::int32_t kMaxSampleTopK = 128;
+  /// Chunks of up to this many rows multiply 16-bit and quantized weights
+  /// with the matvec kernel; longer ones (prefill) with a GEMM.
+  static constexpr std::int64_t kMatvecRows = 8;
+  /// Default bound of the scratch that q8_0 / q4_0 weights are dequantized
+  /// into, a tile of rows at a time, for prefill GEMMs.
+  static constexpr std::size_t kDequantTileBytes = std::size_t{16} << 20;
 
   /// Allocates everything up front: the f32 KV cache for `context_length`
   /// positions and activations for prompt chunks of up to `max_batch`
-  /// tokens (longer prompts run chunk by chunk).
-  DeviceContext(std::shared_ptr<const DeviceModel> model, std::int64_t context_length, std::int64_t max_batch = 64);
+  /// tokens (longer prompts run chunk by chunk). With q8_0 / q4_0 weights
+  /// and max_batch > kMatvecRows, also an f16 dequantization scratch of
+  /// min(dequant_tile_bytes, the largest such matrix in f16) bytes, at
+  /// least one row.
+  DeviceContext(std::shared_ptr<const DeviceModel> model, std::int64_t context_length, std::int64_t max_batch = 64,
+                std::size_t dequant_tile_bytes = kDequantTileBytes);
 
   /// Appends `tokens` at positions size(), size() + 1, ... and leaves the
   /// last one's logits on the device. A single token (a decode step) runs
@@ -51,14 +61,18 @@ class DeviceContext {
   /// Makes this context hold the first `n` positions of `from` (a context
   /// over the same DeviceModel): their K/V copied on the device, no logits.
   void copy_prefix(const DeviceContext& from, std::int64_t n);
-  /// Bytes of device memory this context holds (cache + arena).
-  std::size_t bytes() const { return kv_.bytes() + arena_.bytes(); }
+  /// Bytes of device memory this context holds (cache + arena + scratch).
+  std::size_t bytes() const { return kv_.bytes() + arena_.bytes() + dequant_.bytes(); }
+  /// Weight rows of `cols` columns one dequantization tile holds (0: no
+  /// scratch, the model has no q8_0 / q4_0 projections or batches are short).
+  std::int64_t dequant_tile_rows(std::int64_t cols) const;
   /// Decode-step graphs instantiated so far (0 in the emulated build).
   int graph_instantiations() const { return graph_.instantiations(); }
 
  private:
   void enqueue_forward(std::int64_t n, std::int64_t pos);
   void project(const float* in, const DeviceMatrix& w, const DeviceMatrix& bias, float* out, std::int64_t rows);
+  void project_quantized(const float* in, const DeviceMatrix& w, float* out, std::int64_t rows);
   float* keys(std::int64_t layer) const;
   float* values(std::int64_t layer) const;
 
@@ -72,6 +86,8 @@ class DeviceContext {
   float *x_ = nullptr, *h_ = nullptr, *q_ = nullptr, *attn_ = nullptr, *gate_ = nullptr, *up_ = nullptr;
   float *last_ = nullptr, *logits_ = nullptr, *attn_workspace_ = nullptr;
   float* bias_rows_ = nullptr;  // a bias repeated over a chunk's rows
+  void* narrow_ = nullptr;      // a chunk's activations as f16 / bf16, for 16-bit GEMMs (null if never needed)
+  DeviceBuffer dequant_;        // f16 tiles of q8_0 / q4_0 weight rows (empty if never needed)
   std::size_t attn_workspace_bytes_ = 0;
   std::int32_t* ids_ = nullptr;
   std::int32_t* positions_ = nullptr;         // GPT-2's position ids of the chunk
