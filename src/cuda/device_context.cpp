@@ -155,18 +155,23 @@ void DeviceContext::copy_prefix(const DeviceContext& from, std::int64_t n) {
 // f32 activations; a longer chunk (prefill) narrows its activations and
 // takes cublasGemmEx (f32 accumulation), f16/bf16 weights as stored,
 // q8_0/q4_0 dequantized to f16 a tile at a time (project_quantized).
+// Projections that share an input (q/k/v, gate/up) narrow it once: the
+// first leaves it in narrow_, the next ones pass same_input.
 void DeviceContext::project(const float* in, const DeviceMatrix& w, const DeviceMatrix& bias, float* out,
-                            std::int64_t rows) {
+                            std::int64_t rows, bool same_input) {
   const Stream s = stream_.get();
+  const std::optional<DType> held = same_input ? narrowed_type_ : std::nullopt;
+  narrowed_type_.reset();
   if (w.type == DType::f32) {
     gemm(gemm_, in, DType::f32, w.data, DType::f32, out, rows, w.rows, w.cols);
   } else if (rows <= kMatvecRows) {
     kernels::matvec(w.data, w.type, in, out, rows, w.rows, w.cols, s);
   } else if (is_block_quantized(w.type)) {
-    project_quantized(in, w, out, rows);
+    project_quantized(in, w, out, rows, held == DType::f16);
   } else {
     LF_CHECK(narrow_ != nullptr, kOp, "internal: no narrowed-activation buffer for a 16-bit GEMM");
-    kernels::narrow(in, w.type, narrow_, rows * w.cols, s);
+    if (held != w.type) kernels::narrow(in, w.type, narrow_, rows * w.cols, s);
+    narrowed_type_ = w.type;
     gemm(gemm_, narrow_, w.type, w.data, w.type, out, rows, w.rows, w.cols);
   }
   if (!bias.data) return;
@@ -190,11 +195,13 @@ void DeviceContext::project(const float* in, const DeviceMatrix& w, const Device
 // dequant_ and an f16 GEMM that fills the tile's columns of out. Dequantizing
 // a tile costs about the weights' bytes + 2 bytes per weight, once per chunk,
 // however many rows the chunk has (docs/cuda.md, "Backend notes").
-void DeviceContext::project_quantized(const float* in, const DeviceMatrix& w, float* out, std::int64_t rows) {
+void DeviceContext::project_quantized(const float* in, const DeviceMatrix& w, float* out, std::int64_t rows,
+                                      bool narrowed) {
   const Stream s = stream_.get();
   const std::int64_t tile_rows = std::min(w.rows, dequant_tile_rows(w.cols));
   LF_CHECK(narrow_ != nullptr && tile_rows >= 1, kOp, "internal: no dequantization scratch for a quantized GEMM");
-  kernels::narrow(in, DType::f16, narrow_, rows * w.cols, s);
+  if (!narrowed) kernels::narrow(in, DType::f16, narrow_, rows * w.cols, s);
+  narrowed_type_ = DType::f16;
   for (std::int64_t first = 0; first < w.rows; first += tile_rows) {
     const std::int64_t n = std::min(tile_rows, w.rows - first);
     const void* tile = static_cast<const std::byte*>(w.data) + dtype_bytes(w.type, first * w.cols);
@@ -261,8 +268,8 @@ void DeviceContext::enqueue_forward(std::int64_t n, std::int64_t pos) {
 
     normalize(x_, w.attn_norm, w.attn_norm_bias, h_, n);
     project(h_, w.wq, w.bq, q_, n);
-    project(h_, w.wk, w.bk, k_new, n);
-    project(h_, w.wv, w.bv, v_new, n);
+    project(h_, w.wk, w.bk, k_new, n, /*same_input=*/true);
+    project(h_, w.wv, w.bv, v_new, n, /*same_input=*/true);
     if (c.uses_rope()) {
       kernels::rope(q_, q_, n, hq, d, rope, s);
       kernels::rope(k_new, k_new, n, hkv, d, rope, s);
@@ -274,7 +281,7 @@ void DeviceContext::enqueue_forward(std::int64_t n, std::int64_t pos) {
     normalize(x_, w.ffn_norm, w.ffn_norm_bias, h_, n);
     if (w.w_gate.data) {
       project(h_, w.w_gate, DeviceMatrix{}, gate_, n);
-      project(h_, w.w_up, w.b_up, up_, n);
+      project(h_, w.w_up, w.b_up, up_, n, /*same_input=*/true);
       kernels::swiglu(gate_, up_, up_, n * f, s);
     } else {  // GPT-2: the up bias is fused into the GELU kernel
       project(h_, w.w_up, DeviceMatrix{}, up_, n);

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <span>
 #include <vector>
 
@@ -71,8 +72,10 @@ class DeviceContext {
 
  private:
   void enqueue_forward(std::int64_t n, std::int64_t pos);
-  void project(const float* in, const DeviceMatrix& w, const DeviceMatrix& bias, float* out, std::int64_t rows);
-  void project_quantized(const float* in, const DeviceMatrix& w, float* out, std::int64_t rows);
+  // same_input: `in` is the previous project() call's input, unchanged since.
+  void project(const float* in, const DeviceMatrix& w, const DeviceMatrix& bias, float* out, std::int64_t rows,
+               bool same_input = false);
+  void project_quantized(const float* in, const DeviceMatrix& w, float* out, std::int64_t rows, bool narrowed);
   float* keys(std::int64_t layer) const;
   float* values(std::int64_t layer) const;
 
@@ -88,6 +91,7 @@ class DeviceContext {
   float* bias_rows_ = nullptr;  // a bias repeated over a chunk's rows
   void* narrow_ = nullptr;      // a chunk's activations as f16 / bf16, for 16-bit GEMMs (null if never needed)
   DeviceBuffer dequant_;        // f16 tiles of q8_0 / q4_0 weight rows (empty if never needed)
+  std::optional<DType> narrowed_type_;  // what the last project() left in narrow_ (its input, narrowed)
   std::size_t attn_workspace_bytes_ = 0;
   std::int32_t* ids_ = nullptr;
   std::int32_t* positions_ = nullptr;         // GPT-2's position ids of the chunk
