@@ -5,20 +5,24 @@
 //
 // What is compared, per weight type (f16, bf16, q8_0, q4_0) and model
 // (stories260K from ../shared when present; the committed tiny Qwen2 with
-// q/k/v biases and GPT-2 with its fused QKV always):
+// q/k/v biases always, and the tiny GPT-2 with its fused QKV for bf16 and
+// q8_0), one prompt chunk of 13-17 tokens:
 //  1. the prompt's last logits against the CPU forward on the same stored
 //     weights (lf::Generator::eval), as a relative norm error. f16/bf16
 //     weights: the CPU keeps activations in f32, the device rounds them to
-//     f16/bf16 (~5e-4 / 4e-3 per element): <= 1e-2, the bound of the 16-bit
-//     kernel tests. q8_0/q4_0: the CPU rounds activations to q8_0 blocks
-//     before every product (its own error, ~2.7e-2 measured on the tiny
-//     Qwen2 for the device's f32-activation matvec route as well): <= 5e-2.
+//     f16 (unit roundoff 2^-11) or bf16 (2^-8, 8x coarser): <= 1e-2 for f16
+//     as in the 16-bit kernel tests, <= 2e-2 for bf16 (8.5e-3 measured on
+//     the tiny Qwen2). q8_0/q4_0: the CPU rounds activations to q8_0 blocks
+//     before every product, an error of its own (3.5e-2 measured on the
+//     tiny Qwen2 for the device's f32-activation matvec route as well):
+//     <= 5e-2.
 //  2. the same logits against the device's own matvec route (a context
 //     whose chunks have at most kMatvecRows rows: f32 activations, weights
 //     as stored): isolates what the GEMM route adds (f16/bf16 activations,
-//     q8_0/q4_0 weights rounded to f16): <= 1e-2 for every type.
-//  3. greedy continuations after the GEMM prefill against those after the
-//     matvec prefill (decode is the same matvec code on both): equal tokens.
+//     q8_0/q4_0 weights rounded to f16): <= 1e-2, bf16 <= 2e-2.
+//  3. greedy continuations (4 tokens) after the GEMM prefill against those
+//     after the matvec prefill (decode is the same matvec code on both):
+//     equal tokens.
 #include <algorithm>
 #include <filesystem>
 #include <memory>
@@ -43,9 +47,11 @@ using lf::cuda::DeviceModel;
 
 constexpr std::int64_t kContext = 96;
 constexpr double kTolRouteVsMatvec = 1e-2;
+constexpr double kTolRouteVsMatvecBf16 = 2e-2;
 constexpr double kTol16BitVsCpu = 1e-2;
+constexpr double kTolBf16VsCpu = 2e-2;
 constexpr double kTolQuantVsCpu = 5e-2;
-constexpr int kGreedyTokens = 6;
+constexpr int kGreedyTokens = 4;
 // A small tile bound, so that 64-column weights (128 bytes a row in f16)
 // are dequantized 23 rows at a time: several tiles per matrix, a partial
 // last one, and tiles that start 16-byte misaligned in the GGUF blocks.
@@ -103,8 +109,9 @@ void check_prefill(const std::filesystem::path& path, DType type, const std::str
   INFO(path.filename().string() << " " << lf::dtype_name(type) << ", prompt of " << prompt.size()
                                 << " tokens: GEMM route vs CPU " << vs_cpu << ", vs matvec route " << vs_matvec
                                 << "; matvec route vs CPU " << relative_error(matvec_logits, cpu_logits));
-  CHECK(vs_cpu <= (quant ? kTolQuantVsCpu : kTol16BitVsCpu));
-  CHECK(vs_matvec <= kTolRouteVsMatvec);
+  const bool bf16 = type == DType::bf16;
+  CHECK(vs_cpu <= (quant ? kTolQuantVsCpu : bf16 ? kTolBf16VsCpu : kTol16BitVsCpu));
+  CHECK(vs_matvec <= (bf16 ? kTolRouteVsMatvecBf16 : kTolRouteVsMatvec));
   CHECK(vs_matvec > 0.0);  // the routes differ: the GEMM route did run
   CHECK(greedy_after_prompt(gemm_route, kGreedyTokens) == greedy_after_prompt(matvec_route, kGreedyTokens));
 }
@@ -120,14 +127,15 @@ TEST_CASE("cuda backend prefill GEMM: stories260K with f16, bf16, q8_0 and q4_0 
     return;
   }
   const auto path = std::filesystem::path(lf::test::shared_dir()) / "models/stories260K/stories260K.gguf";
-  for (const DType type : kTypes) check_prefill(path, type, "Once upon a time, a little girl named Lily went to the park");
+  for (const DType type : kTypes) check_prefill(path, type, "Once upon a time, a little girl named Lily");
 }
 
-TEST_CASE("cuda backend prefill GEMM: tiny Qwen2 (q/k/v biases) and GPT-2 (fused QKV) with 16-bit and quantized weights",
+TEST_CASE("cuda backend prefill GEMM: tiny Qwen2 (q/k/v biases) and GPT-2 (fused QKV, biases) with 16-bit and quantized weights",
           "[cuda_backend][prefill]") {
   const auto models = std::filesystem::path(lf::test::test_data_dir()) / "models";
-  for (const DType type : kTypes) {
-    check_prefill(models / "qwen2", type, "Hello, live room! How much is the red dress?");
-    check_prefill(models / "gpt2", type, "Hello, live room! How much is the red dress?");
-  }
+  for (const DType type : kTypes) check_prefill(models / "qwen2", type, "How much is the red dress?");
+  // GPT-2 adds row views of its fused QKV matrix and biases on every
+  // projection; one 16-bit and one quantized type cover its two routes (the
+  // emulated matvec reference route is slow).
+  for (const DType type : {DType::bf16, DType::q8_0}) check_prefill(models / "gpt2", type, "How much is the red dress?");
 }
