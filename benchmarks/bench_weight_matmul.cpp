@@ -175,9 +175,11 @@ const bool registered = [] {
   struct S {
     std::int64_t m, n, k;
   };
-  // Decode: a 4096-wide projection, a scaled-down FFN (N 11008 -> 8192), and a
-  // small batches (M = 4, 8: speculative decoding / several streams).
-  const S shapes[] = {{1, 4096, 4096}, {1, 8192, 4096}, {4, 4096, 4096}, {8, 4096, 4096}};
+  // Decode: a 4096-wide projection, a scaled-down FFN (N 11008 -> 8192),
+  // GPT-2-124M's FFN pair (short 768-wide rows: many row starts per byte),
+  // and small batches (M = 4, 8: speculative decoding / several streams).
+  const S shapes[] = {{1, 4096, 4096}, {1, 8192, 4096}, {1, 3072, 768}, {1, 768, 3072}, {4, 4096, 4096},
+                      {8, 4096, 4096}};
   for (const S& s : shapes) {
     const std::string shape =
         "/M:" + std::to_string(s.m) + "/N:" + std::to_string(s.n) + "/K:" + std::to_string(s.k);

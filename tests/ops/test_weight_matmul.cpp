@@ -276,6 +276,10 @@ TEST_CASE("matmul_weights gives every row the same bits whatever the batch and t
         matmul_weights(x, w, split, &pool, threads);
         INFO(dtype_name(type) << " K" << k << " threads " << threads);
         CHECK(std::memcmp(split.data<float>(), one.data<float>(), sizeof(float) * rows * n) == 0);
+        // One row (decode's own traversal of the weight rows) split the same way.
+        Tensor row = Tensor::empty({1, n});
+        matmul_weights(x.slice(0, 0, 1), w, row, &pool, threads);
+        CHECK(std::memcmp(row.data<float>(), one.data<float>(), sizeof(float) * n) == 0);
       }
     }
 }
