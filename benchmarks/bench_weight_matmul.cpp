@@ -151,7 +151,7 @@ void BM_qmatvec(benchmark::State& st, lf::DType type, lf::KernelIsa isa, std::in
   ratio_counters(st, w.bytes_each, n, k, m == 1);
 }
 
-// q8_0 / q4_0 packed at load for AVX-512 VNNI (matmul_packed), same shapes.
+// Weights packed at load for AVX-512 (matmul_packed), same shapes.
 void BM_packed(benchmark::State& st, lf::DType type, std::int64_t m, std::int64_t n, std::int64_t k) {
   const WeightSet& w = weights(type, n, k);
   static std::map<std::tuple<int, std::int64_t, std::int64_t>, std::vector<lf::PackedWeights>> packed;
@@ -196,7 +196,7 @@ const bool registered = [] {
             ->Unit(benchmark::kMicrosecond)
             ->MinTime(isa == lf::KernelIsa::scalar ? 0.1 : 0.3)
             ->UseRealTime();
-    for (lf::DType type : {lf::DType::q8_0, lf::DType::q4_0})
+    for (lf::DType type : {lf::DType::f32, lf::DType::f16, lf::DType::bf16, lf::DType::q8_0, lf::DType::q4_0})
       if (lf::PackedWeights::can_pack(lf::Tensor::empty({s.n, s.k}, type)))
         benchmark::RegisterBenchmark(("qmatvec/" + std::string(lf::dtype_name(type)) + "/packed" + shape).c_str(),
                                      BM_packed, type, s.m, s.n, s.k)

@@ -42,6 +42,8 @@ const char* kUsage =
     "        prompt and generation speed, load time, peak RSS; --roofline also measures\n"
     "        the machine's limits and reports each test as a percentage of its limit\n"
     "  roofline [-t THREADS]   memory bandwidth (STREAM triad over 1 GiB) and peak f32 FMA\n"
+    "generate and bench also take --no-pack (no AVX-512 copies of the matrices: less memory,\n"
+    "  slower prefill) and --no-check-finite (skip the NaN/Inf scan of the weights at load).\n"
     "TYPE is f32, f16, bf16, q8_0 or q4_0; --quantize converts the matrices while loading.\n"
     "THREADS: 0 (the default) means one per hardware thread.\n"
     "MODEL is a .gguf file or a Hugging Face model directory.\n";

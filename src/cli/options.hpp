@@ -17,12 +17,13 @@ inline DType parse_weight_type(const std::string& option, const std::string& nam
   throw_error("arguments", option + " must be f32, f16, bf16, q8_0 or q4_0, got '" + name + "'");
 }
 
-/// --quantize TYPE and --no-check-finite.
+/// --quantize TYPE, --no-check-finite and --no-pack.
 inline LoadOptions load_options(Args& a) {
   LoadOptions o;
   const std::string q = a.value("--quantize", "");
   if (!q.empty()) o.quantize = parse_weight_type("--quantize", q);
   o.check_finite = !a.flag("--no-check-finite");
+  o.pack = !a.flag("--no-pack");
   return o;
 }
 

@@ -55,20 +55,96 @@ struct PreparedX {
 void PackedWeights::Free::operator()(std::byte* p) const { std::free(p); }
 
 bool PackedWeights::can_pack(const Tensor& w) {
-  return w.defined() && (w.dtype() == DType::q8_0 || w.dtype() == DType::q4_0) && w.rank() == 2 && w.is_contiguous() && w.dim(0) > 0 &&
-         w.dim(0) % kGroupRows == 0 && w.dim(1) % 32 == 0 && default_isa() == KernelIsa::avx512;
+  if (!w.defined() || w.rank() != 2 || !w.is_contiguous() || w.dim(0) <= 0 || default_isa() != KernelIsa::avx512)
+    return false;
+  switch (w.dtype()) {
+    case DType::q8_0:
+    case DType::q4_0: return w.dim(0) % kGroupRows == 0 && w.dim(1) % 32 == 0;
+    case DType::f32:
+    case DType::f16:
+    case DType::bf16: return true;
+    default: return false;
+  }
 }
+
+namespace {
+
+// Float layout: group g holds, for each p, rows 16g..16g+15's values at p
+// (zeros past the last row). E: bytes per value.
+template <std::size_t E>
+void pack_float(const std::byte* w, std::byte* out, std::int64_t rows, std::int64_t cols) {
+  constexpr std::int64_t kRows = PackedWeights::kGroupRows;
+  const std::int64_t groups = (rows + kRows - 1) / kRows;
+  std::memset(out, 0, static_cast<std::size_t>(groups * kRows * cols) * E);
+  for (std::int64_t row = 0; row < rows; ++row) {
+    const std::byte* src = w + row * cols * static_cast<std::int64_t>(E);
+    std::byte* dst = out + ((row / kRows) * cols * kRows + row % kRows) * static_cast<std::int64_t>(E);
+    for (std::int64_t p = 0; p < cols; ++p) std::memcpy(dst + p * kRows * static_cast<std::int64_t>(E), src + p * static_cast<std::int64_t>(E), E);
+  }
+}
+
+// x's rows for the float kernel: tiles of kFloatRows rows, each tile's rows
+// interleaved per element (tile base + p * mr + i). Per thread, reused.
+const float* float_panels(const Tensor& x2, std::int64_t m, std::int64_t k) {
+  if (m == 1) return detail::row_pointer(x2, 0);  // one row: already p-major
+  thread_local std::vector<float> panels;
+  panels.resize(static_cast<std::size_t>(m * k));
+  for (std::int64_t i0 = 0; i0 < m; i0 += detail::packed::kFloatRows) {
+    const std::int64_t mr = std::min<std::int64_t>(detail::packed::kFloatRows, m - i0);
+    float* tile = panels.data() + i0 * k;
+    for (std::int64_t i = 0; i < mr; ++i) {
+      const float* row = detail::row_pointer(x2, i0 + i);
+      for (std::int64_t p = 0; p < k; ++p) tile[p * mr + i] = row[p];
+    }
+  }
+  return panels.data();
+}
+
+void matmul_packed_float(const Tensor& x2, const PackedWeights& w, float* y, ThreadPool* pool, int threads) {
+  const std::int64_t m = x2.dim(0), k = w.cols(), n = w.rows(), groups = w.groups(), gb = w.group_bytes();
+  const float* panels = float_panels(x2, m, k);
+  const detail::packed::FloatKernel kernel = detail::packed::avx512_float_kernel(w.type());
+  const int last_rows = static_cast<int>(n - (groups - 1) * PackedWeights::kGroupRows);
+  // Tasks own runs of group pairs; within a task a run of about 512 KiB
+  // (half of L2) meets every tile of x's rows (one row: the whole run).
+  const detail::RowSplit split = detail::split_rows(pool, threads, m * n * k, groups, 2, 2);
+  const std::int64_t cache_groups = m == 1 ? groups : std::max<std::int64_t>(2, (512 << 10) / gb / 2 * 2);
+  const std::int64_t step = m == 1 ? detail::packed::kMaxDecodeGroups : 2;
+  auto task = [&](std::int64_t t) {
+    const std::int64_t g_end = std::min(groups, (t + 1) * split.per_task);
+    for (std::int64_t g0 = t * split.per_task; g0 < g_end; g0 += cache_groups) {
+      const std::int64_t g1 = std::min(g_end, g0 + cache_groups);
+      for (std::int64_t i0 = 0; i0 < m; i0 += detail::packed::kFloatRows) {
+        const int mr = static_cast<int>(std::min<std::int64_t>(detail::packed::kFloatRows, m - i0));
+        for (std::int64_t g = g0; g < g1; g += step) {
+          const int ng = static_cast<int>(std::min<std::int64_t>(step, g1 - g));
+          const int last = g + ng == groups ? last_rows : static_cast<int>(PackedWeights::kGroupRows);
+          kernel(panels + i0 * k, mr, w.group(g), gb, ng, k, y + i0 * n + g * PackedWeights::kGroupRows, n, last);
+        }
+      }
+    }
+  };
+  split.run(pool, task);
+}
+
+}  // namespace
 
 PackedWeights PackedWeights::pack(const Tensor& w) {
   LF_CHECK(can_pack(w), "PackedWeights::pack",
-           "needs a q8_0 or q4_0 [N, K] matrix with N a multiple of 16 on a CPU with AVX-512 VNNI, got " + w.str());
+           "needs an f32, f16, bf16, q8_0 or q4_0 [N, K] matrix (q8_0 / q4_0: N a multiple of 16) on a CPU with "
+           "AVX-512 VNNI, got " + w.str());
   PackedWeights p;
+  p.type_ = w.dtype();
   p.rows_ = w.dim(0);
   p.cols_ = w.dim(1);
-  p.bytes_ = static_cast<std::size_t>(p.rows_ / kGroupRows * p.group_bytes());
+  p.bytes_ = static_cast<std::size_t>(p.groups() * p.group_bytes());
   p.data_.reset(static_cast<std::byte*>(std::aligned_alloc(64, (p.bytes_ + 63) / 64 * 64)));
   LF_CHECK(p.data_ != nullptr, "PackedWeights::pack", "out of memory for " + std::to_string(p.bytes_) + " bytes");
-  p.type_ = w.dtype();
+  if (p.is_float()) {
+    if (p.type_ == DType::f32) pack_float<4>(w.bytes(), p.data_.get(), p.rows_, p.cols_);
+    else pack_float<2>(w.bytes(), p.data_.get(), p.rows_, p.cols_);
+    return p;
+  }
   const bool q8 = p.type_ == DType::q8_0;
   const std::int64_t src_block = q8 ? kQ8Block : 18, blocks = p.cols_ / 32, row_bytes = blocks * src_block;
   const std::int64_t block_bytes = PackedWeights::block_bytes(p.type_);
@@ -106,6 +182,10 @@ void matmul_packed(const Tensor& x, const PackedWeights& w, Tensor& out, ThreadP
   if (x.rank() != 2) {
     LF_CHECK(x.is_contiguous(), kOp, "x " + x.shape().str() + " must be contiguous");
     x2 = x.reshape({x.shape().rows(), k});
+  }
+  if (w.is_float()) {
+    matmul_packed_float(x2, w, out.data<float>(), pool, threads);
+    return;
   }
   const std::int64_t m = x2.dim(0), blocks = k / 32;
   thread_local PreparedX prepared;

@@ -1,5 +1,6 @@
-// Internal: the packed q8_0 kernel's entry point (packed_matmul_avx512.cpp)
-// and the prepared rows of x it reads.
+// Internal: the packed kernels' entry points (packed_matmul_avx512.cpp for
+// q8_0 / q4_0, packed_float_avx512.cpp for f32 / f16 / bf16) and the
+// prepared rows of x they read.
 #pragma once
 
 #include <cstddef>
@@ -26,5 +27,24 @@ using Kernel = void (*)(const XRow* x, int m, const std::byte* group, std::int64
 
 /// The AVX-512 VNNI kernel for q8_0 or q4_0 (call only where the CPU has it).
 Kernel avx512_kernel(DType type);
+
+/// Most rows of x one float-kernel call takes.
+inline constexpr int kFloatRows = 12;
+
+/// Most groups a float-kernel call takes: 2, or kMaxDecodeGroups for one
+/// row of x.
+inline constexpr int kMaxDecodeGroups = 4;
+
+/// Float weights: out[i * ldo + 16 g + r] for rows i < mr (mr <= kFloatRows)
+/// of x, given as a panel with the mr rows interleaved per element
+/// (panel[p * mr + i] = x[i][p]), and the rows r of ng (1 or 2; up to
+/// kMaxDecodeGroups when mr is 1) consecutive
+/// packed groups (group_bytes apart; in the last of them only rows
+/// r < last_rows are written).
+using FloatKernel = void (*)(const float* panel, int mr, const std::byte* group, std::int64_t group_bytes, int ng,
+                             std::int64_t k, float* out, std::int64_t ldo, int last_rows);
+
+/// The AVX-512 kernel for f32, f16 or bf16 (call only where the CPU has it).
+FloatKernel avx512_float_kernel(DType type);
 
 }  // namespace lf::detail::packed

@@ -1,6 +1,7 @@
 #include "harness/reference.hpp"
 
 #include <catch2/catch.hpp>
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <functional>
@@ -102,6 +103,17 @@ Array ref_matmul(const Array& a, const Array& b, bool transpose_b) {
       y.data[static_cast<std::size_t>(i * n + j)] = s;
     }
   return y;
+}
+
+double ref_matmul_condition(const Array& x, const Array& w, const Array& want) {
+  Array ax = x, aw = w;
+  for (double& v : ax.data) v = std::abs(v);
+  for (double& v : aw.data) v = std::abs(v);
+  const Array bound = ref_matmul(ax, aw, true);
+  double num = 0, den = 0;
+  for (double v : bound.data) num += v * v;
+  for (double v : want.data) den += v * v;
+  return den > 0 ? std::max(1.0, std::sqrt(num / den)) : 1.0;
 }
 
 Array ref_linear(const Array& x, const Array& w, const Array* bias) {

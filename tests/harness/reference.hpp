@@ -24,6 +24,10 @@ Array to_array(const Tensor& t);
 Array ref_broadcast(const Array& a, const std::vector<std::int64_t>& shape);
 
 Array ref_matmul(const Array& a, const Array& b, bool transpose_b);
+/// ‖|x|·|w|ᵀ‖ / ‖x·wᵀ‖ (at least 1), with want = x·wᵀ: the condition number
+/// of the products. f32 rounding errors scale with sum |x|·|w|, not with
+/// the result, so tolerances of x·wᵀ are stated relative to it.
+double ref_matmul_condition(const Array& x, const Array& w, const Array& want);
 Array ref_linear(const Array& x, const Array& w, const Array* bias);
 Array ref_softmax(const Array& x, double scale, const Array* mask, bool causal, std::int64_t causal_offset);
 Array ref_layer_norm(const Array& x, const Array& w, const Array* b, double eps);

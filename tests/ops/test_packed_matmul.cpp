@@ -1,7 +1,9 @@
-// matmul_packed (q8_0 / q4_0 weights rearranged for AVX-512 VNNI) against
-// matmul_weights' portable scalar kernel, and its batch invariance.
+// matmul_packed (weights rearranged for AVX-512) against matmul_weights'
+// portable scalar kernel (q8_0 / q4_0) or the double reference (f32 / f16 /
+// bf16), and its batch invariance.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cstring>
 #include <random>
 #include <string>
@@ -48,7 +50,51 @@ bool packed_kernel_available() {
   return false;
 }
 
+// f32 / f16 / bf16 weights from uniform values.
+Tensor float_weights(DType type, std::int64_t n, std::int64_t k, std::mt19937& rng) {
+  const Tensor f = random_tensor({n, k}, rng);
+  if (type == DType::f32) return f;
+  Tensor w = Tensor::empty({n, k}, type);
+  for (std::int64_t r = 0; r < n; ++r) from_f32_row(type, f.data<float>() + r * k, w.bytes() + r * dtype_bytes(type, k), k);
+  return w;
+}
+
+// The float kernel sums K products in order in one f32 lane, so its error
+// grows with K (about sqrt(K) ulp on random data, K ulp at worst), relative
+// to sum |x|·|w|: the bound is kFloatTolerance · κ (κ: ref_matmul_condition).
+// Measured: relative error / κ at most 6e-8 over the cases below (K up to
+// 1024); a wrong row, element or group order gives 1e-1 or more.
+constexpr double kFloatTolerance = 2e-6;
+
 }  // namespace
+
+TEST_CASE("matmul_packed with f32 / f16 / bf16 weights matches the double reference", "[ops][packed]") {
+  if (!packed_kernel_available()) return;
+  double worst = 0;
+  for (DType type : {DType::f32, DType::f16, DType::bf16})
+    for (std::int64_t n : {1, 16, 17, 45, 64})           // groups: partial, one, padded, odd count, pairs
+      for (std::int64_t k : {1, 7, 64, 1024})
+        for (std::int64_t m : {1, 2, 11, 12, 13, 30}) {  // around the kernel's 12 rows of x
+          auto rng = rng_for("packed float " + std::string(dtype_name(type)) + std::to_string(n) + "x" +
+                             std::to_string(k) + " m" + std::to_string(m));
+          const Tensor x = random_tensor({m, k}, rng);
+          const Tensor w = float_weights(type, n, k, rng);
+          REQUIRE(PackedWeights::can_pack(w));
+          const PackedWeights p = PackedWeights::pack(w);
+          REQUIRE(p.rows() == n);
+          REQUIRE(p.cols() == k);
+          const Array xa = to_array(x), wa = ref_decode(w);
+          const Array want = ref_matmul(xa, wa, true);
+          Tensor got = Tensor::empty({m, n});
+          matmul_packed(x, p, got);
+          const double err = relative_error(got, want.data), kappa = ref_matmul_condition(xa, wa, want);
+          worst = std::max(worst, err / kappa);
+          INFO(dtype_name(type) << " n " << n << " k " << k << " m " << m << ": error " << err << ", condition "
+                                << kappa);
+          CHECK(err <= kFloatTolerance * kappa);
+        }
+  WARN("packed float: worst relative error / condition " << worst);
+}
 
 TEST_CASE("matmul_packed equals matmul_weights' scalar kernel within f32 rounding", "[ops][packed]") {
   if (!packed_kernel_available()) return;
@@ -75,11 +121,12 @@ TEST_CASE("matmul_packed equals matmul_weights' scalar kernel within f32 roundin
 TEST_CASE("matmul_packed is batch-invariant: a row alone equals the row in any batch and thread split",
           "[ops][packed]") {
   if (!packed_kernel_available()) return;
-  for (DType type : {DType::q8_0, DType::q4_0}) {
+  for (DType type : {DType::q8_0, DType::q4_0, DType::f32, DType::f16, DType::bf16}) {
     auto rng = rng_for("packed invariance " + std::string(dtype_name(type)));
-    const std::int64_t n = 96, k = 256, m = 23;
+    const bool blocks = is_quantized(type);
+    const std::int64_t n = blocks ? 96 : 81, k = 256, m = 27;  // float: 6 groups, the last one padded
     const Tensor x = random_tensor({m, k}, rng);
-    const PackedWeights p = PackedWeights::pack(raw_weights(type, n, k, rng));
+    const PackedWeights p = PackedWeights::pack(blocks ? raw_weights(type, n, k, rng) : float_weights(type, n, k, rng));
     std::vector<Tensor> alone;
     for (std::int64_t i = 0; i < m; ++i) {
       Tensor out = Tensor::empty({1, n});
@@ -88,7 +135,7 @@ TEST_CASE("matmul_packed is batch-invariant: a row alone equals the row in any b
     }
     for (int threads : {1, 2, 3}) {
       ThreadPool pool(threads);
-      for (std::int64_t window : {2, 8, 9, 23}) {
+      for (std::int64_t window : {2, 8, 9, 13, 27}) {
         for (std::int64_t start = 0; start + window <= m; start += window) {
           Tensor out = Tensor::empty({window, n});
           matmul_packed(x.slice(0, start, window), p, out, &pool, threads);
@@ -105,11 +152,13 @@ TEST_CASE("matmul_packed is batch-invariant: a row alone equals the row in any b
 
 TEST_CASE("PackedWeights refuses what it cannot pack", "[ops][packed]") {
   auto rng = rng_for("packed refuse");
-  CHECK_FALSE(PackedWeights::can_pack(Tensor::empty({16, 32}, DType::f16)));
+  CHECK_FALSE(PackedWeights::can_pack(Tensor::empty({2, 16, 32}, DType::f16)));  // not a matrix
+  CHECK_FALSE(PackedWeights::can_pack(Tensor::empty({0, 32}, DType::f32)));      // no rows
+  CHECK_FALSE(PackedWeights::can_pack(Tensor::empty({32, 16}).transpose(0, 1)));  // not contiguous
   CHECK_FALSE(PackedWeights::can_pack(raw_q8_weights(17, 32, rng)));  // rows not a multiple of 16
   CHECK_FALSE(PackedWeights::can_pack(Tensor()));
-  CHECK_THROWS_WITH(PackedWeights::pack(Tensor::empty({16, 32}, DType::f16)),
-                    Catch::Contains("needs a q8_0 or q4_0 [N, K] matrix with N a multiple of 16"));
+  CHECK_THROWS_WITH(PackedWeights::pack(raw_q8_weights(17, 32, rng)),
+                    Catch::Contains("q8_0 / q4_0: N a multiple of 16"));
   if (!packed_kernel_available()) return;
   const PackedWeights p = PackedWeights::pack(raw_q8_weights(16, 64, rng));
   Tensor x = Tensor::empty({2, 32}), out = Tensor::empty({2, 16});

@@ -31,18 +31,6 @@ namespace {
 // a wrong element order, scale or nibble offset gives 1e-1 or more.
 constexpr double kTolerance = 1e-6;
 
-// ‖|x|·|w|ᵀ‖ / ‖x·wᵀ‖ from the reference values.
-double condition(const Array& x, const Array& w, const Array& want) {
-  Array ax = x, aw = w;
-  for (double& v : ax.data) v = std::abs(v);
-  for (double& v : aw.data) v = std::abs(v);
-  const Array bound = ref_matmul(ax, aw, true);
-  double num = 0, den = 0;
-  for (double v : bound.data) num += v * v;
-  for (double v : want.data) den += v * v;
-  return den > 0 ? std::max(1.0, std::sqrt(num / den)) : 1.0;
-}
-
 constexpr DType kWeightTypes[] = {DType::f32, DType::f16, DType::bf16, DType::q8_0, DType::q4_0};
 
 // A [n, k] weight tensor of `type`, quantized from uniform values.
@@ -141,7 +129,7 @@ TEST_CASE("matmul_weights matches the double reference for every variant and wei
           const Tensor w = random_weights(type, n, k, rng);
           const Array xa = activations(x, type), wa = ref_decode(w);
           const Array want = ref_matmul(xa, wa, true);
-          const double kappa = condition(xa, wa, want);
+          const double kappa = ref_matmul_condition(xa, wa, want);
           for (KernelIsa isa : isas) {
             Tensor out = Tensor::empty({m, n});
             matmul_weights(x, w, out, isa);
@@ -164,7 +152,7 @@ TEST_CASE("matmul_weights handles raw weight bytes (all int8 / nibble / f16 patt
       const Tensor w = random_raw_weights(type, n, k, rng);
       const Array xa = activations(x, type), wa = ref_decode(w);
       const Array want = ref_matmul(xa, wa, true);
-      const double kappa = condition(xa, wa, want);
+      const double kappa = ref_matmul_condition(xa, wa, want);
       for (KernelIsa isa : available_isas()) {
         Tensor out = Tensor::empty({m, n});
         matmul_weights(x, w, out, isa);
@@ -298,7 +286,7 @@ TEST_CASE("matmul_weights: the q8_0 rounding of x costs well under 1% for block 
       const Array exact_x = ref_matmul(xa, wa, true);
       Tensor out = Tensor::empty({4, 48});
       matmul_weights(x, w, out);
-      const double err = relative_error(out, exact_x.data), kappa = condition(xa, wa, exact_x);
+      const double err = relative_error(out, exact_x.data), kappa = ref_matmul_condition(xa, wa, exact_x);
       INFO(dtype_name(type) << " K" << k << ": relative error " << err << ", condition " << kappa);
       CHECK(err <= 1e-2);
       CHECK(err > 1e-6 * kappa);  // x really was rounded

@@ -60,6 +60,8 @@ class Model {
   const ModelConfig& config() const { return config_; }
   const ModelWeights& weights() const { return weights_; }
   const Tokenizer& tokenizer() const { return *tokenizer_; }
+  /// The tokenizer as shared with copies of this model.
+  const std::shared_ptr<const Tokenizer>& shared_tokenizer() const { return tokenizer_; }
   const ModelInfo& info() const { return info_; }
 
   /// Assembles a model from parts (used by the loaders and by tests).

@@ -1,0 +1,99 @@
+// The packed f32 / f16 / bf16 kernel (see packed_matmul.hpp for the layout),
+// AVX-512 through a target attribute, as weight_matmul_avx512.cpp.
+//
+// An outer-product tile: per element p of K, one vector load gives 16
+// weight rows' values, and each of up to 12 rows of x contributes one
+// broadcast x[i][p] and one FMA per loaded vector. 12 x 2 vectors of
+// accumulators take 24 FMAs per 2 loads + 12 broadcasts, so the tile is
+// bound by the FMA units, not by the caches (the dot-product tile of
+// matmul_weights loads one vector of x and one of w per 2 FMAs at 4 x 4).
+//
+// Per output element the operations are: acc = 0, then acc = fma(x[p],
+// w[p], acc) for p = 0, 1, ..., K - 1, one lane of one accumulator. How many
+// rows of x or groups run side by side never changes them, so a row's
+// result is the same whatever the batch or the thread split.
+#include <immintrin.h>
+
+#include <array>
+#include <cstdint>
+#include <utility>
+
+#include "packed_matmul_kernels.hpp"
+
+#define LF_TARGET __attribute__((target("avx512f,avx512bw,avx512vl,avx2,fma,f16c")))
+#define LF_TARGET_INLINE LF_TARGET __attribute__((always_inline)) inline
+
+namespace lf::detail::packed {
+namespace {
+
+using i64 = std::int64_t;
+
+// 16 weights (one per row of the group) at element p, as f32.
+template <DType T>
+LF_TARGET_INLINE __m512 weights_at(const std::byte* group, i64 p) {
+  if constexpr (T == DType::f32) {
+    return _mm512_loadu_ps(reinterpret_cast<const float*>(group) + 16 * p);
+  } else {
+    const __m256i h = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(group + 32 * p));
+    if constexpr (T == DType::f16) return _mm512_cvtph_ps(h);
+    else return _mm512_castsi512_ps(_mm512_slli_epi32(_mm512_cvtepu16_epi32(h), 16));
+  }
+}
+
+// MR rows of x (panel[p * MR + i]) against NG groups (group_bytes apart).
+template <DType T, int MR, int NG>
+LF_TARGET void tile(const float* panel, const std::byte* group, i64 group_bytes, i64 k, float* out, i64 ldo,
+                    __mmask16 last_mask) {
+  __m512 acc[MR][NG];
+  for (int i = 0; i < MR; ++i)
+    for (int g = 0; g < NG; ++g) acc[i][g] = _mm512_setzero_ps();
+  for (i64 p = 0; p < k; ++p) {
+    __m512 w[NG];
+    for (int g = 0; g < NG; ++g) w[g] = weights_at<T>(group + g * group_bytes, p);
+    for (int i = 0; i < MR; ++i) {
+      const __m512 xb = _mm512_set1_ps(panel[p * MR + i]);
+      for (int g = 0; g < NG; ++g) acc[i][g] = _mm512_fmadd_ps(xb, w[g], acc[i][g]);
+    }
+  }
+  for (int i = 0; i < MR; ++i)
+    for (int g = 0; g < NG; ++g)
+      _mm512_mask_storeu_ps(out + i * ldo + 16 * g, g == NG - 1 ? last_mask : __mmask16(0xffff), acc[i][g]);
+}
+
+using TileFn = void (*)(const float*, const std::byte*, i64, i64, float*, i64, __mmask16);
+
+template <DType T, int NG, int... MR>
+constexpr std::array<TileFn, sizeof...(MR)> make_row(std::integer_sequence<int, MR...>) {
+  return {&tile<T, MR + 1, NG>...};
+}
+
+// One row of x (decode): up to kMaxDecodeGroups groups side by side, so
+// enough FMA chains and memory streams are in flight to keep up with DRAM.
+template <DType T, int... NG>
+constexpr std::array<TileFn, sizeof...(NG)> make_decode(std::integer_sequence<int, NG...>) {
+  return {&tile<T, 1, NG + 1>...};
+}
+
+template <DType T>
+LF_TARGET void dispatch(const float* panel, int mr, const std::byte* group, i64 group_bytes, int ng, i64 k,
+                        float* out, i64 ldo, int last_rows) {
+  static constexpr auto one = make_row<T, 1>(std::make_integer_sequence<int, kFloatRows>());
+  static constexpr auto two = make_row<T, 2>(std::make_integer_sequence<int, kFloatRows>());
+  static constexpr auto decode = make_decode<T>(std::make_integer_sequence<int, kMaxDecodeGroups>());
+  const auto mask = static_cast<__mmask16>((1u << last_rows) - 1u);
+  const TileFn fn = mr == 1 ? decode[static_cast<std::size_t>(ng - 1)]
+                            : (ng == 2 ? two : one)[static_cast<std::size_t>(mr - 1)];
+  fn(panel, group, group_bytes, k, out, ldo, mask);
+}
+
+}  // namespace
+
+FloatKernel avx512_float_kernel(DType type) {
+  switch (type) {
+    case DType::f16: return &dispatch<DType::f16>;
+    case DType::bf16: return &dispatch<DType::bf16>;
+    default: return &dispatch<DType::f32>;
+  }
+}
+
+}  // namespace lf::detail::packed
