@@ -4,6 +4,7 @@
 #include <cstring>
 #include <limits>
 #include <random>
+#include <vector>
 
 #include <liveformer/core/convert.hpp>
 #include <liveformer/core/dtype.hpp>
@@ -35,6 +36,30 @@ TEST_CASE("f16 -> f32 is exact for all 65536 values; f32 -> f16 round-trips", "[
     }
     REQUIRE(static_cast<double>(f) == half_value(u));
     REQUIRE(f32_to_f16(f) == u);
+  }
+}
+
+// to_f32_row takes a vector path (F16C) for runs of 8 where the CPU has
+// it: every pattern, at every offset within a run and in the scalar tail.
+TEST_CASE("to_f32_row of f16 rows equals the definition for all 65536 values", "[core][convert]") {
+  for (std::int64_t shift : {0, 3}) {  // 65536 - 3 leaves a tail of 5
+    const std::int64_t n = 65536 - shift;
+    std::vector<std::uint16_t> halves(static_cast<std::size_t>(n));
+    for (std::int64_t i = 0; i < n; ++i) halves[static_cast<std::size_t>(i)] = static_cast<std::uint16_t>(i + shift);
+    std::vector<float> out(static_cast<std::size_t>(n));
+    to_f32_row(DType::f16, reinterpret_cast<const std::byte*>(halves.data()), out.data(), n);
+    std::int64_t wrong = 0;
+    for (std::int64_t i = 0; i < n; ++i) {
+      const std::uint16_t h = halves[static_cast<std::size_t>(i)];
+      const float f = out[static_cast<std::size_t>(i)];
+      const bool nan = ((h >> 10) & 31) == 31 && (h & 1023) != 0;
+      if (nan ? !std::isnan(f) : static_cast<double>(f) != (((h >> 10) & 31) == 31
+                                                                ? ((h & 0x8000) ? -HUGE_VAL : HUGE_VAL)
+                                                                : half_value(h)))
+        ++wrong;
+    }
+    INFO("shift " << shift);
+    CHECK(wrong == 0);
   }
 }
 

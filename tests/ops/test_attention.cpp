@@ -200,11 +200,12 @@ TEST_CASE("attention: threads split (head, query block) tasks without changing a
 }
 
 TEST_CASE("attention: f16 and bf16 keys and values (a 16-bit KV cache)", "[ops][attention]") {
-  for (DType type : {DType::f16, DType::bf16}) {
-    auto rng = rng_for("attention 16-bit " + std::string(dtype_name(type)));
-    const Tensor q = random_tensor({9, 4, 64}, rng, -2, 2);
-    const Tensor k32 = random_tensor({200, 2, 64}, rng, -2, 2);
-    const Tensor v32 = random_tensor({200, 2, 64}, rng);
+  for (DType type : {DType::f16, DType::bf16})
+  for (std::int64_t d : {64, 36}) {  // 36: the 8-wide widening's tail
+    auto rng = rng_for("attention 16-bit " + std::string(dtype_name(type)) + std::to_string(d));
+    const Tensor q = random_tensor({9, 4, d}, rng, -2, 2);
+    const Tensor k32 = random_tensor({200, 2, d}, rng, -2, 2);
+    const Tensor v32 = random_tensor({200, 2, d}, rng);
     auto narrow = [type](const Tensor& t) {
       Tensor n = Tensor::empty(t.shape(), type);
       from_f32_row(type, t.data<float>(), n.bytes(), t.numel());
@@ -213,12 +214,12 @@ TEST_CASE("attention: f16 and bf16 keys and values (a 16-bit KV cache)", "[ops][
     const Tensor k = narrow(k32), v = narrow(v32);
     AttentionOptions o;
     o.causal = true;
-    Tensor out = Tensor::empty({9, 4, 64});
+    Tensor out = Tensor::empty({9, 4, d});
     scaled_dot_product_attention(q, k, v, out, o);
     // Reference on the values the 16-bit tensors hold.
-    const Array want = ref_attention(to_array(q), to_array(k.to_f32()), to_array(v.to_f32()), 1.0 / 8.0, true, 200 - 9,
-                                     nullptr);
-    INFO(dtype_name(type));
+    const Array want = ref_attention(to_array(q), to_array(k.to_f32()), to_array(v.to_f32()),
+                                     1.0 / std::sqrt(static_cast<double>(d)), true, 200 - 9, nullptr);
+    INFO(dtype_name(type) << " head_dim " << d);
     CHECK(relative_error(out, want.data) <= kF32Tolerance);
   }
 }
