@@ -38,7 +38,8 @@ struct BadLine {
 
 /// Trims, turns runs of white space and control characters into one space,
 /// and collapses a character (or a unit of up to 4) repeated more than 3
-/// times to 3: "  哈哈哈哈哈哈 " -> "哈哈哈", "好看好看好看好看" -> "好看好看好看".
+/// times to 3: "  哈哈哈哈哈哈 " -> "哈哈哈", "好看好看好看好看" -> "好看好看好看"
+/// (again until nothing changes, so clean_text(clean_text(s)) == clean_text(s)).
 std::string clean_text(std::string_view text);
 
 /// Reads comments line by line. A line that is not a JSON object with a
