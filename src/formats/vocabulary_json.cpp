@@ -23,8 +23,14 @@ json read_json(const std::filesystem::path& path) {
 }
 
 // Places token `text` at `id`, growing the arrays as needed.
-void put_token(Vocabulary& v, std::int64_t id, const std::string& text, TokenType type, const std::string& where) {
-  LF_CHECK(id >= 0 && id < (1 << 24), where.c_str(), "token '" + text + "' has invalid id " + std::to_string(id));
+// `id` as JSON: only integers. nlohmann's get<int64_t> would also take a
+// float and convert it, which is undefined behaviour when it is out of
+// range (6e+44, found by fuzz_config_json) and silently truncates 2.5.
+void put_token(Vocabulary& v, const json& id_json, const std::string& text, TokenType type, const std::string& where) {
+  LF_CHECK(id_json.is_number_integer(), where.c_str(),
+           "token '" + text + "' has id " + id_json.dump() + ", expected an integer");
+  const std::int64_t id = id_json.get<std::int64_t>();  // above 2^63 wraps negative: refused below
+  LF_CHECK(id >= 0 && id < (1 << 24), where.c_str(), "token '" + text + "' has invalid id " + id_json.dump());
   const auto i = static_cast<std::size_t>(id);
   if (i >= v.tokens.size()) {
     v.tokens.resize(i + 1);
@@ -107,7 +113,7 @@ Vocabulary Vocabulary::from_tokenizer_json(const std::filesystem::path& tokenize
     LF_CHECK(model.value("continuing_subword_prefix", json()).is_null() || model["continuing_subword_prefix"] == "",
           where.c_str(), "continuing_subword_prefix is not supported");
     v.ignore_merges = model.value("ignore_merges", false);
-    for (const auto& [text, id] : model.at("vocab").items()) put_token(v, id.get<std::int64_t>(), text, TokenType::normal, where);
+    for (const auto& [text, id] : model.at("vocab").items()) put_token(v, id, text, TokenType::normal, where);
     for (const json& m : model.at("merges")) {
       // Older files write "a b", newer ones ["a", "b"].
       if (m.is_array()) {
@@ -122,7 +128,7 @@ Vocabulary Vocabulary::from_tokenizer_json(const std::filesystem::path& tokenize
     if (doc.contains("added_tokens")) {
       for (const json& t : doc["added_tokens"]) {
         const TokenType type = t.value("special", false) ? TokenType::control : TokenType::user_defined;
-        put_token(v, t.at("id").get<std::int64_t>(), t.at("content").get<std::string>(), type, where);
+        put_token(v, t.at("id"), t.at("content").get<std::string>(), type, where);
       }
     }
     bool byte_level = false;
@@ -174,7 +180,7 @@ Vocabulary Vocabulary::from_gpt2_files(const std::filesystem::path& encoder_json
   v.pre_tokenizer = "gpt-2";
   const json encoder = read_json(encoder_json);
   LF_CHECK(encoder.is_object(), encoder_json.string().c_str(), "expected an object mapping tokens to ids");
-  for (const auto& [text, id] : encoder.items()) put_token(v, id.get<std::int64_t>(), text, TokenType::normal, encoder_json.string());
+  for (const auto& [text, id] : encoder.items()) put_token(v, id, text, TokenType::normal, encoder_json.string());
 
   std::ifstream in(vocab_bpe, std::ios::binary);
   LF_CHECK(in.good(), vocab_bpe.string().c_str(), "cannot open file");

@@ -421,7 +421,11 @@ def hf_cases(c):
                 "hf:qwen2", "tokenizer.json: unexpected tokenizer.json structure")
     c.directory("hf_tokenizer_vocab_id_string",
                 {"tokenizer.json": tokenizer({"type": "BPE", "vocab": {"a": "zero"}, "merges": []})}, "hf:qwen2",
-                "tokenizer.json: unexpected tokenizer.json structure")
+                "token 'a' has id \"zero\", expected an integer")
+    # A float id far outside int64 (converting it was undefined behaviour; fuzz_config_json).
+    c.directory("hf_tokenizer_vocab_id_float",
+                {"tokenizer.json": tokenizer({"type": "BPE", "vocab": {"a": 6e44}, "merges": []})}, "hf:qwen2",
+                "token 'a' has id 6e+44, expected an integer")
     c.directory("hf_tokenizer_unigram", {"tokenizer.json": tokenizer({"type": "Unigram", "vocab": []})}, "hf:qwen2",
                 "model type 'Unigram' is not supported (only BPE)")
     # (An empty tokenizer_config.json beside the small ones: the base's names tokens they lack.)
