@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "checks.hpp"
+#include "decode_attention.hpp"
 #include "fast_exp.hpp"
 #include "liveformer/core/convert.hpp"
 #include "liveformer/core/eigen.hpp"
@@ -205,10 +206,42 @@ void scaled_dot_product_attention(const Tensor& q, const Tensor& k, const Tensor
     }
   }
 
+  const float scale = options.scale.value_or(1.0f / std::sqrt(static_cast<float>(d)));
+  const std::int64_t offset = options.causal_offset.value_or(tk - tq);
+#if defined(__x86_64__)
+  // One query per head without a mask (a decode step): straight from the
+  // cache, no widened copy, no Eigen calls per 128 keys.
+  if (tq == 1 && !mask.defined() && k.dtype() == v.dtype() && default_isa() != KernelIsa::scalar) {
+    const std::int64_t n = options.causal ? std::clamp<std::int64_t>(offset + 1, 0, tk) : tk;
+    const std::int64_t group = hq / hkv;
+    const std::int64_t ek = dtype_bytes(k.dtype(), 1), ev = dtype_bytes(v.dtype(), 1);
+    auto run = [&](std::int64_t h) {
+      float* o = out.data<float>() + h * dv;
+      if (n == 0) {  // a query that sees no key gets zeros
+        std::fill(o, o + dv, 0.0f);
+        return;
+      }
+      thread_local std::vector<float> scores;
+      if (scores.size() < static_cast<std::size_t>(n)) scores.resize(static_cast<std::size_t>(n));
+      const std::int64_t g = h / group;
+      const detail::DecodeHead head{q.data<float>() + h * q.stride(1),
+                                    k.bytes() + g * k.stride(1) * ek, k.stride(0) * ek,
+                                    v.bytes() + g * v.stride(1) * ev, v.stride(0) * ev,
+                                    n, d, dv, scale, o};
+      detail::decode_attention_avx2(k.dtype(), head, scores.data());
+    };
+    constexpr std::int64_t kMinParallelMacs = 1 << 17;
+    if (!pool || hq == 1 || hq * n * d < kMinParallelMacs) {
+      for (std::int64_t h = 0; h < hq; ++h) run(h);
+    } else {
+      pool->run(hq, run, threads);
+    }
+    return;
+  }
+#endif
+
   const std::int64_t q_blocks = (tq + kQueryBlock - 1) / kQueryBlock;
-  const Problem p{q,  k,  v,  out, mask, options.scale.value_or(1.0f / std::sqrt(static_cast<float>(d))),
-                  options.causal, options.causal_offset.value_or(tk - tq),
-                  tq, tk, hq, hq / hkv, d, dv, q_blocks};
+  const Problem p{q, k, v, out, mask, scale, options.causal, offset, tq, tk, hq, hq / hkv, d, dv, q_blocks};
   const std::int64_t tasks = hq * q_blocks;
   // Waking threads costs a few microseconds: small problems stay on this one.
   constexpr std::int64_t kMinParallelMacs = 1 << 17;
