@@ -4,7 +4,7 @@ one run so the ratios compare like with like on a noisy shared machine.
 
     python3 tools/bench/compare.py MODEL.gguf [MODEL.gguf ...] \\
         [--liveformer build/liveformer] [--llama-bench PATH] \\
-        [-t 1,2] [-p 128] [-n 32] [--depth 512] [-r 3] [--markdown]
+        [-t 1,2] [-p 128] [-n 32] [--depth 512] [-r 3] [--kv-type f16] [--markdown]
 
 Each cell is tokens/s (mean over -r repetitions). The "vs llama.cpp" column
 is liveformer / llama.cpp for the same file, test and thread count; the
@@ -27,11 +27,15 @@ def liveformer_rows(exe, model, threads, args) -> dict:
     cmd = [exe, "bench", "-m", model, "-t", str(threads), "-p", str(args.p), "-n", str(args.n), "-r", str(args.r), "--json"]
     for d in args.depth:
         cmd += ["--depth", str(d)]
+    if args.kv_type:
+        cmd += ["--kv-type", args.kv_type]
     return {r["test"]: r["tokens_per_s"] for r in run_jsonl(cmd)}
 
 
 def llama_rows(exe, model, threads, args) -> dict:
     cmd = [exe, "-m", model, "-t", str(threads), "-p", str(args.p), "-n", str(args.n), "-r", str(args.r), "-o", "jsonl"]
+    if args.kv_type:
+        cmd += ["-ctk", args.kv_type, "-ctv", args.kv_type]
     rows = {}
     for depth in [0] + args.depth:
         for r in run_jsonl(cmd + ["-d", str(depth)]):
@@ -53,6 +57,8 @@ def main() -> int:
     ap.add_argument("-r", type=int, default=3)
     ap.add_argument("--depth", type=int, action="append", default=[])
     ap.add_argument("--markdown", action="store_true")
+    ap.add_argument("--kv-type", choices=["f32", "f16", "bf16"],
+                    help="KV cache type for both tools (default: each tool's own, liveformer f32, llama.cpp f16)")
     args = ap.parse_args()
 
     header = ["model", "threads", "test", "liveformer t/s"]
