@@ -55,7 +55,8 @@ struct PreparedX {
 void PackedWeights::Free::operator()(std::byte* p) const { std::free(p); }
 
 bool PackedWeights::can_pack(const Tensor& w) {
-  if (!w.defined() || w.rank() != 2 || !w.is_contiguous() || w.dim(0) <= 0 || default_isa() != KernelIsa::avx512)
+  if (!w.defined() || w.rank() != 2 || !w.is_contiguous() || w.dim(0) <= 0 || w.dim(1) <= 0 ||
+      default_isa() != KernelIsa::avx512)
     return false;
   switch (w.dtype()) {
     case DType::q8_0:

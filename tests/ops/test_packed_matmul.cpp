@@ -154,6 +154,7 @@ TEST_CASE("PackedWeights refuses what it cannot pack", "[ops][packed]") {
   auto rng = rng_for("packed refuse");
   CHECK_FALSE(PackedWeights::can_pack(Tensor::empty({2, 16, 32}, DType::f16)));  // not a matrix
   CHECK_FALSE(PackedWeights::can_pack(Tensor::empty({0, 32}, DType::f32)));      // no rows
+  CHECK_FALSE(PackedWeights::can_pack(Tensor::empty({16, 0}, DType::f32)));      // no columns (nothing to pack)
   CHECK_FALSE(PackedWeights::can_pack(Tensor::empty({32, 16}).transpose(0, 1)));  // not contiguous
   CHECK_FALSE(PackedWeights::can_pack(raw_q8_weights(17, 32, rng)));  // rows not a multiple of 16
   CHECK_FALSE(PackedWeights::can_pack(Tensor()));

@@ -42,7 +42,7 @@ class PackedWeights {
   static constexpr std::int64_t kGroupRows = 16;
 
   /// Whether `w` can be packed and this CPU runs the packed kernel: rank
-  /// 2, contiguous, at least one row; q8_0 or q4_0 with rows a multiple of
+  /// 2, contiguous, at least one row and one column; q8_0 or q4_0 with rows a multiple of
   /// 16 (K is a multiple of 32 for any q8_0 matrix), or f32 / f16 / bf16 of
   /// any shape; AVX-512 F/BW/VL/VNNI, and LIVEFORMER_ISA not forcing an
   /// older kernel variant.
