@@ -21,10 +21,11 @@ struct LoadOptions {
   /// q4_0, f16, bf16 or f32); a matrix whose rows are not whole blocks
   /// keeps its type. Embeddings and norms are never converted.
   std::optional<DType> quantize;
-  /// Keep, besides each q8_0 / q4_0 projection matrix, a copy rearranged for the
-  /// AVX-512 VNNI kernel (PackedWeights; used where the CPU has it): faster
-  /// matrix products for the price of the matrices' size in memory again.
-  /// Tools that only rewrite the file turn it off.
+  /// Keep, besides each projection matrix (f32, f16, bf16, q8_0, q4_0), a
+  /// copy rearranged for the AVX-512 kernels (PackedWeights; made only where
+  /// the CPU has AVX-512 VNNI): faster prefill for the price of the
+  /// matrices' size in memory again. Tools that only rewrite the file turn
+  /// it off; the CLI's --no-pack too.
   bool pack = true;
 };
 
