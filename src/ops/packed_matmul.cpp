@@ -60,7 +60,7 @@ bool PackedWeights::can_pack(const Tensor& w) {
     return false;
   switch (w.dtype()) {
     case DType::q8_0:
-    case DType::q4_0: return w.dim(0) % kGroupRows == 0 && w.dim(1) % 32 == 0;
+    case DType::q4_0: return w.dim(1) % 32 == 0;
     case DType::f32:
     case DType::f16:
     case DType::bf16: return true;
@@ -132,7 +132,7 @@ void matmul_packed_float(const Tensor& x2, const PackedWeights& w, float* y, Thr
 
 PackedWeights PackedWeights::pack(const Tensor& w) {
   LF_CHECK(can_pack(w), "PackedWeights::pack",
-           "needs an f32, f16, bf16, q8_0 or q4_0 [N, K] matrix (q8_0 / q4_0: N a multiple of 16) on a CPU with "
+           "needs an f32, f16, bf16, q8_0 or q4_0 [N, K] matrix on a CPU with "
            "AVX-512 VNNI, got " + w.str());
   PackedWeights p;
   p.type_ = w.dtype();
@@ -149,11 +149,20 @@ PackedWeights PackedWeights::pack(const Tensor& w) {
   const bool q8 = p.type_ == DType::q8_0;
   const std::int64_t src_block = q8 ? kQ8Block : 18, blocks = p.cols_ / 32, row_bytes = blocks * src_block;
   const std::int64_t block_bytes = PackedWeights::block_bytes(p.type_);
-  for (std::int64_t g = 0; g < p.rows_ / kGroupRows; ++g) {
+  // Rows past the last one (a short last group) are zero: scale 0, and
+  // quants that stand for 0 (128 for q8_0, nibbles 8 for q4_0).
+  const std::byte zero_quant = q8 ? std::byte{0x80} : std::byte{0x88};
+  for (std::int64_t g = 0; g < p.groups(); ++g) {
     std::byte* out = p.data_.get() + g * p.group_bytes();
     for (std::int64_t b = 0; b < blocks; ++b, out += block_bytes) {
       for (std::int64_t r = 0; r < kGroupRows; ++r) {
-        const std::byte* src = w.bytes() + (g * kGroupRows + r) * row_bytes + b * src_block;
+        const std::int64_t row = g * kGroupRows + r;
+        if (row >= p.rows_) {
+          std::memset(out + 2 * r, 0, 2);
+          for (int s = 0; s < (q8 ? 8 : 4); ++s) std::memset(out + 32 + 64 * s + 4 * r, int(zero_quant), 4);
+          continue;
+        }
+        const std::byte* src = w.bytes() + row * row_bytes + b * src_block;
         std::memcpy(out + 2 * r, src, 2);  // f16 scale
         // Step s holds 4 bytes per row: q8_0 elements 4s..4s+3 (+ 128);
         // q4_0 the stored bytes 4s..4s+3 (nibbles of 4s.. low, 16+4s.. high).
@@ -196,8 +205,9 @@ void matmul_packed(const Tensor& x, const PackedWeights& w, Tensor& out, ThreadP
 
   // Tasks own runs of row groups (split as matmul_weights splits rows).
   // Within a task, a cache-sized run of groups meets every row of x,
-  // kMaxRows at a time.
-  const std::int64_t groups = n / PackedWeights::kGroupRows;
+  // kMaxRows at a time. A short last group writes to scratch first: the
+  // kernel always stores 16 outputs per row.
+  const std::int64_t groups = w.groups(), full_groups = n / PackedWeights::kGroupRows;
   const detail::RowSplit split = detail::split_rows(pool, threads, m * n * k, groups, 1, 1);
   const std::int64_t per_task = split.per_task;
   const std::int64_t cache_groups = std::max<std::int64_t>(1, (256 << 10) / w.group_bytes());
@@ -208,8 +218,18 @@ void matmul_packed(const Tensor& x, const PackedWeights& w, Tensor& out, ThreadP
       const std::int64_t g1 = std::min(g_end, g0 + cache_groups);
       for (std::int64_t i = 0; i < m; i += detail::packed::kMaxRows) {
         const int mr = static_cast<int>(std::min<std::int64_t>(detail::packed::kMaxRows, m - i));
-        for (std::int64_t g = g0; g < g1; ++g)
-          kernel(rows + i, mr, w.group(g), blocks, y + i * n + g * PackedWeights::kGroupRows, n);
+        for (std::int64_t g = g0; g < g1; ++g) {
+          float* dst = y + i * n + g * PackedWeights::kGroupRows;
+          if (g < full_groups) {
+            kernel(rows + i, mr, w.group(g), blocks, dst, n);
+            continue;
+          }
+          float scratch[detail::packed::kMaxRows * PackedWeights::kGroupRows];
+          kernel(rows + i, mr, w.group(g), blocks, scratch, PackedWeights::kGroupRows);
+          for (int r = 0; r < mr; ++r)
+            std::copy_n(scratch + r * PackedWeights::kGroupRows, n - full_groups * PackedWeights::kGroupRows,
+                        dst + r * n);
+        }
       }
     }
   };

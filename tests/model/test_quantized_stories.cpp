@@ -116,10 +116,14 @@ TEST_CASE("stories260K in q8_0: the packed matrices give the logits of the store
     WARN("skipped: this CPU has no packed q8_0 kernel");
     return;
   }
-  // Every 16-row q8_0 projection is packed (w_down's rows of 172 are not
-  // whole blocks, so it stays f32).
+  // Every q8_0 projection is packed, w_up's 172 rows too (10 groups of 16
+  // and a padded one); w_down's rows of 172 elements are not whole blocks,
+  // so it stays f32.
   CHECK(packed.weights().packed_for(packed.weights().layers[0].wq) != nullptr);
-  CHECK(packed.weights().packed_for(packed.weights().layers[0].w_up) == nullptr);  // 172 rows: not a multiple of 16
+  const PackedWeights* up = packed.weights().packed_for(packed.weights().layers[0].w_up);
+  REQUIRE(up != nullptr);
+  CHECK(up->type() == DType::q8_0);
+  CHECK(up->rows() == 172);
   // The reference: the same model with only its q8_0 copies dropped. The f32
   // matrices stay packed in both: a different f32 summation there would
   // change x by an ulp, which can move x's q8_0 rounding in the next

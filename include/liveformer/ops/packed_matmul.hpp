@@ -10,7 +10,7 @@
 // broadcast of 4 bytes of x, and the matrix is read as one sequential
 // stream. q4_0 is packed the same way with 4 steps of [16 rows x 4 bytes],
 // each byte holding the nibbles of elements j (low) and j + 16 (high) as
-// stored (w + 8). x is rounded to q8_0 blocks as in matmul_weights, so each
+// stored (w + 8). A last group short of 16 rows is padded with zero rows. x is rounded to q8_0 blocks as in matmul_weights, so each
 // block is still an exact integer dot.
 //
 // f32 / f16 / bf16 (AVX-512 F). 16 rows are interleaved per element: for
@@ -42,9 +42,8 @@ class PackedWeights {
   static constexpr std::int64_t kGroupRows = 16;
 
   /// Whether `w` can be packed and this CPU runs the packed kernel: rank
-  /// 2, contiguous, at least one row and one column; q8_0 or q4_0 with rows a multiple of
-  /// 16 (K is a multiple of 32 for any q8_0 matrix), or f32 / f16 / bf16 of
-  /// any shape; AVX-512 F/BW/VL/VNNI, and LIVEFORMER_ISA not forcing an
+  /// 2, contiguous, at least one row and one column; f32, f16, bf16, q8_0 or
+  /// q4_0 (K is a multiple of 32 for any q8_0 / q4_0 matrix); AVX-512 F/BW/VL/VNNI, and LIVEFORMER_ISA not forcing an
   /// older kernel variant.
   static bool can_pack(const Tensor& w);
 
@@ -57,7 +56,7 @@ class PackedWeights {
   std::size_t bytes() const { return bytes_; }
   /// Whether the layout is the float one (f32 / f16 / bf16).
   bool is_float() const { return !is_quantized(type_); }
-  /// Row groups (the last one padded for float types).
+  /// Row groups (a last one short of 16 rows is padded with zero rows).
   std::int64_t groups() const { return (rows_ + kGroupRows - 1) / kGroupRows; }
   /// Group g: for q8_0 / q4_0, (cols / 32) runs of 16 f16 scales + 16 rows'
   /// quants; for float types, cols runs of 16 rows' values.
