@@ -104,23 +104,37 @@ const float* float_panels(const Tensor& x2, std::int64_t m, std::int64_t k) {
 void matmul_packed_float(const Tensor& x2, const PackedWeights& w, float* y, ThreadPool* pool, int threads) {
   const std::int64_t m = x2.dim(0), k = w.cols(), n = w.rows(), groups = w.groups(), gb = w.group_bytes();
   const float* panels = float_panels(x2, m, k);
-  const detail::packed::FloatKernel kernel = detail::packed::avx512_float_kernel(w.type());
+  // Prefill with 16-bit weights widens each cache-sized run of groups to f32
+  // once, then runs the f32 tile on it: the conversion is paid once per run
+  // instead of once per tile of x's rows. Widening is exact, so the result
+  // is the same as the 16-bit tile's (and decode's, which reads them as stored).
+  const bool widen = m > 1 && w.type() != DType::f32;
+  const detail::packed::FloatKernel kernel = detail::packed::avx512_float_kernel(widen ? DType::f32 : w.type());
+  const std::int64_t run_gb = widen ? 16 * k * static_cast<std::int64_t>(sizeof(float)) : gb;
   const int last_rows = static_cast<int>(n - (groups - 1) * PackedWeights::kGroupRows);
   // Tasks own runs of group pairs; within a task a run of about 512 KiB
   // (half of L2) meets every tile of x's rows (one row: the whole run).
   const detail::RowSplit split = detail::split_rows(pool, threads, m * n * k, groups, 2, 2);
-  const std::int64_t cache_groups = m == 1 ? groups : std::max<std::int64_t>(2, (512 << 10) / gb / 2 * 2);
+  const std::int64_t cache_groups = m == 1 ? groups : std::max<std::int64_t>(2, (512 << 10) / run_gb / 2 * 2);
   const std::int64_t step = m == 1 ? detail::packed::kMaxDecodeGroups : 2;
   auto task = [&](std::int64_t t) {
+    thread_local std::vector<float> wide;
     const std::int64_t g_end = std::min(groups, (t + 1) * split.per_task);
     for (std::int64_t g0 = t * split.per_task; g0 < g_end; g0 += cache_groups) {
       const std::int64_t g1 = std::min(g_end, g0 + cache_groups);
+      const std::byte* run = w.group(g0);
+      if (widen) {
+        wide.resize(static_cast<std::size_t>((g1 - g0) * 16 * k));
+        to_f32_row(w.type(), run, wide.data(), (g1 - g0) * 16 * k);
+        run = reinterpret_cast<const std::byte*>(wide.data());
+      }
       for (std::int64_t i0 = 0; i0 < m; i0 += detail::packed::kFloatRows) {
         const int mr = static_cast<int>(std::min<std::int64_t>(detail::packed::kFloatRows, m - i0));
         for (std::int64_t g = g0; g < g1; g += step) {
           const int ng = static_cast<int>(std::min<std::int64_t>(step, g1 - g));
           const int last = g + ng == groups ? last_rows : static_cast<int>(PackedWeights::kGroupRows);
-          kernel(panels + i0 * k, mr, w.group(g), gb, ng, k, y + i0 * n + g * PackedWeights::kGroupRows, n, last);
+          kernel(panels + i0 * k, mr, run + (g - g0) * run_gb, run_gb, ng, k, y + i0 * n + g * PackedWeights::kGroupRows,
+                 n, last);
         }
       }
     }
@@ -212,6 +226,28 @@ void matmul_packed(const Tensor& x, const PackedWeights& w, Tensor& out, ThreadP
   const std::int64_t per_task = split.per_task;
   const std::int64_t cache_groups = std::max<std::int64_t>(1, (256 << 10) / w.group_bytes());
   const detail::packed::XRow* rows = prepared.rows.data();
+  const std::int64_t tail = n - full_groups * PackedWeights::kGroupRows;  // rows in a short last group
+  if (m == 1) {
+    // Decode: kMaxDecodeGroups groups side by side (see DecodeKernel).
+    const detail::packed::DecodeKernel decode = detail::packed::avx512_decode_kernel(w.type());
+    auto task = [&](std::int64_t t) {
+      const std::int64_t g_end = std::min(groups, (t + 1) * per_task);
+      for (std::int64_t g = t * per_task; g < g_end;) {
+        const int ng = static_cast<int>(std::min<std::int64_t>(detail::packed::kMaxDecodeGroups, std::min(g_end, full_groups) - g));
+        if (ng > 0) {
+          decode(rows[0], w.group(g), w.group_bytes(), ng, blocks, y + g * PackedWeights::kGroupRows);
+          g += ng;
+          continue;
+        }
+        float scratch[PackedWeights::kGroupRows];
+        decode(rows[0], w.group(g), w.group_bytes(), 1, blocks, scratch);
+        std::copy_n(scratch, tail, y + g * PackedWeights::kGroupRows);
+        ++g;
+      }
+    };
+    split.run(pool, task);
+    return;
+  }
   auto task = [&](std::int64_t t) {
     const std::int64_t g_end = std::min(groups, (t + 1) * per_task);
     for (std::int64_t g0 = t * per_task; g0 < g_end; g0 += cache_groups) {
@@ -226,9 +262,7 @@ void matmul_packed(const Tensor& x, const PackedWeights& w, Tensor& out, ThreadP
           }
           float scratch[detail::packed::kMaxRows * PackedWeights::kGroupRows];
           kernel(rows + i, mr, w.group(g), blocks, scratch, PackedWeights::kGroupRows);
-          for (int r = 0; r < mr; ++r)
-            std::copy_n(scratch + r * PackedWeights::kGroupRows, n - full_groups * PackedWeights::kGroupRows,
-                        dst + r * n);
+          for (int r = 0; r < mr; ++r) std::copy_n(scratch + r * PackedWeights::kGroupRows, tail, dst + r * n);
         }
       }
     }
