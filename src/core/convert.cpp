@@ -4,10 +4,10 @@
 #include <cmath>
 #include <cstring>
 
+#include "cpu_features.hpp"
 #include "liveformer/core/error.hpp"
 
 #if defined(__x86_64__)
-#include <cpuid.h>
 #include <immintrin.h>
 #endif
 
@@ -30,18 +30,9 @@ void check_blocks(DType type, std::int64_t n, const char* where) {
 }
 
 #if defined(__x86_64__)
-// F16C (CPUID leaf 1, ECX bit 29) converts 8 halves per instruction; the
-// conversion is exact, so the results equal f16_to_f32's (NaNs aside: the
-// hardware quiets a signalling NaN). The KV cache in f16 widens every key
-// and value this way on every decode step.
-bool cpu_has_f16c() {
-  static const bool has = [] {
-    unsigned eax = 0, ebx = 0, ecx = 0, edx = 0;
-    return __get_cpuid(1, &eax, &ebx, &ecx, &edx) && (ecx & (1u << 29)) != 0 && __builtin_cpu_supports("avx2");
-  }();
-  return has;
-}
-
+// F16C converts 8 halves per instruction; the conversion is exact, so the
+// results equal f16_to_f32's (NaNs aside: the hardware quiets a signalling
+// NaN).
 __attribute__((target("avx2,f16c"))) std::int64_t f16_to_f32_f16c(const std::byte* src, float* dst, std::int64_t n) {
   std::int64_t i = 0;
   for (; i + 8 <= n; i += 8)
@@ -61,7 +52,7 @@ void to_f32_row(DType type, const std::byte* src, float* dst, std::int64_t n) {
     case DType::f16: {
       std::int64_t i = 0;
 #if defined(__x86_64__)
-      if (cpu_has_f16c()) i = f16_to_f32_f16c(src, dst, n);
+      if (detail::cpu_has_f16c()) i = f16_to_f32_f16c(src, dst, n);
 #endif
       for (; i < n; ++i) dst[i] = f16_to_f32(load_u16(src + 2 * i));
       return;

@@ -76,7 +76,10 @@ template <std::size_t E>
 void pack_float(const std::byte* w, std::byte* out, std::int64_t rows, std::int64_t cols) {
   constexpr std::int64_t kRows = PackedWeights::kGroupRows;
   const std::int64_t groups = (rows + kRows - 1) / kRows;
-  std::memset(out, 0, static_cast<std::size_t>(groups * kRows * cols) * E);
+  if (rows % kRows != 0) {  // the last group's missing rows read as zeros
+    std::byte* last = out + (groups - 1) * cols * kRows * static_cast<std::int64_t>(E);
+    std::memset(last, 0, static_cast<std::size_t>(cols * kRows) * E);
+  }
   for (std::int64_t row = 0; row < rows; ++row) {
     const std::byte* src = w + row * cols * static_cast<std::int64_t>(E);
     std::byte* dst = out + ((row / kRows) * cols * kRows + row % kRows) * static_cast<std::int64_t>(E);

@@ -2,13 +2,12 @@
 // the split over threads.
 #include "liveformer/ops/weight_matmul.hpp"
 
-#include <cpuid.h>
-
 #include <algorithm>
 #include <cstdlib>
 #include <string>
 #include <vector>
 
+#include "../core/cpu_features.hpp"
 #include "checks.hpp"
 #include "row_split.hpp"
 #include "liveformer/core/convert.hpp"
@@ -19,15 +18,8 @@ namespace {
 
 constexpr const char* kOp = "matmul_weights";
 
-// F16C from CPUID leaf 1 (ECX bit 29): clang 14's __builtin_cpu_supports
-// does not know the "f16c" feature name.
-bool cpu_has_f16c() {
-  unsigned eax = 0, ebx = 0, ecx = 0, edx = 0;
-  return __get_cpuid(1, &eax, &ebx, &ecx, &edx) && (ecx & (1u << 29)) != 0;
-}
-
 bool cpu_has_avx2() {
-  return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") && cpu_has_f16c();
+  return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") && detail::cpu_has_f16c();
 }
 
 bool cpu_has_avx512() {
