@@ -2,8 +2,9 @@
 # Builds the demo model from nothing: corpus -> tokenizer -> training
 # (resumable) -> GGUF export (f32 and q8_0) -> export check.
 #
-#   tools/demo_model/run_all.sh                # the shipped model: stage 1 (~2 h on 2 idle cores), then
-#                                              # the copy-forcing stage 2 (~1 h idle; 1.8 h as run here)
+#   tools/demo_model/run_all.sh                # the shipped model: stage 1 (~2 h on 2 idle cores), the
+#                                              # copy-forcing stage 2 (~1 h idle; 1.8 h as run here), then
+#                                              # stage 3, comments by topic word (~25 min)
 #   tools/demo_model/run_all.sh --stage1       # stage 1 only (the model shipped before stage 2 existed)
 #   tools/demo_model/run_all.sh --smoke [--stage1]   # a tiny model in minutes (pipeline check)
 #
@@ -65,6 +66,19 @@ done
 # comments, the auxiliary copy task; same tokenizer), a warm start from
 # stage 1's weights with a new optimizer and one cosine of 2,400 steps.
 # Stage 1 alone never copies a brand it has not seen (README.md, "Stage 2").
+# A later stage: from the previous stage's weights ($run/model.pt), a new
+# optimizer and one cosine; sets run to the new stage's directory.
+#   continue_training STAGE CORPUS FULL_STEPS LR WARMUP
+base=$run
+continue_training() {
+  local stage=$1 corpus=$2 steps=$3 lr=$4 warmup=$5
+  [[ $preset == full ]] || steps=20
+  echo "== training stage $stage ($preset, $steps steps) -> $base-stage$stage"
+  "$py" train.py --corpus "$corpus" --tokenizer "$work/tokenizer/tokenizer.model" --out "$base-stage$stage" \
+    --preset "$preset" --threads "$threads" --init "$run/model.pt" --lr "$lr" --warmup "$warmup" --steps "$steps"
+  run=$base-stage$stage
+}
+
 eval_corpus=$work/corpus
 if (( stage2 )); then
   # A corpus-2 from before the copy task (no train/copy.jsonl) is rebuilt.
@@ -74,13 +88,18 @@ if (( stage2 )); then
       --stage1-catalog "$work/corpus/catalog_train.jsonl" --products 4000 --comments 60000 --copy-examples 80000
     touch "$work/corpus-2/.done"
   fi
-  steps=2400
-  [[ $preset == full ]] || steps=20
-  echo "== training stage 2 ($preset, $steps steps) -> $run-stage2"
-  "$py" train.py --corpus "$work/corpus-2" --tokenizer "$work/tokenizer/tokenizer.model" --out "$run-stage2" \
-    --preset "$preset" --threads "$threads" --init "$run/model.pt" --lr 1e-3 --warmup 50 --steps "$steps"
-  run=$run-stage2
-  eval_corpus=$work/corpus-2
+  continue_training 2 "$work/corpus-2" 2400 1e-3 50
+
+  # Stage 3: comments whose topic word and frame are drawn apart
+  # (danmaku_slots.py) and a replay of stage 2's examples; evaluated on
+  # fresh unseen phrasings (danmaku_unseen.py).
+  if [[ ! -f $work/corpus-3/.done ]]; then
+    echo "== corpus stage 3 -> $work/corpus-3"
+    "$py" corpus_stage3.py "$work/corpus-2" "$work/corpus-3"
+    touch "$work/corpus-3/.done"
+  fi
+  continue_training 3 "$work/corpus-3" 1500 5e-4 30
+  eval_corpus=$work/corpus-3
 fi
 
 name=demo-zh-live-commerce
