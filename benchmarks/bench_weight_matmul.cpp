@@ -178,8 +178,10 @@ const bool registered = [] {
   // Decode: a 4096-wide projection, a scaled-down FFN (N 11008 -> 8192),
   // GPT-2-124M's FFN pair (short 768-wide rows: many row starts per byte),
   // and small batches (M = 4, 8: speculative decoding / several streams).
+  // GPT-2's head (50,257 rows: not a multiple of 16) and a prefill batch of
+  // its FFN (M = 512, where packed 16-bit weights are widened per cache run).
   const S shapes[] = {{1, 4096, 4096}, {1, 8192, 4096}, {1, 3072, 768}, {1, 768, 3072}, {4, 4096, 4096},
-                      {8, 4096, 4096}};
+                      {8, 4096, 4096}, {1, 50257, 768}, {512, 3072, 768}};
   for (const S& s : shapes) {
     const std::string shape =
         "/M:" + std::to_string(s.m) + "/N:" + std::to_string(s.n) + "/K:" + std::to_string(s.k);

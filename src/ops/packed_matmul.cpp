@@ -230,27 +230,6 @@ void matmul_packed(const Tensor& x, const PackedWeights& w, Tensor& out, ThreadP
   const std::int64_t cache_groups = std::max<std::int64_t>(1, (256 << 10) / w.group_bytes());
   const detail::packed::XRow* rows = prepared.rows.data();
   const std::int64_t tail = n - full_groups * PackedWeights::kGroupRows;  // rows in a short last group
-  if (m == 1) {
-    // Decode: kMaxDecodeGroups groups side by side (see DecodeKernel).
-    const detail::packed::DecodeKernel decode = detail::packed::avx512_decode_kernel(w.type());
-    auto task = [&](std::int64_t t) {
-      const std::int64_t g_end = std::min(groups, (t + 1) * per_task);
-      for (std::int64_t g = t * per_task; g < g_end;) {
-        const int ng = static_cast<int>(std::min<std::int64_t>(detail::packed::kMaxDecodeGroups, std::min(g_end, full_groups) - g));
-        if (ng > 0) {
-          decode(rows[0], w.group(g), w.group_bytes(), ng, blocks, y + g * PackedWeights::kGroupRows);
-          g += ng;
-          continue;
-        }
-        float scratch[PackedWeights::kGroupRows];
-        decode(rows[0], w.group(g), w.group_bytes(), 1, blocks, scratch);
-        std::copy_n(scratch, tail, y + g * PackedWeights::kGroupRows);
-        ++g;
-      }
-    };
-    split.run(pool, task);
-    return;
-  }
   auto task = [&](std::int64_t t) {
     const std::int64_t g_end = std::min(groups, (t + 1) * per_task);
     for (std::int64_t g0 = t * per_task; g0 < g_end; g0 += cache_groups) {

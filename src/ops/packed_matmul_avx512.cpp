@@ -62,61 +62,10 @@ LF_TARGET void kernel(const XRow* x, const std::byte* group, i64 blocks, float* 
   for (int i = 0; i < M; ++i) _mm512_storeu_ps(out + i * ldo, acc[i]);
 }
 
-// One row of x (decode) against NG consecutive groups: NG independent
-// dependency chains and NG sequential memory streams, each broadcast of x
-// shared by all of them. Per output element the same operations as
-// kernel<Q4, 1>, so a row's result does not depend on the path.
-template <bool Q4, int NG>
-LF_TARGET void decode_kernel(const XRow& x, const std::byte* group, i64 group_bytes, i64 blocks, float* out) {
-  constexpr i64 kBlockBytes = Q4 ? 16 * 18 : 16 * 34;
-  __m512 acc[NG];
-  for (int g = 0; g < NG; ++g) acc[g] = _mm512_setzero_ps();
-  for (i64 b = 0; b < blocks; ++b) {
-    __m512i dot[NG];
-    for (int g = 0; g < NG; ++g) dot[g] = _mm512_set1_epi32(x.corr[b]);
-    const std::byte* xq = x.q8 + b * 34 + 2;
-    if constexpr (Q4) {
-      const __m512i low4 = _mm512_set1_epi8(0x0f);
-      for (int s = 0; s < 4; ++s) {
-        std::int32_t four_lo, four_hi;
-        __builtin_memcpy(&four_lo, xq + 4 * s, 4);
-        __builtin_memcpy(&four_hi, xq + 16 + 4 * s, 4);
-        const __m512i xlo = _mm512_set1_epi32(four_lo), xhi = _mm512_set1_epi32(four_hi);
-        for (int g = 0; g < NG; ++g) {
-          const __m512i packed = _mm512_loadu_si512(group + g * group_bytes + b * kBlockBytes + 32 + 64 * s);
-          dot[g] = _mm512_dpbusd_epi32(dot[g], _mm512_and_si512(packed, low4), xlo);
-          dot[g] = _mm512_dpbusd_epi32(dot[g], _mm512_and_si512(_mm512_srli_epi16(packed, 4), low4), xhi);
-        }
-      }
-    } else {
-      for (int s = 0; s < 8; ++s) {
-        std::int32_t four;
-        __builtin_memcpy(&four, xq + 4 * s, 4);
-        const __m512i xb = _mm512_set1_epi32(four);
-        for (int g = 0; g < NG; ++g)
-          dot[g] = _mm512_dpbusd_epi32(dot[g], _mm512_loadu_si512(group + g * group_bytes + b * kBlockBytes + 32 + 64 * s), xb);
-      }
-    }
-    const __m512 dx = _mm512_set1_ps(x.scale[b]);
-    for (int g = 0; g < NG; ++g) {
-      const __m512 dw =
-          _mm512_cvtph_ps(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(group + g * group_bytes + b * kBlockBytes)));
-      acc[g] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(dot[g]), _mm512_mul_ps(dw, dx), acc[g]);
-    }
-  }
-  for (int g = 0; g < NG; ++g) _mm512_storeu_ps(out + 16 * g, acc[g]);
-}
-
 template <bool Q4, int... M>
 constexpr auto make_table(std::integer_sequence<int, M...>) {
   using Fn = void (*)(const XRow*, const std::byte*, i64, float*, i64);
   return std::array<Fn, sizeof...(M)>{&kernel<Q4, M + 1>...};
-}
-
-template <bool Q4, int... NG>
-constexpr auto make_decode_table(std::integer_sequence<int, NG...>) {
-  using Fn = void (*)(const XRow&, const std::byte*, i64, i64, float*);
-  return std::array<Fn, sizeof...(NG)>{&decode_kernel<Q4, NG + 1>...};
 }
 
 template <bool Q4>
@@ -125,18 +74,8 @@ LF_TARGET void dispatch(const XRow* x, int m, const std::byte* group, i64 blocks
   table[static_cast<std::size_t>(m - 1)](x, group, blocks, out, ldo);
 }
 
-template <bool Q4>
-LF_TARGET void dispatch_decode(const XRow& x, const std::byte* group, i64 group_bytes, int ng, i64 blocks, float* out) {
-  static constexpr auto table = make_decode_table<Q4>(std::make_integer_sequence<int, kMaxDecodeGroups>());
-  table[static_cast<std::size_t>(ng - 1)](x, group, group_bytes, blocks, out);
-}
-
 }  // namespace
 
 Kernel avx512_kernel(DType type) { return type == DType::q4_0 ? &dispatch<true> : &dispatch<false>; }
-
-DecodeKernel avx512_decode_kernel(DType type) {
-  return type == DType::q4_0 ? &dispatch_decode<true> : &dispatch_decode<false>;
-}
 
 }  // namespace lf::detail::packed

@@ -28,22 +28,12 @@ using Kernel = void (*)(const XRow* x, int m, const std::byte* group, std::int64
 /// The AVX-512 VNNI kernel for q8_0 or q4_0 (call only where the CPU has it).
 Kernel avx512_kernel(DType type);
 
-/// Most groups a decode call takes (one row of x).
-inline constexpr int kMaxDecodeGroups = 4;
-
-/// One row of x against ng (<= kMaxDecodeGroups) consecutive packed groups
-/// (group_bytes apart): out[16 g + r], the same values Kernel gives.
-using DecodeKernel = void (*)(const XRow& x, const std::byte* group, std::int64_t group_bytes, int ng,
-                              std::int64_t blocks, float* out);
-
-/// The AVX-512 VNNI decode kernel for q8_0 or q4_0.
-DecodeKernel avx512_decode_kernel(DType type);
-
 /// Most rows of x one float-kernel call takes.
 inline constexpr int kFloatRows = 12;
 
-// Float kernels take at most 2 groups a call, or kMaxDecodeGroups for one
-// row of x.
+/// Most groups a float-kernel call takes: 2, or kMaxDecodeGroups for one
+/// row of x.
+inline constexpr int kMaxDecodeGroups = 4;
 
 /// Float weights: out[i * ldo + 16 g + r] for rows i < mr (mr <= kFloatRows)
 /// of x, given as a panel with the mr rows interleaved per element
