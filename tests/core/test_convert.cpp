@@ -101,6 +101,23 @@ TEST_CASE("bf16 conversions round to nearest even", "[core][convert]") {
   CHECK(std::isnan(bf16_to_f32(f32_to_bf16(std::numeric_limits<float>::quiet_NaN()))));
 }
 
+TEST_CASE("q8_0 quantization rounds like std::lround, ties away from zero", "[core][convert]") {
+  // With 127 the block's largest magnitude the scale is exactly 1, so each
+  // quant is lround(value): ties, the floats next to them, and 127 itself.
+  const float next_below_half = std::nextafter(0.5f, 0.0f), next_above_half = std::nextafter(0.5f, 1.0f);
+  std::vector<float> x = {127.0f,  0.5f,   -0.5f, 1.5f,  -1.5f,  2.5f,           -2.5f,           126.5f,
+                          -126.5f, 0.0f,   -0.0f, 3.49f, -3.51f, next_below_half, -next_below_half, next_above_half,
+                          -next_above_half, 7.5f, -7.5f, 64.5f, -64.5f, 100.25f, -100.75f, 1e-30f,
+                          -1e-30f, 42.0f, -42.0f, 99.5f, -99.5f, 0.25f, -0.75f, -127.0f};
+  REQUIRE(x.size() == 32);
+  std::vector<std::byte> q(34);
+  from_f32_row(DType::q8_0, x.data(), q.data(), 32);
+  for (int j = 0; j < 32; ++j) {
+    INFO("value " << x[static_cast<std::size_t>(j)]);
+    CHECK(static_cast<std::int8_t>(q[static_cast<std::size_t>(2 + j)]) == std::lround(x[static_cast<std::size_t>(j)]));
+  }
+}
+
 TEST_CASE("q8_0 and q4_0 quantization error stays within half a step", "[core][convert]") {
   std::mt19937 rng(11);
   std::normal_distribution<float> dist(0.0f, 1.0f);
