@@ -84,7 +84,7 @@ void to_f32_row(DType type, const std::byte* src, float* dst, std::int64_t n) {
 }
 
 // std::lround for |v| <= 127 (a q8_0 value), written so the compiler
-// vectorizes it: lround is a library call per element, ~3% of a q4_0 decode
+// vectorizes it: lround is a library call per element, ~2% of a q4_0 decode
 // step (x is rounded to q8_0 for every product). Truncation and the
 // fraction v - t are exact, so ties go away from zero as lround's do. The
 // clamp keeps the conversion defined for NaN (which lround leaves

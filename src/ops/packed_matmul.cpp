@@ -107,11 +107,12 @@ const float* float_panels(const Tensor& x2, std::int64_t m, std::int64_t k) {
 void matmul_packed_float(const Tensor& x2, const PackedWeights& w, float* y, ThreadPool* pool, int threads) {
   const std::int64_t m = x2.dim(0), k = w.cols(), n = w.rows(), groups = w.groups(), gb = w.group_bytes();
   const float* panels = float_panels(x2, m, k);
-  // Prefill with 16-bit weights widens each cache-sized run of groups to f32
-  // once, then runs the f32 tile on it: the conversion is paid once per run
-  // instead of once per tile of x's rows. Widening is exact, so the result
-  // is the same as the 16-bit tile's (and decode's, which reads them as stored).
-  const bool widen = m > 1 && w.type() != DType::f32;
+  // With more than one tile of x's rows, 16-bit weights are widened to f32
+  // once per cache-sized run of groups and the f32 tile runs on that: the
+  // conversion is paid once per run instead of once per tile. (One tile
+  // converts each weight once anyway, so it reads them as stored.)
+  // Widening is exact: the results are the 16-bit tile's.
+  const bool widen = m > detail::packed::kFloatRows && w.type() != DType::f32;
   const detail::packed::FloatKernel kernel = detail::packed::avx512_float_kernel(widen ? DType::f32 : w.type());
   const std::int64_t run_gb = widen ? 16 * k * static_cast<std::int64_t>(sizeof(float)) : gb;
   const int last_rows = static_cast<int>(n - (groups - 1) * PackedWeights::kGroupRows);
@@ -176,7 +177,7 @@ PackedWeights PackedWeights::pack(const Tensor& w) {
         const std::int64_t row = g * kGroupRows + r;
         if (row >= p.rows_) {
           std::memset(out + 2 * r, 0, 2);
-          for (int s = 0; s < (q8 ? 8 : 4); ++s) std::memset(out + 32 + 64 * s + 4 * r, int(zero_quant), 4);
+          for (int s = 0; s < (q8 ? 8 : 4); ++s) std::memset(out + 32 + 64 * s + 4 * r, std::to_integer<int>(zero_quant), 4);
           continue;
         }
         const std::byte* src = w.bytes() + row * row_bytes + b * src_block;

@@ -10,8 +10,9 @@
 // broadcast of 4 bytes of x, and the matrix is read as one sequential
 // stream. q4_0 is packed the same way with 4 steps of [16 rows x 4 bytes],
 // each byte holding the nibbles of elements j (low) and j + 16 (high) as
-// stored (w + 8). A last group short of 16 rows is padded with zero rows. x is rounded to q8_0 blocks as in matmul_weights, so each
-// block is still an exact integer dot.
+// stored (w + 8). A last group short of 16 rows is padded with zero rows.
+// x is rounded to q8_0 blocks as in matmul_weights, so each block is still
+// an exact integer dot.
 //
 // f32 / f16 / bf16 (AVX-512 F). 16 rows are interleaved per element: for
 // each p of K, the 16 rows' values at p, in the stored type (a last group
@@ -43,8 +44,8 @@ class PackedWeights {
 
   /// Whether `w` can be packed and this CPU runs the packed kernel: rank
   /// 2, contiguous, at least one row and one column; f32, f16, bf16, q8_0 or
-  /// q4_0 (K is a multiple of 32 for any q8_0 / q4_0 matrix); AVX-512 F/BW/VL/VNNI, and LIVEFORMER_ISA not forcing an
-  /// older kernel variant.
+  /// q4_0 (K is a multiple of 32 for any q8_0 / q4_0 matrix); AVX-512
+  /// F/BW/VL/VNNI, and LIVEFORMER_ISA not forcing an older kernel variant.
   static bool can_pack(const Tensor& w);
 
   /// The packed copy of w; throws lf::Error when !can_pack(w).
