@@ -55,7 +55,7 @@ def main() -> None:
     args = ap.parse_args()
     rng = random.Random(args.seed)
 
-    heldout_cores = [core for pair in danmaku.PAIR_WEIGHTS for core in danmaku_fragments._split(pair, heldout=True)]
+    heldout_cores = [core for pair in danmaku.PAIR_WEIGHTS for core in danmaku_fragments.heldout_cores(pair)]
     unseen_cores = [core for cores in danmaku_unseen.PHRASINGS.values() for core in cores]
     heldout = [danmaku_slots.phrasing_pattern(c) for c in heldout_cores + unseen_cores]
 

@@ -125,6 +125,13 @@ _QUESTION_WORDS = ("吗", "多少", "什么", "几", "哪", "啥", "怎么", "�
 PARTICLES = ["", "", "", "", "啊", "呀", "呢", "哈", "吧", "嘛", "哦", "啦", "呗", "捏"]
 
 
+def dress(rng: random.Random, core: str, sentiment: str) -> str:
+    """A filled core with a lead-in, a particle and danmaku noise around it
+    (the plain surroundings stage 3's generators share)."""
+    text = rng.choice(LEADS) + danmaku._fill(rng, core) + rng.choice(PARTICLES)
+    return danmaku._noise(rng, text, sentiment)
+
+
 def _split(pair: tuple[str, str], heldout: bool) -> list[str]:
     """The cores of a label on one side of the hold-out. A held-out core
     that is part of a training core (or contains one, "这么贵" and
@@ -145,6 +152,11 @@ def _split(pair: tuple[str, str], heldout: bool) -> list[str]:
                 moved = True
                 break
     return held if heldout else train
+
+
+def heldout_cores(pair: tuple[str, str]) -> list[str]:
+    """The phrasings of a label that no training comment may contain."""
+    return _split(pair, heldout=True)
 
 
 def sample_comment(rng: random.Random, heldout: bool) -> dict:

@@ -23,7 +23,6 @@ from __future__ import annotations
 import random
 import re
 
-import danmaku
 import danmaku_fragments
 
 # Topic words per intent (what the comment is about).
@@ -77,8 +76,7 @@ def sample_comment(rng: random.Random) -> dict:
     frame = rng.choice(frames)
     word = rng.choice(topics)
     core = frame.replace("{t}", word).replace("{v}", word)
-    text = rng.choice(danmaku_fragments.LEADS) + danmaku._fill(rng, core) + rng.choice(danmaku_fragments.PARTICLES)
-    return {"comment": danmaku._noise(rng, text, sentiment), "intent": intent, "sentiment": sentiment}
+    return {"comment": danmaku_fragments.dress(rng, core, sentiment), "intent": intent, "sentiment": sentiment}
 
 
 def sample_comments(rng: random.Random, n: int, heldout: list[re.Pattern], exclude: set[str]) -> list[dict]:

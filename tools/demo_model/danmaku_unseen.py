@@ -52,6 +52,5 @@ def sample_comment(rng: random.Random) -> dict:
     pairs = list(danmaku.PAIR_WEIGHTS)
     intent, sentiment = rng.choices(pairs, [danmaku.PAIR_WEIGHTS[p] for p in pairs])[0]
     core = rng.choice(PHRASINGS[(intent, sentiment)])
-    text = rng.choice(danmaku_fragments.LEADS) + danmaku._fill(rng, core) + rng.choice(danmaku_fragments.PARTICLES)
-    return {"comment": danmaku._noise(rng, text, sentiment), "intent": intent, "sentiment": sentiment,
+    return {"comment": danmaku_fragments.dress(rng, core, sentiment), "intent": intent, "sentiment": sentiment,
             "unseen_template": True}
