@@ -83,14 +83,16 @@ void to_f32_row(DType type, const std::byte* src, float* dst, std::int64_t n) {
   throw_error("to_f32_row", "unknown dtype");
 }
 
-// std::lround for |v| <= 127 (a q8_0 value), written so the compiler
-// vectorizes it: lround is a library call per element, ~2% of a q4_0 decode
-// step (x is rounded to q8_0 for every product). Truncation and the
-// fraction v - t are exact, so ties go away from zero as lround's do. The
-// clamp keeps the conversion defined for NaN (which lround leaves
-// unspecified too) and for the last ulp past 127.
+// std::lround for |v| <= 127 (a q8_0 value) without a library call per
+// element. Truncation and the fraction v - t are exact, so ties go away
+// from zero as lround's do. The clamp keeps the conversion defined for NaN
+// (sent to -127, as std::fmax(NaN, -127) would) and for the last ulp past
+// 127; it is written as comparisons because std::fmin / std::fmax compile
+// to calls (their NaN rules), which kept this loop scalar. The packed
+// kernels' AVX-512 rounding (round_x_q8_avx512) must match this bit for bit.
 inline int round_half_away(float v) {
-  v = std::fmin(std::fmax(v, -127.0f), 127.0f);
+  v = v > -127.0f ? v : -127.0f;
+  v = v < 127.0f ? v : 127.0f;
   const int t = static_cast<int>(v);
   const float f = v - static_cast<float>(t);
   return t + (f >= 0.5f) - (f <= -0.5f);

@@ -35,17 +35,11 @@ struct PreparedX {
     rows.resize(static_cast<std::size_t>(m));
     for (std::int64_t i = 0; i < m; ++i) {
       std::byte* dst = q8.data() + i * row_bytes;
-      from_f32_row(DType::q8_0, detail::row_pointer(x2, i), dst, k);
-      for (std::int64_t b = 0; b < blocks; ++b) {
-        const std::byte* block = dst + b * kQ8Block;
-        std::uint16_t d;
-        std::memcpy(&d, block, 2);
-        std::int32_t sum = 0;
-        for (int t = 0; t < 32; ++t) sum += static_cast<std::int8_t>(block[2 + t]);
-        corr[static_cast<std::size_t>(i * blocks + b)] = -offset * sum;
-        scale[static_cast<std::size_t>(i * blocks + b)] = f16_to_f32(d);
-      }
-      rows[static_cast<std::size_t>(i)] = {dst, corr.data() + i * blocks, scale.data() + i * blocks};
+      std::int32_t* c = corr.data() + i * blocks;
+      // Packed weights exist only on AVX-512 CPUs (PackedWeights::can_pack).
+      detail::packed::round_x_q8_avx512(detail::row_pointer(x2, i), k, dst, c, scale.data() + i * blocks);
+      for (std::int64_t b = 0; b < blocks; ++b) c[b] *= -offset;
+      rows[static_cast<std::size_t>(i)] = {dst, c, scale.data() + i * blocks};
     }
   }
 };

@@ -4,7 +4,10 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <bit>
+#include <cmath>
 #include <cstring>
+#include <limits>
 #include <random>
 #include <string>
 #include <vector>
@@ -13,6 +16,7 @@
 #include <liveformer/ops/packed_matmul.hpp>
 #include <liveformer/ops/weight_matmul.hpp>
 
+#include "ops/packed_matmul_kernels.hpp"
 #include "harness/compare.hpp"
 #include "harness/reference.hpp"
 
@@ -148,6 +152,62 @@ TEST_CASE("matmul_packed is batch-invariant: a row alone equals the row in any b
       }
     }
   }
+}
+
+// The packed kernels round x to q8_0 with their own AVX-512 code; it must
+// give from_f32_row's bytes exactly (the stored-layout kernels and the
+// tools use from_f32_row), plus each block's int8 sum and f32 scale.
+TEST_CASE("the packed kernels round x to q8_0 bit for bit as from_f32_row does", "[ops][packed]") {
+  if (!packed_kernel_available()) return;
+  std::mt19937 rng(11);
+  const float inf = std::numeric_limits<float>::infinity(), nan = std::numeric_limits<float>::quiet_NaN();
+  std::vector<std::vector<float>> blocks;
+  for (float scale : {1e-30f, 1e-3f, 1.0f, 1e4f, 3e38f}) {  // tiny (f16 scale underflows) to huge
+    std::uniform_real_distribution<float> u(-scale, scale);
+    for (int r = 0; r < 20; ++r) {
+      std::vector<float> b(32);
+      for (float& v : b) v = u(rng);
+      blocks.push_back(b);
+    }
+  }
+  // amax 127 gives d = 1: exact ties (x.5) and values next to them.
+  std::vector<float> ties(32);
+  for (int j = 0; j < 32; ++j) ties[j] = static_cast<float>(j - 16) + 0.5f;
+  ties[0] = 127.0f;
+  ties[1] = -127.0f;
+  ties[2] = std::nextafter(0.5f, 0.0f);
+  ties[3] = std::nextafter(-0.5f, 0.0f);
+  ties[4] = std::nextafter(2.5f, 3.0f);
+  blocks.push_back(ties);
+  blocks.push_back(std::vector<float>(32, 0.0f));
+  std::vector<float> odd = blocks[41];
+  odd[3] = nan;  // NaN does not count towards amax and rounds to -127
+  blocks.push_back(odd);
+  odd[7] = -inf;  // amax inf: the scale becomes 0 and inf * 0 is NaN
+  blocks.push_back(odd);
+  std::vector<float> x;
+  for (const auto& b : blocks) x.insert(x.end(), b.begin(), b.end());
+  const std::int64_t k = static_cast<std::int64_t>(x.size()), n_blocks = k / 32;
+
+  std::vector<std::byte> want(static_cast<std::size_t>(n_blocks * 34)), got(want.size());
+  std::vector<std::int32_t> sums(static_cast<std::size_t>(n_blocks));
+  std::vector<float> scales(static_cast<std::size_t>(n_blocks));
+  from_f32_row(DType::q8_0, x.data(), want.data(), k);
+  detail::packed::round_x_q8_avx512(x.data(), k, got.data(), sums.data(), scales.data());
+  for (std::int64_t b = 0; b < n_blocks; ++b) {
+    INFO("block " << b);
+    const std::byte* w = want.data() + b * 34;
+    CHECK(std::memcmp(w, got.data() + b * 34, 34) == 0);
+    std::int32_t sum = 0;
+    for (int j = 0; j < 32; ++j) sum += static_cast<std::int8_t>(w[2 + j]);
+    CHECK(sums[static_cast<std::size_t>(b)] == sum);
+    std::uint16_t d;
+    std::memcpy(&d, w, 2);
+    CHECK(std::bit_cast<std::uint32_t>(scales[static_cast<std::size_t>(b)]) == std::bit_cast<std::uint32_t>(f16_to_f32(d)));
+  }
+  // The ties block, against std::lround on its own terms (d = 1).
+  for (int j = 0; j < 32; ++j)
+    CHECK(static_cast<std::int8_t>(want[static_cast<std::size_t>(100 * 34 + 2 + j)]) == std::lround(ties[static_cast<std::size_t>(j)]));
 }
 
 TEST_CASE("PackedWeights refuses what it cannot pack", "[ops][packed]") {
