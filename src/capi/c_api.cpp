@@ -323,16 +323,18 @@ lf_status lf_context_create(const lf_model* model, const lf_context_params* para
   LF_REQUIRE(p.n_ctx >= 0, "lf_context_create: n_ctx must be >= 0");
   LF_REQUIRE(p.n_threads >= 0 && p.n_threads_batch >= 0, "lf_context_create: n_threads and n_threads_batch must be >= 0");
   const int kv_type = enum_value(p.kv_type);
-  LF_REQUIRE(kv_type == LF_KV_F32 || kv_type == LF_KV_F16,
+  LF_REQUIRE(kv_type == LF_KV_F32 || kv_type == LF_KV_F16 || kv_type == LF_KV_Q8_0,
              "lf_context_create: unknown kv_type " + std::to_string(kv_type));
   return guarded(LF_ERR_INVALID_ARGUMENT, [&] {
     const std::int64_t n_ctx = p.n_ctx > 0 ? p.n_ctx : std::min<std::int64_t>(model->model->config().n_ctx_train, 4096);
     const int threads = p.n_threads > 0 ? p.n_threads : model->n_threads;  // 0 stays 0: all cores
     const int threads_batch = p.n_threads_batch > 0 ? p.n_threads_batch : threads;
-    const lf::DType kv = kv_type == LF_KV_F16 ? lf::DType::f16 : lf::DType::f32;
+    const lf::DType kv = kv_type == LF_KV_F16 ? lf::DType::f16 : kv_type == LF_KV_Q8_0 ? lf::DType::q8_0 : lf::DType::f32;
     if (model->device) {  // the KV cache lives in device memory; threads do not apply
       if (kv != lf::DType::f32)
-        return fail(LF_ERR_UNSUPPORTED, "lf_context_create: kv_type LF_KV_F16 is not available on device cuda (" +
+        return fail(LF_ERR_UNSUPPORTED, "lf_context_create: kv_type " +
+                                            std::string(kv == lf::DType::f16 ? "LF_KV_F16" : "LF_KV_Q8_0") +
+                                            " is not available on device cuda (" +
                                             model->device->device_name() + "): its KV cache is f32");
       *out = new lf_context{lf::Generator(model->device, n_ctx)};
       return LF_OK;

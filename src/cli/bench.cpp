@@ -138,7 +138,8 @@ int cmd_bench(Args& a) {
 
   KvCache cache(c, ctx, kv);
   const std::vector<std::int32_t> ids = token_ids(ctx, c.vocab_size);
-  const ModelCost cost = model_cost(model, dtype_bytes(kv, 1));
+  // Per element, counting a block type's scale (q8_0: 34 / 32 bytes).
+  const ModelCost cost = model_cost(model, static_cast<double>(dtype_info(kv).block_bytes) / dtype_info(kv).block_size);
   auto decode_steps = [&](std::int64_t n) {
     for (std::int64_t i = 0; i < n; ++i)
       forward(model, cache, std::span<const std::int32_t>(&ids[static_cast<std::size_t>(cache.size())], 1), ws);

@@ -36,12 +36,12 @@ inline ThreadCounts thread_counts(Args& a) {
   return {static_cast<int>(t), static_cast<int>(tb)};
 }
 
-/// --kv-type f32|f16|bf16 (default f32).
+/// --kv-type f32|f16|bf16|q8_0 (default f32).
 inline DType kv_type(Args& a) {
   const std::string v = a.value("--kv-type", "f32");
   const std::optional<DType> t = dtype_from_name(v);
-  if (t && (*t == DType::f32 || *t == DType::f16 || *t == DType::bf16)) return *t;
-  throw_error("arguments", "--kv-type must be f32, f16 or bf16, got '" + v + "'");
+  if (t && (*t == DType::f32 || *t == DType::f16 || *t == DType::bf16 || *t == DType::q8_0)) return *t;
+  throw_error("arguments", "--kv-type must be f32, f16, bf16 or q8_0, got '" + v + "'");
 }
 
 /// --device cpu|cuda|auto (default cpu), resolved by lf::resolve_device:

@@ -7,15 +7,23 @@
 namespace lf {
 
 std::int64_t KvCache::bytes_for(const ModelConfig& config, std::int64_t capacity, DType dtype) {
-  const std::int64_t per_token = 2 * config.n_layers * config.n_kv_heads * dtype_bytes(dtype, config.head_dim);
+  // Whole blocks per head row (a q8_0 head_dim that is not a multiple of 32
+  // is refused by the constructor, not counted short here).
+  const DTypeInfo info = dtype_info(dtype);
+  const std::int64_t row = (config.head_dim + info.block_size - 1) / info.block_size * info.block_bytes;
+  const std::int64_t per_token = 2 * config.n_layers * config.n_kv_heads * row;
   if (per_token <= 0 || capacity < 0 || capacity > INT64_MAX / per_token) return -1;
   return capacity * per_token;
 }
 
 KvCache::KvCache(const ModelConfig& config, std::int64_t capacity, DType dtype) : capacity_(capacity), dtype_(dtype) {
   LF_CHECK(capacity > 0, "KvCache", "context length must be positive, got " + std::to_string(capacity));
-  LF_CHECK(dtype == DType::f32 || dtype == DType::f16 || dtype == DType::bf16, "KvCache",
-           "the cache holds f32, f16 or bf16, not " + std::string(dtype_name(dtype)));
+  LF_CHECK(dtype == DType::f32 || dtype == DType::f16 || dtype == DType::bf16 || dtype == DType::q8_0, "KvCache",
+           "the cache holds f32, f16, bf16 or q8_0, not " + std::string(dtype_name(dtype)));
+  // q8_0 blocks run along each head's row: a block never straddles two heads.
+  LF_CHECK(dtype != DType::q8_0 || config.head_dim % 32 == 0, "KvCache",
+           "a q8_0 cache needs a head_dim that is a multiple of 32; this model's is " + std::to_string(config.head_dim) +
+               " (use f16 or bf16)");
   // Refuse sizes whose byte count overflows before trying to allocate them.
   const std::int64_t total = bytes_for(config, capacity, dtype);
   LF_CHECK(total >= 0, "KvCache", "context length " + std::to_string(capacity) + " is too large for this model");

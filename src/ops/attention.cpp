@@ -38,8 +38,9 @@ using ConstRowMap = Eigen::Map<const RowMatrix, 0, Eigen::OuterStride<>>;
 
 void require_heads(const char* name, const Tensor& t, bool cache_types) {
   LF_CHECK(t.defined(), kOp, std::string(name) + " is undefined");
-  LF_CHECK(t.dtype() == DType::f32 || (cache_types && (t.dtype() == DType::f16 || t.dtype() == DType::bf16)), kOp,
-           std::string(name) + " must be f32" + (cache_types ? " (or f16 / bf16)" : "") + ", got " + t.str());
+  const bool cache_type = t.dtype() == DType::f16 || t.dtype() == DType::bf16 || t.dtype() == DType::q8_0;
+  LF_CHECK(t.dtype() == DType::f32 || (cache_types && cache_type), kOp,
+           std::string(name) + " must be f32" + (cache_types ? " (or f16 / bf16 / q8_0)" : "") + ", got " + t.str());
   detail::require_rank(kOp, name, t, 3);
   LF_CHECK(t.dim(2) <= 1 || t.stride(2) == 1, kOp,
            std::string(name) + " " + t.shape().str() + " must have a contiguous head dimension");
@@ -82,19 +83,20 @@ ConstRowMap kv_block(const Tensor& t, std::int64_t g, std::int64_t j0, std::int6
   if (t.dtype() == DType::f32)
     return ConstRowMap(t.data<float>() + j0 * t.stride(0) + g * t.stride(1), n, d, Eigen::OuterStride<>(t.stride(0)));
   if (buf.size() < static_cast<std::size_t>(n * d)) buf.resize(static_cast<std::size_t>(n * d));
-  const std::int64_t elem = static_cast<std::int64_t>(dtype_info(t.dtype()).block_bytes);
-  const std::byte* first = t.bytes() + (j0 * t.stride(0) + g * t.stride(1)) * elem;
+  // Strides are in elements; a q8_0 cache's are whole blocks (head_dim % 32 == 0).
+  const std::byte* first = t.bytes() + dtype_bytes(t.dtype(), j0 * t.stride(0) + g * t.stride(1));
+  const std::int64_t row_bytes = dtype_bytes(t.dtype(), t.stride(0));
 #if defined(__x86_64__)
   // Every non-scalar kernel variant implies AVX2 and F16C (LIVEFORMER_ISA=scalar
   // keeps the portable loop below testable).
-  if (default_isa() != KernelIsa::scalar) {
+  if (default_isa() != KernelIsa::scalar && t.dtype() != DType::q8_0) {
     const auto* src = reinterpret_cast<const std::uint16_t*>(first);
     if (t.dtype() == DType::bf16) widen_rows<true>(src, t.stride(0), n, d, buf.data());
     else widen_rows<false>(src, t.stride(0), n, d, buf.data());
     return ConstRowMap(buf.data(), n, d, Eigen::OuterStride<>(d));
   }
 #endif
-  for (std::int64_t j = 0; j < n; ++j) to_f32_row(t.dtype(), first + j * t.stride(0) * elem, buf.data() + j * d, d);
+  for (std::int64_t j = 0; j < n; ++j) to_f32_row(t.dtype(), first + j * row_bytes, buf.data() + j * d, d);
   return ConstRowMap(buf.data(), n, d, Eigen::OuterStride<>(d));
 }
 
@@ -214,7 +216,7 @@ void scaled_dot_product_attention(const Tensor& q, const Tensor& k, const Tensor
   if (tq == 1 && !mask.defined() && k.dtype() == v.dtype() && default_isa() != KernelIsa::scalar) {
     const std::int64_t n = options.causal ? std::clamp<std::int64_t>(offset + 1, 0, tk) : tk;
     const std::int64_t group = hq / hkv;
-    const std::int64_t ek = dtype_bytes(k.dtype(), 1), ev = dtype_bytes(v.dtype(), 1);
+    const DType kt = k.dtype(), vt = v.dtype();
     auto run = [&](std::int64_t h) {
       float* o = out.data<float>() + h * dv;
       if (n == 0) {  // a query that sees no key gets zeros
@@ -225,8 +227,8 @@ void scaled_dot_product_attention(const Tensor& q, const Tensor& k, const Tensor
       if (scores.size() < static_cast<std::size_t>(n)) scores.resize(static_cast<std::size_t>(n));
       const std::int64_t g = h / group;
       const detail::DecodeHead head{q.data<float>() + h * q.stride(1),
-                                    k.bytes() + g * k.stride(1) * ek, k.stride(0) * ek,
-                                    v.bytes() + g * v.stride(1) * ev, v.stride(0) * ev,
+                                    k.bytes() + dtype_bytes(kt, g * k.stride(1)), dtype_bytes(kt, k.stride(0)),
+                                    v.bytes() + dtype_bytes(vt, g * v.stride(1)), dtype_bytes(vt, v.stride(0)),
                                     n, d, dv, scale, o};
       detail::decode_attention_avx2(k.dtype(), head, scores.data());
     };

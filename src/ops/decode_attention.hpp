@@ -22,7 +22,8 @@ struct DecodeHead {
 };
 
 /// out = softmax(q · kᵀ · scale) · v over the head's n keys, keys and
-/// values stored as kv_type (f32, f16 or bf16). scores: n floats of
+/// values stored as kv_type (f32, f16, bf16, or q8_0 with d and dv
+/// multiples of 32; strides in bytes). scores: n floats of
 /// scratch. Only where the CPU has AVX2, FMA and F16C.
 void decode_attention_avx2(DType kv_type, const DecodeHead& h, float* scores);
 

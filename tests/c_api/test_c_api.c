@@ -109,6 +109,9 @@ static void test_model(const char* dir) {
   cp.kv_type = (lf_kv_type)7;
   EXPECT(lf_context_create(model, &cp, &fork) == LF_ERR_INVALID_ARGUMENT);
   EXPECT(strstr(lf_last_error(), "kv_type 7") != NULL);
+  cp.kv_type = LF_KV_Q8_0; /* the tiny llama's heads are 8 wide: q8_0 blocks need 32 */
+  EXPECT(lf_context_create(model, &cp, &fork) == LF_ERR_INVALID_ARGUMENT);
+  EXPECT(strstr(lf_last_error(), "multiple of 32") != NULL);
   cp.kv_type = LF_KV_F32;
   cp.kv_budget_bytes = 1000; /* far below 64 tokens' K and V */
   EXPECT(lf_context_create(model, &cp, &fork) == LF_ERR_INVALID_ARGUMENT);

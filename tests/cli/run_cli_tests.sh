@@ -422,6 +422,23 @@ expect_error "quantize with missing arguments" "usage: liveformer quantize MODEL
 run generate -m "$QWEN2" -n 1 --quantize q3
 expect_error "generate --quantize with an unknown type" "--quantize must be" "q3"
 
+# --kv-type q8_0: 8-bit K/V rows need heads a multiple of 32 wide (qwen2's
+# are 16; the shipped demo model's are 32). How close its logits stay to an
+# f32 cache is checked in tests/model; here the option reaches the cache.
+run generate -m "$QWEN2" -n 1 --kv-type q8_0 -p "hi"
+expect_error "generate --kv-type q8_0 on a model with 16-wide heads" "q8_0 cache needs a head_dim that is a multiple of 32" "16"
+run generate -m "$QWEN2" -n 1 --kv-type q4_0 -p "hi"
+expect_error "generate --kv-type q4_0" "--kv-type must be f32, f16, bf16 or q8_0" "q4_0"
+DEMO=$DATA/../../models/liveformer-demo-zh.gguf
+run bench -m "$DEMO" -p 8 -n 4 -r 1 -t 1 --kv-type q8_0 --json
+if expect_ok "bench on the demo model with a q8_0 KV cache"; then
+  if [ "$(grep -c '"kv_type": "q8_0"' "$OUT")" -eq 2 ] && ! grep -v '"tokens_per_s": [0-9]' "$OUT" >/dev/null; then
+    pass "bench --kv-type q8_0 runs both tests on a q8_0 cache"
+  else
+    fail "bench --kv-type q8_0 runs both tests on a q8_0 cache" "$(head -c 600 "$OUT")"
+  fi
+fi
+
 # bench --json: one JSON object per test with the documented keys.
 run bench -m "$QWEN2" -p 16 -n 4 -r 1 --depth 8 -t 1 --quantize q8_0 --json
 if expect_ok "bench --json"; then

@@ -409,6 +409,11 @@ TEST_CASE("C API on device cuda (the emulator): generation and forks equal the C
   lf_context* none = nullptr;
   CHECK(lf_context_create(dev_model, &f16, &none) == LF_ERR_UNSUPPORTED);
   CHECK(none == nullptr);
+  lf_context_params q8 = cp;
+  q8.kv_type = LF_KV_Q8_0;
+  CHECK(lf_context_create(dev_model, &q8, &none) == LF_ERR_UNSUPPORTED);
+  CHECK(std::string(lf_last_error()).find("LF_KV_Q8_0 is not available on device cuda") != std::string::npos);
+  CHECK(none == nullptr);
 
   lf_context_free(cpu);
   lf_context_free(dev);

@@ -199,9 +199,10 @@ TEST_CASE("attention: threads split (head, query block) tasks without changing a
   }
 }
 
-TEST_CASE("attention: f16 and bf16 keys and values (a 16-bit KV cache)", "[ops][attention]") {
-  for (DType type : {DType::f16, DType::bf16})
-  for (std::int64_t d : {64, 36}) {  // 36: the 8-wide widening's tail
+TEST_CASE("attention: f16, bf16 and q8_0 keys and values (a 16- or 8-bit KV cache)", "[ops][attention]") {
+  for (DType type : {DType::f16, DType::bf16, DType::q8_0})
+  for (std::int64_t d : {64, 36, 96}) {  // 36: the 8-wide widening's tail; q8_0 needs d % 32 == 0
+    if (type == DType::q8_0 && d % 32 != 0) continue;
     auto rng = rng_for("attention 16-bit " + std::string(dtype_name(type)) + std::to_string(d));
     const Tensor q = random_tensor({9, 4, d}, rng, -2, 2);
     const Tensor k32 = random_tensor({200, 2, d}, rng, -2, 2);
@@ -226,15 +227,16 @@ TEST_CASE("attention: f16 and bf16 keys and values (a 16-bit KV cache)", "[ops][
 
 // One query per head (a decode step) has its own path where the CPU has
 // AVX2: scores four keys at a time, values summed 64 dimensions per sweep,
-// 16-bit rows widened in registers. Every key count around the steps of 4,
+// 16-bit and int8 rows widened in registers. Every key count around the steps of 4,
 // head widths around the steps of 8 and 64, the three cache types, GQA,
 // a causal offset that hides some keys or all of them, and a thread split.
-TEST_CASE("attention: one query per head against f32 / f16 / bf16 caches", "[ops][attention]") {
+TEST_CASE("attention: one query per head against f32 / f16 / bf16 / q8_0 caches", "[ops][attention]") {
   ThreadPool pool(2);
-  for (DType type : {DType::f32, DType::f16, DType::bf16})
-    for (std::int64_t d : {8, 36, 64, 80, 130})
+  for (DType type : {DType::f32, DType::f16, DType::bf16, DType::q8_0})
+    for (std::int64_t d : {8, 32, 36, 64, 80, 96, 130})  // q8_0: the multiples of 32 (1, 2 and 3 blocks)
       for (std::int64_t tk : {1, 3, 4, 5, 300})
         for (std::int64_t offset : {tk - 1, tk / 2, std::int64_t{-1}}) {
+          if (type == DType::q8_0 && d % 32 != 0) continue;
           const std::string label = "decode attention " + std::string(dtype_name(type)) + " D" + std::to_string(d) +
                                     " Tk" + std::to_string(tk) + " offset" + std::to_string(offset);
           auto rng = rng_for(label);

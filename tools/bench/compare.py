@@ -36,6 +36,8 @@ def llama_rows(exe, model, threads, args) -> dict:
     cmd = [exe, "-m", model, "-t", str(threads), "-p", str(args.p), "-n", str(args.n), "-r", str(args.r), "-o", "jsonl"]
     if args.kv_type:
         cmd += ["-ctk", args.kv_type, "-ctv", args.kv_type]
+        if args.kv_type == "q8_0":  # llama.cpp quantizes V only with flash attention
+            cmd += ["-fa", "1"]
     rows = {}
     for depth in [0] + args.depth:
         for r in run_jsonl(cmd + ["-d", str(depth)]):
@@ -57,7 +59,7 @@ def main() -> int:
     ap.add_argument("-r", type=int, default=3)
     ap.add_argument("--depth", type=int, action="append", default=[])
     ap.add_argument("--markdown", action="store_true")
-    ap.add_argument("--kv-type", choices=["f32", "f16", "bf16"],
+    ap.add_argument("--kv-type", choices=["f32", "f16", "bf16", "q8_0"],
                     help="KV cache type for both tools (default: each tool's own, liveformer f32, llama.cpp f16)")
     args = ap.parse_args()
 

@@ -12,8 +12,10 @@ namespace lf {
 /// Holds K and V for up to `capacity` positions of one sequence, as
 /// [capacity, n_kv_heads, head_dim] per layer (token-major, so appending a
 /// token writes one contiguous row and attention reads a prefix), in f32 or,
-/// to halve the memory and the bytes decode reads, f16 / bf16. All memory
-/// is allocated up front; appending past the capacity is an error.
+/// to halve the memory and the bytes decode reads, f16 / bf16, or q8_0
+/// (34 bytes per 32 values along each head's row, ~0.27x of f32; needs a
+/// head_dim that is a multiple of 32). All memory is allocated up front;
+/// appending past the capacity is an error.
 class KvCache {
  public:
   KvCache() = default;

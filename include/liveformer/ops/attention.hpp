@@ -23,8 +23,9 @@ struct AttentionOptions {
 
 /// out = softmax(q kᵀ · scale + mask) v, per head.
 ///   q:   f32 [Tq, Hq, D]      (token-major, as projections produce it)
-///   k:   f32, f16 or bf16 [Tk, Hkv, D]     (a KV cache's layout)
-///   v:   f32, f16 or bf16 [Tk, Hkv, Dv]
+///   k:   f32, f16, bf16 or q8_0 [Tk, Hkv, D]     (a KV cache's layout;
+///        q8_0 blocks run along D, so D must be a multiple of 32)
+///   v:   f32, f16, bf16 or q8_0 [Tk, Hkv, Dv]
 ///   out: f32 [Tq, Hq, Dv], contiguous
 /// Hkv must divide Hq: query head h reads KV head h / (Hq / Hkv) (grouped-
 /// query attention; Hkv = 1 is multi-query). Tq may differ from Tk. Rows

@@ -80,7 +80,7 @@ void require_kv_budget(const Model& model, std::int64_t context_length, DType kv
 class Generator {
  public:
   /// `threads`: how many threads its forward passes use (its own pool);
-  /// kv_type: the KV cache's element type (f32, f16 or bf16).
+  /// kv_type: the KV cache's element type (f32, f16, bf16, or q8_0 where head_dim % 32 == 0).
   Generator(std::shared_ptr<const Model> model, std::int64_t context_length, ThreadCounts threads = {},
             DType kv_type = DType::f32);
   /// A generator whose sequence runs on the device (an f32 KV cache of
