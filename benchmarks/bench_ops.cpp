@@ -83,16 +83,40 @@ void BM_rope(benchmark::State& st) {
 }
 BENCHMARK(BM_rope)->Arg(1)->Arg(128);
 
-// One query token against a KV cache of `depth` tokens (16 heads / 4 KV heads, D 64).
+// One query token against a KV cache of `depth` tokens stored as f32, f16,
+// bf16 or q8_0 (second argument: the DType's index), GPT-2's heads (12 / 12,
+// D 64). Bytes: the cache rows read.
 void BM_attention_decode(benchmark::State& st) {
   const std::int64_t depth = st.range(0);
-  const lf::Tensor q = random({1, 16, 64}), k = random({depth, 4, 64}), v = random({depth, 4, 64});
-  lf::Tensor out = lf::Tensor::empty({1, 16, 64});
-  for (auto _ : st) lf::scaled_dot_product_attention(q, k, v, out);
-  flops(st, 4.0 * 16 * depth * 64);
-  st.SetBytesProcessed(st.iterations() * 2 * depth * 4 * 64 * 4);
+  const auto type = static_cast<lf::DType>(st.range(1));
+  const lf::Tensor q = random({1, 12, 64});
+  auto cache = [&] {
+    const lf::Tensor f = random({depth, 12, 64});
+    if (type == lf::DType::f32) return f;
+    lf::Tensor t = lf::Tensor::empty(f.shape(), type);
+    lf::from_f32_row(type, f.data<float>(), t.bytes(), f.numel());
+    return t;
+  };
+  // Caches cycled through >= 128 MiB, so they come from DRAM as in a model's
+  // decode step (its weights stream through the caches between layers).
+  std::vector<lf::Tensor> ks, vs;
+  std::int64_t total = 0;
+  do {
+    ks.push_back(cache());
+    vs.push_back(cache());
+    total += 2 * ks.back().nbytes();
+  } while (total < (std::int64_t{128} << 20));
+  lf::Tensor out = lf::Tensor::empty({1, 12, 64});
+  std::size_t next = 0;
+  for (auto _ : st) {
+    lf::scaled_dot_product_attention(q, ks[next], vs[next], out);
+    next = (next + 1) % ks.size();
+  }
+  flops(st, 4.0 * 12 * depth * 64);
+  st.SetBytesProcessed(st.iterations() * 2 * ks[0].nbytes());
+  st.SetLabel(std::string(lf::dtype_name(type)));
 }
-BENCHMARK(BM_attention_decode)->Arg(128)->Arg(512)->Arg(2048);
+BENCHMARK(BM_attention_decode)->ArgsProduct({{128, 512, 2048}, {0, 1, 3}});
 
 // A causal prompt of T tokens.
 void BM_attention_prefill(benchmark::State& st) {

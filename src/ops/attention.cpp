@@ -175,6 +175,64 @@ struct Problem {
   }
 };
 
+#if defined(__x86_64__)
+// One query per head against the first n keys, in chunks of keys (each
+// chunk all heads, in memory order; see decode_attention_avx2.cpp) merged
+// as an online softmax. The chunks depend on n alone, not on the threads,
+// so a split cannot change a result.
+void decode_step(const Tensor& q, const Tensor& k, const Tensor& v, Tensor& out, std::int64_t n, float scale,
+                 ThreadPool* pool, int threads) {
+  const std::int64_t hq = q.dim(1), hkv = k.dim(1), d = q.dim(2), dv = v.dim(2);
+  float* o = out.data<float>();
+  if (n == 0) {  // a query that sees no key gets zeros
+    std::fill(o, o + hq * dv, 0.0f);
+    return;
+  }
+  const DType kt = k.dtype();
+  const detail::DecodeProblem p{q.data<float>(), q.stride(1),
+                                k.bytes(), dtype_bytes(kt, k.stride(0)), dtype_bytes(kt, k.stride(1)),
+                                v.bytes(), dtype_bytes(kt, v.stride(0)), dtype_bytes(kt, v.stride(1)),
+                                n, hq, hkv, d, dv, scale};
+  // At least 64 keys a chunk (a chunk's merge costs a head's dv floats), at
+  // most 64 chunks.
+  const std::int64_t chunk = std::max<std::int64_t>(64, ((n + 63) / 64 + 3) / 4 * 4);
+  const std::int64_t chunks = (n + chunk - 1) / chunk;
+  thread_local std::vector<float> state;  // per chunk: max[hq], sum[hq], acc[hq * dv]
+  const std::int64_t per_chunk = hq * (2 + dv);
+  if (state.size() < static_cast<std::size_t>(chunks * per_chunk)) state.resize(static_cast<std::size_t>(chunks * per_chunk));
+  float* st = state.data();
+  auto run = [&](std::int64_t c) {
+    thread_local std::vector<float> scores;
+    if (scores.size() < static_cast<std::size_t>(hq * chunk)) scores.resize(static_cast<std::size_t>(hq * chunk));
+    float* cs = st + c * per_chunk;
+    detail::decode_attention_chunk_avx2(kt, p, c * chunk, std::min(n, (c + 1) * chunk), cs, cs + hq, cs + 2 * hq,
+                                        scores.data());
+  };
+  constexpr std::int64_t kMinParallelMacs = 1 << 17;
+  if (!pool || chunks == 1 || hq * n * d < kMinParallelMacs) {
+    for (std::int64_t c = 0; c < chunks; ++c) run(c);
+  } else {
+    pool->run(chunks, run, threads);
+  }
+  for (std::int64_t h = 0; h < hq; ++h) {
+    float m = -std::numeric_limits<float>::infinity();
+    for (std::int64_t c = 0; c < chunks; ++c) m = std::max(m, st[c * per_chunk + h]);
+    float total = 0;
+    float* oh = o + h * dv;
+    std::fill(oh, oh + dv, 0.0f);
+    for (std::int64_t c = 0; c < chunks; ++c) {
+      const float* cs = st + c * per_chunk;
+      const float w = std::exp(cs[h] - m);
+      total += w * cs[hq + h];
+      const float* acc = cs + 2 * hq + h * dv;
+      for (std::int64_t i = 0; i < dv; ++i) oh[i] += w * acc[i];
+    }
+    const float inv = 1.0f / total;
+    for (std::int64_t i = 0; i < dv; ++i) oh[i] *= inv;
+  }
+}
+#endif
+
 }  // namespace
 
 void scaled_dot_product_attention(const Tensor& q, const Tensor& k, const Tensor& v, Tensor& out,
@@ -214,30 +272,7 @@ void scaled_dot_product_attention(const Tensor& q, const Tensor& k, const Tensor
   // One query per head without a mask (a decode step): straight from the
   // cache, no widened copy, no Eigen calls per 128 keys.
   if (tq == 1 && !mask.defined() && k.dtype() == v.dtype() && default_isa() != KernelIsa::scalar) {
-    const std::int64_t n = options.causal ? std::clamp<std::int64_t>(offset + 1, 0, tk) : tk;
-    const std::int64_t group = hq / hkv;
-    const DType kt = k.dtype(), vt = v.dtype();
-    auto run = [&](std::int64_t h) {
-      float* o = out.data<float>() + h * dv;
-      if (n == 0) {  // a query that sees no key gets zeros
-        std::fill(o, o + dv, 0.0f);
-        return;
-      }
-      thread_local std::vector<float> scores;
-      if (scores.size() < static_cast<std::size_t>(n)) scores.resize(static_cast<std::size_t>(n));
-      const std::int64_t g = h / group;
-      const detail::DecodeHead head{q.data<float>() + h * q.stride(1),
-                                    k.bytes() + dtype_bytes(kt, g * k.stride(1)), dtype_bytes(kt, k.stride(0)),
-                                    v.bytes() + dtype_bytes(vt, g * v.stride(1)), dtype_bytes(vt, v.stride(0)),
-                                    n, d, dv, scale, o};
-      detail::decode_attention_avx2(k.dtype(), head, scores.data());
-    };
-    constexpr std::int64_t kMinParallelMacs = 1 << 17;
-    if (!pool || hq == 1 || hq * n * d < kMinParallelMacs) {
-      for (std::int64_t h = 0; h < hq; ++h) run(h);
-    } else {
-      pool->run(hq, run, threads);
-    }
+    decode_step(q, k, v, out, options.causal ? std::clamp<std::int64_t>(offset + 1, 0, tk) : tk, scale, pool, threads);
     return;
   }
 #endif

@@ -1,5 +1,5 @@
-// Internal: one query against one KV head's cached rows (a decode step),
-// for attention.cpp. decode_attention_avx2.cpp implements it.
+// Internal: one query token against a KV cache (a decode step), for
+// attention.cpp. decode_attention_avx2.cpp implements it.
 #pragma once
 
 #include <cstddef>
@@ -9,22 +9,29 @@
 
 namespace lf::detail {
 
-struct DecodeHead {
-  const float* q;         ///< d floats
-  const std::byte* k;     ///< key 0 of this head; key j at k + j * k_stride
-  std::int64_t k_stride;  ///< bytes
-  const std::byte* v;     ///< value 0; value j at v + j * v_stride
-  std::int64_t v_stride;  ///< bytes
-  std::int64_t n;         ///< keys the query sees (>= 1)
-  std::int64_t d, dv;     ///< key and value widths
+struct DecodeProblem {
+  const float* q;            ///< query head h at q + h * q_head (d floats)
+  std::int64_t q_head;       ///< floats
+  const std::byte* k;        ///< key j of KV head g at k + j * k_row + g * k_head
+  std::int64_t k_row, k_head;  ///< bytes
+  const std::byte* v;        ///< value j of KV head g at v + j * v_row + g * v_head
+  std::int64_t v_row, v_head;  ///< bytes
+  std::int64_t n;            ///< keys in the cache view (reads and prefetches stay below)
+  std::int64_t hq, hkv;      ///< query heads, KV heads (hkv divides hq)
+  std::int64_t d, dv;        ///< key and value widths
   float scale;
-  float* out;  ///< dv floats
 };
 
-/// out = softmax(q · kᵀ · scale) · v over the head's n keys, keys and
-/// values stored as kv_type (f32, f16, bf16, or q8_0 with d and dv
-/// multiples of 32; strides in bytes). scores: n floats of
-/// scratch. Only where the CPU has AVX2, FMA and F16C.
-void decode_attention_avx2(DType kv_type, const DecodeHead& h, float* scores);
+/// Keys [j0, j1) of every head, read in memory order (key after key, all
+/// heads of a key together: one stream, however narrow a head is). Per
+/// query head h, with s_j = q_h · k_j · scale over those keys:
+///   max[h] = max_j s_j, sum[h] = Σ_j exp(s_j - max[h]),
+///   acc[h * dv + c] = Σ_j exp(s_j - max[h]) · v_j[c]
+/// (the partial state of an online softmax; the caller merges chunks).
+/// scratch: hq * (j1 - j0) floats. K/V stored as kv_type: f32, f16, bf16,
+/// or q8_0 with d and dv multiples of 32. Only where the CPU has AVX2, FMA
+/// and F16C.
+void decode_attention_chunk_avx2(DType kv_type, const DecodeProblem& p, std::int64_t j0, std::int64_t j1, float* max,
+                                 float* sum, float* acc, float* scratch);
 
 }  // namespace lf::detail
