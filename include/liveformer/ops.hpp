@@ -8,6 +8,7 @@
 #include "liveformer/ops/matmul.hpp"
 #include "liveformer/ops/multi_head_attention.hpp"
 #include "liveformer/ops/norm.hpp"
+#include "liveformer/ops/quantize.hpp"
 #include "liveformer/ops/weight_matmul.hpp"
 #include "liveformer/ops/rope.hpp"
 #include "liveformer/ops/softmax.hpp"

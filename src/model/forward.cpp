@@ -52,7 +52,7 @@ void store(const Tensor& src, Tensor& dst) {
   const std::int64_t n = src.dim(0), heads = src.dim(1), d = src.dim(2);
   for (std::int64_t t = 0; t < n; ++t)
     for (std::int64_t h = 0; h < heads; ++h)
-      from_f32_row(dst.dtype(), src.data<float>() + t * src.stride(0) + h * src.stride(1),
+      quantize_row(dst.dtype(), src.data<float>() + t * src.stride(0) + h * src.stride(1),
                    dst.bytes() + dtype_bytes(dst.dtype(), t * dst.stride(0) + h * dst.stride(1)), d);
 }
 

@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <limits>
 #include <vector>
 
@@ -74,6 +75,24 @@ __attribute__((target("avx2,f16c"))) void widen_rows(const std::uint16_t* src, s
     for (; p < d; ++p) dst[p] = kBf16 ? bf16_to_f32(src[p]) : f16_to_f32(src[p]);
   }
 }
+
+// n rows of d q8_0 values (d % 32 == 0, row_bytes apart) dequantized to
+// f32, 8 per instruction: the same products d * q as to_f32_row.
+__attribute__((target("avx2,f16c"))) void widen_q8_rows(const std::byte* src, std::int64_t row_bytes, std::int64_t n,
+                                                         std::int64_t d, float* dst) {
+  for (std::int64_t j = 0; j < n; ++j, src += row_bytes) {
+    const std::byte* block = src;
+    for (std::int64_t p = 0; p < d; p += 32, block += 34, dst += 32) {
+      std::uint16_t h;
+      std::memcpy(&h, block, 2);
+      const __m256 scale = _mm256_set1_ps(_cvtsh_ss(h));
+      for (int part = 0; part < 4; ++part) {
+        const __m128i b = _mm_loadl_epi64(reinterpret_cast<const __m128i*>(block + 2 + 8 * part));
+        _mm256_storeu_ps(dst + 8 * part, _mm256_mul_ps(scale, _mm256_cvtepi32_ps(_mm256_cvtepi8_epi32(b))));
+      }
+    }
+  }
+}
 #endif
 
 // Rows [j0, j1) of KV head g as an f32 matrix: a view when stored as f32,
@@ -89,7 +108,11 @@ ConstRowMap kv_block(const Tensor& t, std::int64_t g, std::int64_t j0, std::int6
 #if defined(__x86_64__)
   // Every non-scalar kernel variant implies AVX2 and F16C (LIVEFORMER_ISA=scalar
   // keeps the portable loop below testable).
-  if (default_isa() != KernelIsa::scalar && t.dtype() != DType::q8_0) {
+  if (default_isa() != KernelIsa::scalar && t.dtype() == DType::q8_0) {
+    widen_q8_rows(first, row_bytes, n, d, buf.data());
+    return ConstRowMap(buf.data(), n, d, Eigen::OuterStride<>(d));
+  }
+  if (default_isa() != KernelIsa::scalar) {
     const auto* src = reinterpret_cast<const std::uint16_t*>(first);
     if (t.dtype() == DType::bf16) widen_rows<true>(src, t.stride(0), n, d, buf.data());
     else widen_rows<false>(src, t.stride(0), n, d, buf.data());

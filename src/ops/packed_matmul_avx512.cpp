@@ -108,8 +108,8 @@ LF_TARGET void round_x_q8_avx512(const float* x, i64 k, std::byte* q8, std::int3
       _mm_storeu_si128(reinterpret_cast<__m128i*>(q8 + 2 + 16 * half_block), _mm512_cvtepi32_epi8(t));
       sum = _mm512_add_epi32(sum, t);
     }
-    sums[b] = _mm512_reduce_add_epi32(sum);
-    scales[b] = f16_to_f32(d16);
+    if (sums) sums[b] = _mm512_reduce_add_epi32(sum);
+    if (scales) scales[b] = f16_to_f32(d16);
   }
 }
 

@@ -1,6 +1,7 @@
 // matmul_weights: argument checks, run-time choice of kernel variant, and
 // the split over threads.
 #include "liveformer/ops/weight_matmul.hpp"
+#include "liveformer/ops/quantize.hpp"
 
 #include <algorithm>
 #include <cstdlib>
@@ -181,7 +182,7 @@ void run(const Tensor& x, const Tensor& w, Tensor& out, KernelIsa isa, ThreadPoo
     const std::int64_t row_bytes = dtype_bytes(DType::q8_0, k);
     if (xq.size() < static_cast<std::size_t>(m * row_bytes)) xq.resize(static_cast<std::size_t>(m * row_bytes));
     for (std::int64_t i = 0; i < m; ++i)
-      from_f32_row(DType::q8_0, detail::row_pointer(x2, i), xq.data() + i * row_bytes, k);
+      quantize_row(DType::q8_0, detail::row_pointer(x2, i), xq.data() + i * row_bytes, k);
     job.xq = xq.data();
   }
   // Each task owns a range of weight rows (a multiple of the register
