@@ -592,7 +592,7 @@ py::object float_array(const std::vector<float>& data, py::ssize_t rows, py::ssi
 class Model {
  public:
   Model(const std::filesystem::path& path, int32_t n_ctx, const std::string& device, int32_t n_threads,
-        bool check_finite, const std::optional<std::string>& quantize) {
+        bool check_finite, const std::optional<std::string>& quantize, const std::string& kv_type) {
     lf_model_params mp = lf_model_default_params();
     mp.device = device.c_str();
     mp.n_threads = n_threads;
@@ -600,6 +600,10 @@ class Model {
     mp.quantize = quantize ? quantize->c_str() : nullptr;
     lf_context_params cp = lf_context_default_params();
     cp.n_ctx = n_ctx;
+    if (kv_type == "f32") cp.kv_type = LF_KV_F32;
+    else if (kv_type == "f16") cp.kv_type = LF_KV_F16;
+    else if (kv_type == "q8_0") cp.kv_type = LF_KV_Q8_0;
+    else throw StatusError(LF_ERR_INVALID_ARGUMENT, "kv_type must be 'f32', 'f16' or 'q8_0', not '" + kv_type + "'");
     py::gil_scoped_release nogil;
     h_ = std::make_shared<ModelHandle>(path, mp, cp);
   }
@@ -855,14 +859,16 @@ call borrows its own decoding context from a small pool (a new one is made
 when all are busy; up to 4 idle ones are kept) and empties it afterwards, so
 results never depend on earlier calls. The GIL is released while computing.)")
       .def(py::init<const std::filesystem::path&, int32_t, const std::string&, int32_t, bool,
-                    const std::optional<std::string>&>(),
+                    const std::optional<std::string>&, const std::string&>(),
            py::arg("path"), py::kw_only(), py::arg("n_ctx") = 0, py::arg("device") = "cpu", py::arg("n_threads") = 0,
-           py::arg("check_finite") = true, py::arg("quantize") = py::none(),
+           py::arg("check_finite") = true, py::arg("quantize") = py::none(), py::arg("kv_type") = "f32",
            R"(Loads a model. n_ctx: context length of each decoding context (0: the
 trained length, at most 4096); device: "cpu", "cuda" or "auto"; n_threads:
 threads per decoding context, 0 for all cores; check_finite: refuse weights
 holding NaN/Inf; quantize: None (matrices as stored) or "q8_0", "q4_0",
-"f16", "bf16", "f32" to convert the matrices while loading.
+"f16", "bf16", "f32" to convert the matrices while loading; kv_type: the
+KV cache's type, "f32", "f16" (half the memory) or "q8_0" (0.27x; needs a
+head_dim that is a multiple of 32).
 Raises liveformer.FileError when the path is missing, liveformer.Error otherwise.)")
       .def_property_readonly("path", [](const Model& s) { return s.handle().path(); })
       .def_property_readonly("architecture", [](const Model& s) { return s.handle().architecture(); })
