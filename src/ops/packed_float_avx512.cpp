@@ -1,4 +1,4 @@
-// The packed f32 / f16 / bf16 kernel (see packed_matmul.hpp for the layout),
+// The packed f32 / f16 and bf16 kernels (see packed_matmul.hpp for the layouts),
 // AVX-512 through a target attribute, as weight_matmul_avx512.cpp.
 //
 // An outer-product tile: per element p of K, one vector load gives 16
@@ -34,9 +34,8 @@ LF_TARGET_INLINE __m512 weights_at(const std::byte* group, i64 p) {
   if constexpr (T == DType::f32) {
     return _mm512_loadu_ps(reinterpret_cast<const float*>(group) + 16 * p);
   } else {
-    const __m256i h = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(group + 32 * p));
-    if constexpr (T == DType::f16) return _mm512_cvtph_ps(h);
-    else return _mm512_castsi512_ps(_mm512_slli_epi32(_mm512_cvtepu16_epi32(h), 16));
+    static_assert(T == DType::f16, "bf16 has its own kernel (tile_bf16)");
+    return _mm512_cvtph_ps(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(group + 32 * p)));
   }
 }
 
@@ -86,12 +85,84 @@ LF_TARGET void dispatch(const float* panel, int mr, const std::byte* group, i64 
   fn(panel, group, group_bytes, k, out, ldo, mask);
 }
 
+// ---- bf16 weights: two products per lane with vdpbf16ps ----------------
+// The packed bf16 layout holds pairs: per pair q of K, 16 rows x (w[r][2q],
+// w[r][2q + 1]) in 64 bytes. x comes as pairs of bf16 too (panel[q * MR +
+// i]: x[i][2q] low, x[i][2q + 1] high), so one vdpbf16ps adds two exact
+// products to each of 16 lanes: twice the rate of an f32 FMA. Per output
+// element: acc = 0, then one vdpbf16ps per pair, in order, whatever MR or
+// NG: batch-invariant like the f32 tile.
+#define LF_TARGET_BF16 __attribute__((target("avx512f,avx512bw,avx512vl,avx512bf16,avx2,fma,f16c")))
+
+template <int MR, int NG>
+LF_TARGET_BF16 void tile_bf16(const std::uint32_t* panel, const std::byte* group, i64 group_bytes, i64 pairs,
+                              float* out, i64 ldo, __mmask16 last_mask) {
+  __m512 acc[MR][NG];
+  for (int i = 0; i < MR; ++i)
+    for (int g = 0; g < NG; ++g) acc[i][g] = _mm512_setzero_ps();
+  for (i64 q = 0; q < pairs; ++q) {
+    __m512bh w[NG];
+    for (int g = 0; g < NG; ++g) w[g] = (__m512bh)_mm512_loadu_si512(group + g * group_bytes + 64 * q);
+    for (int i = 0; i < MR; ++i) {
+      const __m512bh xb = (__m512bh)_mm512_set1_epi32(static_cast<int>(panel[q * MR + i]));
+      for (int g = 0; g < NG; ++g) acc[i][g] = _mm512_dpbf16_ps(acc[i][g], w[g], xb);
+    }
+  }
+  for (int i = 0; i < MR; ++i)
+    for (int g = 0; g < NG; ++g)
+      _mm512_mask_storeu_ps(out + i * ldo + 16 * g, g == NG - 1 ? last_mask : __mmask16(0xffff), acc[i][g]);
+}
+
+using Bf16TileFn = void (*)(const std::uint32_t*, const std::byte*, i64, i64, float*, i64, __mmask16);
+
+template <int NG, int... MR>
+constexpr std::array<Bf16TileFn, sizeof...(MR)> make_bf16_row(std::integer_sequence<int, MR...>) {
+  return {&tile_bf16<MR + 1, NG>...};
+}
+
+template <int... NG>
+constexpr std::array<Bf16TileFn, sizeof...(NG)> make_bf16_decode(std::integer_sequence<int, NG...>) {
+  return {&tile_bf16<1, NG + 1>...};
+}
+
+LF_TARGET_BF16 void dispatch_bf16(const std::uint32_t* panel, int mr, const std::byte* group, i64 group_bytes, int ng,
+                                  i64 pairs, float* out, i64 ldo, int last_rows) {
+  static constexpr auto one = make_bf16_row<1>(std::make_integer_sequence<int, kFloatRows>());
+  static constexpr auto two = make_bf16_row<2>(std::make_integer_sequence<int, kFloatRows>());
+  static constexpr auto decode = make_bf16_decode(std::make_integer_sequence<int, kMaxDecodeGroups>());
+  const auto mask = static_cast<__mmask16>((1u << last_rows) - 1u);
+  const Bf16TileFn fn = mr == 1 ? decode[static_cast<std::size_t>(ng - 1)]
+                                : (ng == 2 ? two : one)[static_cast<std::size_t>(mr - 1)];
+  fn(panel, group, group_bytes, pairs, out, ldo, mask);
+}
+
 }  // namespace
+
+Bf16Kernel avx512_bf16_kernel() { return &dispatch_bf16; }
+
+// 16 pairs per step: vcvtne2ps2bf16 rounds 32 values (nearest even; the
+// instruction flushes subnormal inputs and outputs to zero), whose bf16
+// bytes in order are the 16 pair words.
+LF_TARGET_BF16 void bf16_pairs_avx512(const float* x, i64 k, std::uint32_t* out, i64 stride) {
+  i64 p = 0;
+  alignas(64) std::uint32_t words[16];
+  for (; p + 32 <= k; p += 32) {
+    const __m512bh b = _mm512_cvtne2ps_pbh(_mm512_loadu_ps(x + p + 16), _mm512_loadu_ps(x + p));
+    _mm512_store_si512(words, (__m512i)b);
+    for (int t = 0; t < 16; ++t) out[(p / 2 + t) * stride] = words[t];
+  }
+  if (p < k) {  // the last k - p values (an even count), zero-padded to 32
+    const __mmask16 lo = static_cast<__mmask16>(k - p >= 16 ? 0xffff : (1u << (k - p)) - 1u);
+    const __mmask16 hi = static_cast<__mmask16>(k - p <= 16 ? 0 : (1u << (k - p - 16)) - 1u);
+    const __m512bh b = _mm512_cvtne2ps_pbh(_mm512_maskz_loadu_ps(hi, x + p + 16), _mm512_maskz_loadu_ps(lo, x + p));
+    _mm512_store_si512(words, (__m512i)b);
+    for (i64 t = 0; t < (k - p) / 2; ++t) out[(p / 2 + t) * stride] = words[t];
+  }
+}
 
 FloatKernel avx512_float_kernel(DType type) {
   switch (type) {
     case DType::f16: return &dispatch<DType::f16>;
-    case DType::bf16: return &dispatch<DType::bf16>;
     default: return &dispatch<DType::f32>;
   }
 }

@@ -5,6 +5,7 @@
 #include <cstring>
 #include <vector>
 
+#include "../core/cpu_features.hpp"
 #include "checks.hpp"
 #include "row_split.hpp"
 #include "liveformer/core/convert.hpp"
@@ -56,8 +57,9 @@ bool PackedWeights::can_pack(const Tensor& w) {
     case DType::q8_0:
     case DType::q4_0: return w.dim(1) % 32 == 0;
     case DType::f32:
-    case DType::f16:
-    case DType::bf16: return true;
+    case DType::f16: return true;
+    // Packed as pairs for vdpbf16ps: needs AVX-512 BF16 and an even K.
+    case DType::bf16: return detail::cpu_has_avx512_bf16() && w.dim(1) % 2 == 0;
     default: return false;
   }
 }
@@ -81,6 +83,33 @@ void pack_float(const std::byte* w, std::byte* out, std::int64_t rows, std::int6
   }
 }
 
+// bf16: group g holds, for each pair q of K, rows 16g..16g+15's values at
+// 2q and 2q + 1 (zeros past the last row). K is even (can_pack).
+void pack_bf16_pairs(const std::byte* w, std::byte* out, std::int64_t rows, std::int64_t cols) {
+  constexpr std::int64_t kRows = PackedWeights::kGroupRows;
+  const std::int64_t groups = (rows + kRows - 1) / kRows;
+  if (rows % kRows != 0) std::memset(out + (groups - 1) * cols * kRows * 2, 0, static_cast<std::size_t>(cols * kRows * 2));
+  for (std::int64_t row = 0; row < rows; ++row) {
+    const std::byte* src = w + row * cols * 2;
+    std::byte* dst = out + (row / kRows) * cols * kRows * 2 + (row % kRows) * 4;
+    for (std::int64_t q = 0; q < cols / 2; ++q) std::memcpy(dst + q * kRows * 4, src + 4 * q, 4);
+  }
+}
+
+// x's rows for the bf16 kernel: as float_panels, of pairs of bf16 (one
+// 32-bit word per pair per row). Per thread, reused.
+const std::uint32_t* bf16_panels(const Tensor& x2, std::int64_t m, std::int64_t k) {
+  thread_local std::vector<std::uint32_t> panels;
+  const std::int64_t pairs = k / 2;
+  panels.resize(static_cast<std::size_t>(m * pairs));
+  for (std::int64_t i0 = 0; i0 < m; i0 += detail::packed::kFloatRows) {
+    const std::int64_t mr = std::min<std::int64_t>(detail::packed::kFloatRows, m - i0);
+    for (std::int64_t i = 0; i < mr; ++i)
+      detail::packed::bf16_pairs_avx512(detail::row_pointer(x2, i0 + i), k, panels.data() + i0 * pairs + i, mr);
+  }
+  return panels.data();
+}
+
 // x's rows for the float kernel: tiles of kFloatRows rows, each tile's rows
 // interleaved per element (tile base + p * mr + i). Per thread, reused.
 const float* float_panels(const Tensor& x2, std::int64_t m, std::int64_t k) {
@@ -100,13 +129,17 @@ const float* float_panels(const Tensor& x2, std::int64_t m, std::int64_t k) {
 
 void matmul_packed_float(const Tensor& x2, const PackedWeights& w, float* y, ThreadPool* pool, int threads) {
   const std::int64_t m = x2.dim(0), k = w.cols(), n = w.rows(), groups = w.groups(), gb = w.group_bytes();
-  const float* panels = float_panels(x2, m, k);
-  // With more than one tile of x's rows, 16-bit weights are widened to f32
+  // bf16 runs its own kernel on pairs of x rounded to bf16 (vdpbf16ps).
+  const bool bf16 = w.type() == DType::bf16;
+  const float* panels = bf16 ? nullptr : float_panels(x2, m, k);
+  const std::uint32_t* pairs = bf16 ? bf16_panels(x2, m, k) : nullptr;
+  const detail::packed::Bf16Kernel bf16_kernel = bf16 ? detail::packed::avx512_bf16_kernel() : nullptr;
+  // With more than one tile of x's rows, f16 weights are widened to f32
   // once per cache-sized run of groups and the f32 tile runs on that: the
   // conversion is paid once per run instead of once per tile. (One tile
   // converts each weight once anyway, so it reads them as stored.)
-  // Widening is exact: the results are the 16-bit tile's.
-  const bool widen = m > detail::packed::kFloatRows && w.type() != DType::f32;
+  // Widening is exact: the results are the f16 tile's.
+  const bool widen = m > detail::packed::kFloatRows && w.type() == DType::f16;
   const detail::packed::FloatKernel kernel = detail::packed::avx512_float_kernel(widen ? DType::f32 : w.type());
   const std::int64_t run_gb = widen ? 16 * k * static_cast<std::int64_t>(sizeof(float)) : gb;
   const int last_rows = static_cast<int>(n - (groups - 1) * PackedWeights::kGroupRows);
@@ -131,8 +164,9 @@ void matmul_packed_float(const Tensor& x2, const PackedWeights& w, float* y, Thr
         for (std::int64_t g = g0; g < g1; g += step) {
           const int ng = static_cast<int>(std::min<std::int64_t>(step, g1 - g));
           const int last = g + ng == groups ? last_rows : static_cast<int>(PackedWeights::kGroupRows);
-          kernel(panels + i0 * k, mr, run + (g - g0) * run_gb, run_gb, ng, k, y + i0 * n + g * PackedWeights::kGroupRows,
-                 n, last);
+          float* out = y + i0 * n + g * PackedWeights::kGroupRows;
+          if (bf16) bf16_kernel(pairs + i0 * (k / 2), mr, run + (g - g0) * run_gb, run_gb, ng, k / 2, out, n, last);
+          else kernel(panels + i0 * k, mr, run + (g - g0) * run_gb, run_gb, ng, k, out, n, last);
         }
       }
     }
@@ -155,6 +189,7 @@ PackedWeights PackedWeights::pack(const Tensor& w) {
   LF_CHECK(p.data_ != nullptr, "PackedWeights::pack", "out of memory for " + std::to_string(p.bytes_) + " bytes");
   if (p.is_float()) {
     if (p.type_ == DType::f32) pack_float<4>(w.bytes(), p.data_.get(), p.rows_, p.cols_);
+    else if (p.type_ == DType::bf16) pack_bf16_pairs(w.bytes(), p.data_.get(), p.rows_, p.cols_);
     else pack_float<2>(w.bytes(), p.data_.get(), p.rows_, p.cols_);
     return p;
   }

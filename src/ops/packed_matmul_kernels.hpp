@@ -50,7 +50,20 @@ inline constexpr int kMaxDecodeGroups = 4;
 using FloatKernel = void (*)(const float* panel, int mr, const std::byte* group, std::int64_t group_bytes, int ng,
                              std::int64_t k, float* out, std::int64_t ldo, int last_rows);
 
-/// The AVX-512 kernel for f32, f16 or bf16 (call only where the CPU has it).
+/// The AVX-512 kernel for f32 or f16 (call only where the CPU has it).
 FloatKernel avx512_float_kernel(DType type);
+
+/// bf16 weights packed as pairs (per pair q of K, 16 rows' w[r][2q] and
+/// w[r][2q + 1]), x as pairs of bf16 (panel[q * mr + i]: x[i][2q] in the low
+/// half): out[i * ldo + 16 g + r] as the float kernel, over `pairs` = K / 2
+/// pairs, with vdpbf16ps (AVX-512 BF16; call only where the CPU has it).
+using Bf16Kernel = void (*)(const std::uint32_t* panel, int mr, const std::byte* group, std::int64_t group_bytes,
+                            int ng, std::int64_t pairs, float* out, std::int64_t ldo, int last_rows);
+Bf16Kernel avx512_bf16_kernel();
+
+/// x[0..k) (k even) rounded to bf16 pairs: out[q * stride] = bf16(x[2q]) |
+/// bf16(x[2q + 1]) << 16, rounding to nearest even with subnormals flushed
+/// to zero (vcvtne2ps2bf16). AVX-512 BF16.
+void bf16_pairs_avx512(const float* x, std::int64_t k, std::uint32_t* out, std::int64_t stride);
 
 }  // namespace lf::detail::packed

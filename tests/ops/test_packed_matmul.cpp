@@ -2,6 +2,7 @@
 // portable scalar kernel (q8_0 / q4_0) or the double reference (f32 / f16 /
 // bf16), and its batch invariance.
 #include <catch2/catch.hpp>
+#include <cpuid.h>
 
 #include <algorithm>
 #include <bit>
@@ -47,6 +48,13 @@ Tensor raw_weights(DType type, std::int64_t n, std::int64_t k, std::mt19937& rng
 }
 Tensor raw_q8_weights(std::int64_t n, std::int64_t k, std::mt19937& rng) { return raw_weights(DType::q8_0, n, k, rng); }
 
+// AVX-512 BF16, which packed bf16 weights need (CPUID leaf 7 subleaf 1,
+// EAX bit 5), read here independently of the library.
+bool cpu_has_bf16_pairs() {
+  unsigned eax = 0, ebx = 0, ecx = 0, edx = 0;
+  return __get_cpuid_count(7, 1, &eax, &ebx, &ecx, &edx) && (eax & (1u << 5)) != 0;
+}
+
 bool packed_kernel_available() {
   std::mt19937 rng(1);
   if (PackedWeights::can_pack(raw_q8_weights(16, 32, rng))) return true;
@@ -72,22 +80,32 @@ constexpr double kFloatTolerance = 2e-6;
 
 }  // namespace
 
+// bf16 weights meet x rounded to bf16 (pairs for vdpbf16ps): the
+// reference takes the same rounded x, so the tolerance stays f32's.
 TEST_CASE("matmul_packed with f32 / f16 / bf16 weights matches the double reference", "[ops][packed]") {
   if (!packed_kernel_available()) return;
   double worst = 0;
   for (DType type : {DType::f32, DType::f16, DType::bf16})
     for (std::int64_t n : {1, 16, 17, 45, 64})           // groups: partial, one, padded, odd count, pairs
-      for (std::int64_t k : {1, 7, 64, 1024})
+      for (std::int64_t k : {1, 6, 7, 46, 64, 1024})    // bf16: 32 values per rounding step, and its tails
         for (std::int64_t m : {1, 2, 11, 12, 13, 30}) {  // around the kernel's 12 rows of x
           auto rng = rng_for("packed float " + std::string(dtype_name(type)) + std::to_string(n) + "x" +
                              std::to_string(k) + " m" + std::to_string(m));
           const Tensor x = random_tensor({m, k}, rng);
           const Tensor w = float_weights(type, n, k, rng);
+          const bool bf16 = type == DType::bf16;
+          if (bf16 && (k % 2 != 0 || !cpu_has_bf16_pairs())) {  // stays in its stored layout
+            CHECK_FALSE(PackedWeights::can_pack(w));
+            continue;
+          }
           REQUIRE(PackedWeights::can_pack(w));
           const PackedWeights p = PackedWeights::pack(w);
           REQUIRE(p.rows() == n);
           REQUIRE(p.cols() == k);
-          const Array xa = to_array(x), wa = ref_decode(w);
+          Array xa = to_array(x);
+          if (bf16)
+            for (double& v : xa.data) v = bf16_to_f32(f32_to_bf16(static_cast<float>(v)));
+          const Array wa = ref_decode(w);
           const Array want = ref_matmul(xa, wa, true);
           Tensor got = Tensor::empty({m, n});
           matmul_packed(x, p, got);

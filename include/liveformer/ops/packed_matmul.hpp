@@ -14,7 +14,7 @@
 // x is rounded to q8_0 blocks as in matmul_weights, so each block is still
 // an exact integer dot.
 //
-// f32 / f16 / bf16 (AVX-512 F). 16 rows are interleaved per element: for
+// f32 / f16 (AVX-512 F). 16 rows are interleaved per element: for
 // each p of K, the 16 rows' values at p, in the stored type (a last group
 // short of 16 rows is padded with zeros). Prefill then runs an
 // outer-product tile (a vector of 16 rows' weights meets broadcasts of up
@@ -22,6 +22,15 @@
 // reads each group as one sequential stream. Per output element the sum
 // runs over p in order in one f32 lane, so the values differ from
 // matmul_weights' (which sums 16-lane partial sums) by f32 rounding.
+//
+// bf16 (AVX-512 BF16, K even). 16 rows are interleaved per pair of
+// elements (w[r][2q], w[r][2q + 1]), and x is rounded to bf16 pairs (as
+// llama.cpp does for bf16 weights), so one vdpbf16ps adds two exact
+// products to each of 16 outputs: twice the f32 FMA rate in prefill. The
+// result is x rounded to bf16 (nearest even, subnormals flushed) times w,
+// summed in f32 pair by pair: it differs from matmul_weights' (f32 x) by
+// about bf16's step (2^-9 relative) in each term, like the weights' own
+// rounding.
 //
 // Batch-invariant like matmul_weights: an output element is the same
 // sequence of f32 operations for any number of rows or threads.
@@ -44,8 +53,9 @@ class PackedWeights {
 
   /// Whether `w` can be packed and this CPU runs the packed kernel: rank
   /// 2, contiguous, at least one row and one column; f32, f16, bf16, q8_0 or
-  /// q4_0 (K is a multiple of 32 for any q8_0 / q4_0 matrix); AVX-512
-  /// F/BW/VL/VNNI, and LIVEFORMER_ISA not forcing an older kernel variant.
+  /// q4_0 (K is a multiple of 32 for any q8_0 / q4_0 matrix, even for bf16,
+  /// which also needs AVX-512 BF16); AVX-512 F/BW/VL/VNNI, and
+  /// LIVEFORMER_ISA not forcing an older kernel variant.
   static bool can_pack(const Tensor& w);
 
   /// The packed copy of w; throws lf::Error when !can_pack(w).
@@ -79,7 +89,7 @@ class PackedWeights {
 };
 
 /// out = x · wᵀ as matmul_weights(x, stored w, out) computes it, within
-/// f32 rounding. x: f32 [..., K] (rows as in matmul_weights); out: f32
+/// f32 rounding (bf16: with x rounded to bf16, above). x: f32 [..., K] (rows as in matmul_weights); out: f32
 /// [..., N] contiguous. pool/threads split the row groups.
 void matmul_packed(const Tensor& x, const PackedWeights& w, Tensor& out, ThreadPool* pool = nullptr, int threads = 0);
 
