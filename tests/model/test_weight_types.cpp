@@ -34,6 +34,19 @@ Tensor rounded(const Tensor& t, DType type) {
   return q;
 }
 
+// Each token's logits from a decode step at a time, on a fresh cache of `kv`.
+Tensor logits_token_by_token(const Model& m, DType kv, const std::vector<std::int32_t>& ids) {
+  const auto n = static_cast<std::int64_t>(ids.size());
+  KvCache cache(m.config(), n, kv);
+  Workspace ws;
+  Tensor steps = Tensor::empty({n, m.config().vocab_size});
+  for (std::int64_t t = 0; t < n; ++t) {
+    Tensor row = steps.slice(0, t, 1);
+    row.copy_from(forward(m, cache, std::span(ids).subspan(static_cast<std::size_t>(t), 1), ws));
+  }
+  return steps;
+}
+
 std::vector<Tensor*> matrices(LayerWeights& l) { return {&l.wqkv, &l.wq, &l.wk, &l.wv, &l.wo, &l.w_gate, &l.w_up, &l.w_down}; }
 
 }  // namespace
@@ -139,13 +152,7 @@ TEST_CASE("a 16-bit KV cache stays close to f32 and is consistent between prefil
       // summation order differs (block GEMM vs one row). Measured <= 5e-7,
       // except 1.1e-5 for gpt2 with bf16 (its random LayerNorm inputs
       // amplify rounding); a misplaced or misconverted row gives > 1e-2.
-      KvCache step_cache(m.config(), n, kv);
-      Tensor steps = Tensor::empty(whole.shape());
-      for (std::int64_t t = 0; t < n; ++t) {
-        Tensor row = steps.slice(0, t, 1);
-        row.copy_from(forward(m, step_cache, std::span(ids).subspan(static_cast<std::size_t>(t), 1), ws));
-      }
-      const double step_err = relative_error(steps, whole);
+      const double step_err = relative_error(logits_token_by_token(m, kv, ids), whole);
       CAPTURE(step_err);
       CHECK(step_err <= 5e-5);
     }
@@ -185,13 +192,7 @@ TEST_CASE("a q8_0 KV cache stays close to f32 and is consistent between prefill 
   CHECK(vs_f32 <= 2e-2);
   // Decode reads the values prefill stored; only the f32 summation order
   // differs (measured 4.7e-7).
-  KvCache step_cache(m.config(), n, DType::q8_0);
-  Tensor steps = Tensor::empty(whole.shape());
-  for (std::int64_t t = 0; t < n; ++t) {
-    Tensor row = steps.slice(0, t, 1);
-    row.copy_from(forward(m, step_cache, std::span(ids).subspan(static_cast<std::size_t>(t), 1), ws));
-  }
-  const double step_err = relative_error(steps, whole);
+  const double step_err = relative_error(logits_token_by_token(m, DType::q8_0, ids), whole);
   CAPTURE(step_err);
   CHECK(step_err <= 5e-5);
 }
