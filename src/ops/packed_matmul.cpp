@@ -140,7 +140,8 @@ void matmul_packed_float(const Tensor& x2, const PackedWeights& w, float* y, Thr
   // converts each weight once anyway, so it reads them as stored.)
   // Widening is exact: the results are the f16 tile's.
   const bool widen = m > detail::packed::kFloatRows && w.type() == DType::f16;
-  const detail::packed::FloatKernel kernel = detail::packed::avx512_float_kernel(widen ? DType::f32 : w.type());
+  const detail::packed::FloatKernel kernel =
+      bf16 ? nullptr : detail::packed::avx512_float_kernel(widen ? DType::f32 : w.type());
   const std::int64_t run_gb = widen ? 16 * k * static_cast<std::int64_t>(sizeof(float)) : gb;
   const int last_rows = static_cast<int>(n - (groups - 1) * PackedWeights::kGroupRows);
   // Tasks own runs of group pairs; within a task a run of about 512 KiB
@@ -179,7 +180,7 @@ void matmul_packed_float(const Tensor& x2, const PackedWeights& w, float* y, Thr
 PackedWeights PackedWeights::pack(const Tensor& w) {
   LF_CHECK(can_pack(w), "PackedWeights::pack",
            "needs an f32, f16, bf16, q8_0 or q4_0 [N, K] matrix on a CPU with "
-           "AVX-512 VNNI, got " + w.str());
+           "AVX-512 VNNI (q8_0 / q4_0: K a multiple of 32; bf16: K even and AVX-512 BF16), got " + w.str());
   PackedWeights p;
   p.type_ = w.dtype();
   p.rows_ = w.dim(0);

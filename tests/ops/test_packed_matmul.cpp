@@ -237,6 +237,7 @@ TEST_CASE("PackedWeights refuses what it cannot pack", "[ops][packed]") {
   CHECK_FALSE(PackedWeights::can_pack(Tensor()));
   CHECK_THROWS_WITH(PackedWeights::pack(Tensor::empty({2, 16, 32}, DType::q8_0)),
                     Catch::Contains("needs an f32, f16, bf16, q8_0 or q4_0 [N, K] matrix"));
+  CHECK_THROWS_WITH(PackedWeights::pack(Tensor::empty({16, 7}, DType::bf16)), Catch::Contains("bf16: K even"));
   if (!packed_kernel_available()) return;
   const PackedWeights p = PackedWeights::pack(raw_q8_weights(16, 64, rng));
   Tensor x = Tensor::empty({2, 32}), out = Tensor::empty({2, 16});
