@@ -224,18 +224,26 @@ void decode_step(const Tensor& q, const Tensor& k, const Tensor& v, Tensor& out,
   const std::int64_t per_chunk = hq * (2 + dv);
   if (state.size() < static_cast<std::size_t>(chunks * per_chunk)) state.resize(static_cast<std::size_t>(chunks * per_chunk));
   float* st = state.data();
-  auto run = [&](std::int64_t c) {
+  // Tasks: (chunk, range of KV heads). With few chunks (shallow caches) the
+  // heads are split too, so both cores work from the first tokens on; a
+  // head's values do not depend on the range it is computed in.
+  const std::int64_t head_parts = chunks >= 4 ? 1 : std::min<std::int64_t>(hkv, 4 / chunks);
+  auto run = [&](std::int64_t t) {
     thread_local std::vector<float> scores;
     if (scores.size() < static_cast<std::size_t>(hq * chunk)) scores.resize(static_cast<std::size_t>(hq * chunk));
+    const std::int64_t c = t / head_parts, part = t % head_parts;
     float* cs = st + c * per_chunk;
-    detail::decode_attention_chunk_avx2(kt, p, c * chunk, std::min(n, (c + 1) * chunk), cs, cs + hq, cs + 2 * hq,
-                                        scores.data());
+    detail::decode_attention_chunk_avx2(kt, p, c * chunk, std::min(n, (c + 1) * chunk), hkv * part / head_parts,
+                                        hkv * (part + 1) / head_parts, cs, cs + hq, cs + 2 * hq, scores.data());
   };
-  constexpr std::int64_t kMinParallelMacs = 1 << 17;
-  if (!pool || chunks == 1 || hq * n * d < kMinParallelMacs) {
-    for (std::int64_t c = 0; c < chunks; ++c) run(c);
+  const std::int64_t tasks = chunks * head_parts;
+  // Waking the other thread costs about a microsecond (it spins between
+  // the products of a step).
+  constexpr std::int64_t kMinParallelMacs = 1 << 15;
+  if (!pool || tasks == 1 || hq * n * d < kMinParallelMacs) {
+    for (std::int64_t t = 0; t < tasks; ++t) run(t);
   } else {
-    pool->run(chunks, run, threads);
+    pool->run(tasks, run, threads);
   }
   for (std::int64_t h = 0; h < hq; ++h) {
     float m = -std::numeric_limits<float>::infinity();

@@ -22,16 +22,18 @@ struct DecodeProblem {
   float scale;
 };
 
-/// Keys [j0, j1) of every head, read in memory order (key after key, all
-/// heads of a key together: one stream, however narrow a head is). Per
-/// query head h, with s_j = q_h · k_j · scale over those keys:
+/// Keys [j0, j1) of KV heads [g0, g1), read in memory order (key after
+/// key, the range's heads of a key together: one stream, however narrow a
+/// head is). Per query head h of those KV heads, with s_j = q_h · k_j ·
+/// scale over those keys:
 ///   max[h] = max_j s_j, sum[h] = Σ_j exp(s_j - max[h]),
 ///   acc[h * dv + c] = Σ_j exp(s_j - max[h]) · v_j[c]
 /// (the partial state of an online softmax; the caller merges chunks).
-/// scratch: hq * (j1 - j0) floats. K/V stored as kv_type: f32, f16, bf16,
-/// or q8_0 with d and dv multiples of 32. Only where the CPU has AVX2, FMA
-/// and F16C.
-void decode_attention_chunk_avx2(DType kv_type, const DecodeProblem& p, std::int64_t j0, std::int64_t j1, float* max,
-                                 float* sum, float* acc, float* scratch);
+/// Other heads' entries are left alone, and a head's values do not depend
+/// on the range it came in. scratch: hq * (j1 - j0) floats. K/V stored as
+/// kv_type: f32, f16, bf16, or q8_0 with d and dv multiples of 32. Only
+/// where the CPU has AVX2, FMA and F16C.
+void decode_attention_chunk_avx2(DType kv_type, const DecodeProblem& p, std::int64_t j0, std::int64_t j1,
+                                 std::int64_t g0, std::int64_t g1, float* max, float* sum, float* acc, float* scratch);
 
 }  // namespace lf::detail

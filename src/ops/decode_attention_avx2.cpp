@@ -191,15 +191,16 @@ LF_TARGET_INLINE void prefetch_rows(const std::byte* row, i64 stride, i64 used) 
 }
 
 template <DType T>
-LF_TARGET void chunk(const DecodeProblem& p, i64 j0, i64 j1, float* max, float* sum, float* acc, float* s) {
-  const i64 nk = j1 - j0, group = p.hq / p.hkv;
-  const i64 used_k = (p.hkv - 1) * p.k_head + dtype_bytes(T, p.d);
-  const i64 used_v = (p.hkv - 1) * p.v_head + dtype_bytes(T, p.dv);
+LF_TARGET void chunk(const DecodeProblem& p, i64 j0, i64 j1, i64 g0, i64 g1, float* max, float* sum, float* acc,
+                     float* s) {
+  const i64 nk = j1 - j0, group = p.hq / p.hkv, h0 = g0 * group, h1 = g1 * group;
+  const i64 used_k = (g1 - g0 - 1) * p.k_head + dtype_bytes(T, p.d);
+  const i64 used_v = (g1 - g0 - 1) * p.v_head + dtype_bytes(T, p.dv);
   // Scores, four keys at a time, each key's heads together.
   i64 j = j0;
   for (; j + 4 <= j1; j += 4) {
-    if (j + kPrefetchKeys + 4 <= p.n) prefetch_rows(p.k + (j + kPrefetchKeys) * p.k_row, p.k_row, used_k);
-    for (i64 g = 0; g < p.hkv; ++g) {
+    if (j + kPrefetchKeys + 4 <= p.n) prefetch_rows(p.k + (j + kPrefetchKeys) * p.k_row + g0 * p.k_head, p.k_row, used_k);
+    for (i64 g = g0; g < g1; ++g) {
       const std::byte* r0 = p.k + j * p.k_row + g * p.k_head;
       const std::byte* const r[4] = {r0, r0 + p.k_row, r0 + 2 * p.k_row, r0 + 3 * p.k_row};
       for (i64 h = g * group; h < (g + 1) * group; ++h) {
@@ -210,10 +211,10 @@ LF_TARGET void chunk(const DecodeProblem& p, i64 j0, i64 j1, float* max, float* 
     }
   }
   for (; j < j1; ++j)
-    for (i64 h = 0; h < p.hq; ++h)
+    for (i64 h = h0; h < h1; ++h)
       s[h * nk + (j - j0)] = dot1<T>(p.q + h * p.q_head, p.k + j * p.k_row + h / group * p.k_head, p.d) * p.scale;
   // The chunk's softmax state per head; s becomes the weights.
-  for (i64 h = 0; h < p.hq; ++h) {
+  for (i64 h = h0; h < h1; ++h) {
     float* sh = s + h * nk;
     float m = -std::numeric_limits<float>::infinity();
     for (i64 i = 0; i < nk; ++i) m = sh[i] > m ? sh[i] : m;
@@ -221,18 +222,18 @@ LF_TARGET void chunk(const DecodeProblem& p, i64 j0, i64 j1, float* max, float* 
     sum[h] = exp_shifted_sum(sh, nk, m);
   }
   // Values, four keys at a time, into each head's accumulator (in L1).
-  std::fill(acc, acc + p.hq * p.dv, 0.0f);
+  std::fill(acc + h0 * p.dv, acc + h1 * p.dv, 0.0f);
   j = j0;
   for (; j + 4 <= j1; j += 4) {
-    if (j + kPrefetchKeys + 4 <= p.n) prefetch_rows(p.v + (j + kPrefetchKeys) * p.v_row, p.v_row, used_v);
-    for (i64 g = 0; g < p.hkv; ++g) {
+    if (j + kPrefetchKeys + 4 <= p.n) prefetch_rows(p.v + (j + kPrefetchKeys) * p.v_row + g0 * p.v_head, p.v_row, used_v);
+    for (i64 g = g0; g < g1; ++g) {
       const std::byte* r0 = p.v + j * p.v_row + g * p.v_head;
       const std::byte* const r[4] = {r0, r0 + p.v_row, r0 + 2 * p.v_row, r0 + 3 * p.v_row};
       for (i64 h = g * group; h < (g + 1) * group; ++h) add_rows<T, 4>(s + h * nk + (j - j0), r, p.dv, acc + h * p.dv);
     }
   }
   for (; j < j1; ++j)
-    for (i64 h = 0; h < p.hq; ++h) {
+    for (i64 h = h0; h < h1; ++h) {
       const std::byte* const r[1] = {p.v + j * p.v_row + h / group * p.v_head};
       add_rows<T, 1>(s + h * nk + (j - j0), r, p.dv, acc + h * p.dv);
     }
@@ -240,13 +241,13 @@ LF_TARGET void chunk(const DecodeProblem& p, i64 j0, i64 j1, float* max, float* 
 
 }  // namespace
 
-void decode_attention_chunk_avx2(DType kv_type, const DecodeProblem& p, i64 j0, i64 j1, float* max, float* sum,
-                                 float* acc, float* scratch) {
+void decode_attention_chunk_avx2(DType kv_type, const DecodeProblem& p, i64 j0, i64 j1, i64 g0, i64 g1, float* max,
+                                 float* sum, float* acc, float* scratch) {
   switch (kv_type) {
-    case DType::f16: return chunk<DType::f16>(p, j0, j1, max, sum, acc, scratch);
-    case DType::bf16: return chunk<DType::bf16>(p, j0, j1, max, sum, acc, scratch);
-    case DType::q8_0: return chunk<DType::q8_0>(p, j0, j1, max, sum, acc, scratch);
-    default: return chunk<DType::f32>(p, j0, j1, max, sum, acc, scratch);
+    case DType::f16: return chunk<DType::f16>(p, j0, j1, g0, g1, max, sum, acc, scratch);
+    case DType::bf16: return chunk<DType::bf16>(p, j0, j1, g0, g1, max, sum, acc, scratch);
+    case DType::q8_0: return chunk<DType::q8_0>(p, j0, j1, g0, g1, max, sum, acc, scratch);
+    default: return chunk<DType::f32>(p, j0, j1, g0, g1, max, sum, acc, scratch);
   }
 }
 
