@@ -80,9 +80,10 @@ __attribute__((target("avx2,f16c"))) void widen_rows(const std::uint16_t* src, s
 // f32, 8 per instruction: the same products d * q as to_f32_row.
 __attribute__((target("avx2,f16c"))) void widen_q8_rows(const std::byte* src, std::int64_t row_bytes, std::int64_t n,
                                                          std::int64_t d, float* dst) {
+  constexpr DTypeInfo q8 = dtype_info(DType::q8_0);
   for (std::int64_t j = 0; j < n; ++j, src += row_bytes) {
     const std::byte* block = src;
-    for (std::int64_t p = 0; p < d; p += 32, block += 34, dst += 32) {
+    for (std::int64_t p = 0; p < d; p += q8.block_size, block += q8.block_bytes, dst += q8.block_size) {
       std::uint16_t h;
       std::memcpy(&h, block, 2);
       const __m256 scale = _mm256_set1_ps(_cvtsh_ss(h));

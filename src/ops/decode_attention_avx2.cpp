@@ -74,7 +74,7 @@ LF_TARGET_INLINE void hsum4(const __m256 a[4], float* four) {
 // each block's partial dot product is scaled once: the scores and the value
 // sum stay in f32 like the other cache types, only the stored K/V are
 // rounded.
-constexpr i64 kQ8Block = 34;
+constexpr i64 kQ8Block = dtype_info(DType::q8_0).block_bytes;
 
 LF_TARGET_INLINE float q8_scale(const std::byte* block) {
   std::uint16_t h;

@@ -47,4 +47,6 @@ TEST_CASE("quantize_row writes from_f32_row's bytes", "[ops][quantize]") {
   quantize_row(DType::q8_0, with_nan.data(), got.data(), 32);
   CHECK(std::memcmp(want.data(), got.data(), 34) == 0);
   CHECK(static_cast<std::int8_t>(got[2 + 5]) == -127);
+  // A q8_0 row that is not whole blocks is refused, as from_f32_row refuses it.
+  CHECK_THROWS_WITH(quantize_row(DType::q8_0, x.data(), got.data(), 7), Catch::Matchers::Contains("not a multiple"));
 }
