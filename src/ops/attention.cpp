@@ -13,6 +13,7 @@
 #include <limits>
 #include <vector>
 
+#include "attention_tile.hpp"
 #include "checks.hpp"
 #include "decode_attention.hpp"
 #include "fast_exp.hpp"
@@ -28,10 +29,8 @@ namespace lf {
 namespace {
 
 constexpr const char* kOp = "scaled_dot_product_attention";
-// Queries per task and keys per step: the score tile is 32 x 128 floats
-// (16 KiB), K/V blocks of 128 x head_dim stay in L2.
-constexpr std::int64_t kQueryBlock = 32;
-constexpr std::int64_t kKeyBlock = 128;
+constexpr std::int64_t kQueryBlock = detail::kTileQueries;
+constexpr std::int64_t kKeyBlock = detail::kTileKeys;
 
 using RowMatrix = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
 using RowMap = Eigen::Map<RowMatrix, 0, Eigen::OuterStride<>>;
@@ -50,7 +49,7 @@ void require_heads(const char* name, const Tensor& t, bool cache_types) {
 // Per-thread scratch, grown once and reused (no allocation per call after
 // the first at a given size).
 struct Scratch {
-  std::vector<float> q, scores, acc, max, sum, k, v;
+  std::vector<float> q, scores, acc, max, sum, k, v, qt;
   static Scratch& get() {
     thread_local Scratch s;
     return s;
@@ -135,13 +134,22 @@ struct Problem {
   std::int64_t offset;  // query i sees keys j <= i + offset
   std::int64_t tq, tk, hq, group, d, dv, q_blocks;
 
+  static void fit(std::vector<float>& b, std::int64_t n) {
+    if (b.size() < static_cast<std::size_t>(n)) b.resize(static_cast<std::size_t>(n));
+  }
+
+  // Keys any query of the block [i0, i0 + bq) may see.
+  std::int64_t key_end(std::int64_t i0, std::int64_t bq) const {
+    return causal ? std::clamp<std::int64_t>(i0 + bq - 1 + offset + 1, 0, tk) : tk;
+  }
+
   void run(std::int64_t task) const {
     const std::int64_t h = task / q_blocks, i0 = task % q_blocks * kQueryBlock;
     const std::int64_t bq = std::min(kQueryBlock, tq - i0), g = h / group;
+#if defined(__x86_64__)
+    if (default_isa() == KernelIsa::avx512) return run_avx512(h, i0, bq, g);
+#endif
     Scratch& s = Scratch::get();
-    auto fit = [](std::vector<float>& b, std::int64_t n) {
-      if (b.size() < static_cast<std::size_t>(n)) b.resize(static_cast<std::size_t>(n));
-    };
     fit(s.scores, bq * kKeyBlock);
     fit(s.acc, bq * dv);
     fit(s.max, bq);
@@ -154,10 +162,9 @@ struct Problem {
     std::fill(m, m + bq, -std::numeric_limits<float>::infinity());
     std::fill(l, l + bq, 0.0f);
 
-    // Keys any query of this block may see.
-    const std::int64_t key_end = causal ? std::clamp<std::int64_t>(i0 + bq - 1 + offset + 1, 0, tk) : tk;
-    for (std::int64_t j0 = 0; j0 < key_end; j0 += kKeyBlock) {
-      const std::int64_t j1 = std::min(key_end, j0 + kKeyBlock), bk = j1 - j0;
+    const std::int64_t keys = key_end(i0, bq);
+    for (std::int64_t j0 = 0; j0 < keys; j0 += kKeyBlock) {
+      const std::int64_t j1 = std::min(keys, j0 + kKeyBlock), bk = j1 - j0;
       const ConstRowMap kb = kv_block(k, g, j0, j1, s.k);
       RowMap sc(s.scores.data(), bq, bk, Eigen::OuterStride<>(bk));
       sc.noalias() = qb * kb.transpose();
@@ -197,6 +204,39 @@ struct Problem {
       for (std::int64_t c = 0; c < dv; ++c) o[c] = acc(r, c) * inv;
     }
   }
+
+#if defined(__x86_64__)
+  void run_avx512(std::int64_t h, std::int64_t i0, std::int64_t bq, std::int64_t g) const {
+    Scratch& s = Scratch::get();
+    fit(s.qt, d * kQueryBlock);
+    fit(s.scores, kKeyBlock * kQueryBlock);
+    fit(s.acc, kQueryBlock * dv);
+    detail::AttentionTile t;
+    t.bq = bq;
+    t.d = d;
+    t.dv = dv;
+    t.scale = scale;
+    // Query i0 + r sees key j iff j <= i0 + r + offset; without causality
+    // every key (limit past the last one for any r).
+    t.visible_limit = causal ? i0 + offset + 1 : tk + 1;
+    if (mask.defined()) {
+      t.mask = mask.data<float>() + h * mask.stride(0) + i0 * mask.stride(1);
+      t.mask_q = mask.stride(1);
+      t.mask_k = mask.stride(2);
+    }
+    t.qt = s.qt.data();
+    t.scores = s.scores.data();
+    t.acc = s.acc.data();
+    detail::attention_tile_begin_avx512(t, q.data<float>() + i0 * q.stride(0) + h * q.stride(1), q.stride(0));
+    const std::int64_t keys = key_end(i0, bq);
+    for (std::int64_t j0 = 0; j0 < keys; j0 += kKeyBlock) {
+      const std::int64_t j1 = std::min(keys, j0 + kKeyBlock);
+      const ConstRowMap kb = kv_block(k, g, j0, j1, s.k), vb = kv_block(v, g, j0, j1, s.v);
+      detail::attention_tile_add_keys_avx512(t, j0, j1 - j0, kb.data(), kb.outerStride(), vb.data(), vb.outerStride());
+    }
+    detail::attention_tile_finish_avx512(t, out.data<float>() + (i0 * hq + h) * dv, hq * dv);
+  }
+#endif
 };
 
 #if defined(__x86_64__)
