@@ -53,10 +53,11 @@ void matmul(const Tensor& a, const Tensor& b, Tensor& out, bool transpose_b) {
 
 void linear(const Tensor& x, const Tensor& w, const Tensor& bias, Tensor& out, ThreadPool* pool, int threads,
             const PackedWeights* packed) {
-  if (packed)
-    matmul_packed(x, *packed, out, pool, threads);
-  else
-    matmul_weights(x, w, out, pool, threads);
+  if (packed) {
+    matmul_packed(x, *packed, bias, out, pool, threads);
+    return;
+  }
+  matmul_weights(x, w, out, pool, threads);
   if (!bias.defined()) return;
   const std::int64_t n = w.dim(0);
   detail::require_vector("linear", "bias", bias, n);

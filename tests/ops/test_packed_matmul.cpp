@@ -146,7 +146,9 @@ TEST_CASE("matmul_packed is batch-invariant: a row alone equals the row in any b
   for (DType type : {DType::q8_0, DType::q4_0, DType::f32, DType::f16, DType::bf16}) {
     auto rng = rng_for("packed invariance " + std::string(dtype_name(type)));
     const bool blocks = is_quantized(type);
-    const std::int64_t n = blocks ? 90 : 81, k = 256, m = 27;  // 6 groups, the last one padded
+    // 6 groups, the last one padded; m * k >= 2^17, so a whole-batch call
+    // also prepares x's rows on the pool.
+    const std::int64_t n = blocks ? 90 : 81, k = 256, m = 523;
     const Tensor x = random_tensor({m, k}, rng);
     const PackedWeights p = PackedWeights::pack(blocks ? raw_weights(type, n, k, rng) : float_weights(type, n, k, rng));
     std::vector<Tensor> alone;
@@ -157,7 +159,7 @@ TEST_CASE("matmul_packed is batch-invariant: a row alone equals the row in any b
     }
     for (int threads : {1, 2, 3}) {
       ThreadPool pool(threads);
-      for (std::int64_t window : {2, 8, 9, 13, 27}) {
+      for (std::int64_t window : {std::int64_t{2}, std::int64_t{8}, std::int64_t{9}, std::int64_t{13}, std::int64_t{27}, m}) {
         for (std::int64_t start = 0; start + window <= m; start += window) {
           Tensor out = Tensor::empty({window, n});
           matmul_packed(x.slice(0, start, window), p, out, &pool, threads);
@@ -169,6 +171,35 @@ TEST_CASE("matmul_packed is batch-invariant: a row alone equals the row in any b
         }
       }
     }
+  }
+}
+
+// linear() hands the bias to matmul_packed, whose tasks add it to the
+// blocks they wrote: the same single f32 add per output as adding it after.
+TEST_CASE("matmul_packed adds a bias to every row, in every block and thread split", "[ops][packed]") {
+  if (!packed_kernel_available()) return;
+  ThreadPool pool(2);
+  for (DType type : {DType::q8_0, DType::q4_0, DType::f32, DType::f16, DType::bf16}) {
+    auto rng = rng_for("packed bias " + std::string(dtype_name(type)));
+    const bool blocks = is_quantized(type);
+    const std::int64_t n = 45, k = 256;  // 3 groups, the last one padded
+    const PackedWeights p = PackedWeights::pack(blocks ? raw_weights(type, n, k, rng) : float_weights(type, n, k, rng));
+    const Tensor bias = random_tensor({n}, rng);
+    for (std::int64_t m : {1, 13, 600}) {  // 600 x 256: x prepared on the pool too
+      const Tensor x = random_tensor({m, k}, rng);
+      Tensor want = Tensor::empty({m, n}), got = Tensor::empty({m, n});
+      matmul_packed(x, p, want);
+      for (std::int64_t i = 0; i < m; ++i)
+        for (std::int64_t j = 0; j < n; ++j) want.data<float>()[i * n + j] += bias.data<float>()[j];
+      for (int threads : {1, 2}) {
+        matmul_packed(x, p, bias, got, &pool, threads);
+        INFO(dtype_name(type) << " m " << m << " threads " << threads);
+        CHECK(relative_error(got, want) == 0.0);
+      }
+    }
+    Tensor out = Tensor::empty({2, n});
+    CHECK_THROWS_WITH(matmul_packed(random_tensor({2, k}, rng), p, random_tensor({n + 1}, rng), out),
+                      Catch::Contains("bias"));
   }
 }
 

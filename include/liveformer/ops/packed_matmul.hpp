@@ -93,4 +93,10 @@ class PackedWeights {
 /// [..., N] contiguous. pool/threads split the row groups.
 void matmul_packed(const Tensor& x, const PackedWeights& w, Tensor& out, ThreadPool* pool = nullptr, int threads = 0);
 
+/// As above plus bias (f32 [N], or undefined for none) on every row, added
+/// by the task that wrote each block of out while it is in cache (what
+/// linear() runs for packed weights).
+void matmul_packed(const Tensor& x, const PackedWeights& w, const Tensor& bias, Tensor& out, ThreadPool* pool = nullptr,
+                   int threads = 0);
+
 }  // namespace lf
