@@ -105,6 +105,28 @@ TEST_CASE("prefill plus decode steps equals one full forward", "[model]") {
   }
 }
 
+// A prompt long enough that the row-wise steps (norms, adds, RoPE, the
+// activation) split by rows over the pool as well as the products and
+// attention: one thread and three give the same bits.
+TEST_CASE("a long prompt gives the same logits on one thread and on three", "[model]") {
+  for (const std::string& name : {std::string("llama"), std::string("qwen2")}) {
+    INFO(name);
+    const Model small = Model::load(reference_model_dir(name));
+    ModelConfig config = small.config();
+    config.n_ctx_train = 1024;  // RoPE has no table to outgrow; the weights stay as trained
+    const Model model(config, small.weights(), small.shared_tokenizer(), small.info());
+    std::vector<std::int32_t> ids;
+    for (int i = 0; i < 700; ++i) ids.push_back((i * 53 + 11) % 400 + 1);  // 700 x 64 values per norm
+    std::vector<Tensor> logits;
+    for (int threads : {1, 3}) {
+      KvCache cache(config, 704);
+      Workspace ws(ThreadCounts{threads, threads});
+      logits.push_back(forward(model, cache, ids, ws, /*all_logits=*/true).clone());
+    }
+    CHECK(relative_error(logits[1], logits[0]) == 0.0);
+  }
+}
+
 TEST_CASE("a batch of sequences gives the logits each gives alone", "[model]") {
   for (const std::string& name : reference_model_names()) {
     INFO(name);
