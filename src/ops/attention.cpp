@@ -9,7 +9,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstring>
 #include <limits>
 #include <vector>
 
@@ -23,6 +22,8 @@
 
 #if defined(__x86_64__)
 #include <immintrin.h>
+
+#include "kv_widen_avx2.hpp"
 #endif
 
 namespace lf {
@@ -57,39 +58,30 @@ struct Scratch {
 };
 
 #if defined(__x86_64__)
-// n rows of d 16-bit values (row_stride apart) widened to f32, 8 per
-// instruction: F16C for f16, a shift for bf16. Exact, like to_f32_row, but
-// without its per-row dispatch: a decode step widens every cached key and
-// value row of every head (12 x 512 x 2 per layer at depth 512 in GPT-2).
-template <bool kBf16>
-__attribute__((target("avx2,f16c"))) void widen_rows(const std::uint16_t* src, std::int64_t row_stride, std::int64_t n,
-                                                     std::int64_t d, float* dst) {
-  for (std::int64_t j = 0; j < n; ++j, src += row_stride, dst += d) {
+// n rows of d values stored as T (f16 or bf16, row_stride elements apart)
+// widened to f32, 8 per instruction. Exact, like to_f32_row, but without
+// its per-row dispatch: a tile widens every cached key and value row of a
+// head it meets.
+template <DType T>
+__attribute__((target("avx2,fma,f16c"))) void widen_rows(const std::byte* src, std::int64_t row_bytes, std::int64_t n,
+                                                          std::int64_t d, float* dst) {
+  for (std::int64_t j = 0; j < n; ++j, src += row_bytes, dst += d) {
     std::int64_t p = 0;
-    for (; p + 8 <= d; p += 8) {
-      const __m128i h = _mm_loadu_si128(reinterpret_cast<const __m128i*>(src + p));
-      _mm256_storeu_ps(dst + p, kBf16 ? _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_cvtepu16_epi32(h), 16))
-                                      : _mm256_cvtph_ps(h));
-    }
-    for (; p < d; ++p) dst[p] = kBf16 ? bf16_to_f32(src[p]) : f16_to_f32(src[p]);
+    for (; p + 8 <= d; p += 8) _mm256_storeu_ps(dst + p, detail::kv::load8<T>(src, p));
+    for (; p < d; ++p) dst[p] = detail::kv::load1<T>(src, p);
   }
 }
 
 // n rows of d q8_0 values (d % 32 == 0, row_bytes apart) dequantized to
 // f32, 8 per instruction: the same products d * q as to_f32_row.
-__attribute__((target("avx2,f16c"))) void widen_q8_rows(const std::byte* src, std::int64_t row_bytes, std::int64_t n,
-                                                         std::int64_t d, float* dst) {
-  constexpr DTypeInfo q8 = dtype_info(DType::q8_0);
+__attribute__((target("avx2,fma,f16c"))) void widen_q8_rows(const std::byte* src, std::int64_t row_bytes,
+                                                             std::int64_t n, std::int64_t d, float* dst) {
   for (std::int64_t j = 0; j < n; ++j, src += row_bytes) {
     const std::byte* block = src;
-    for (std::int64_t p = 0; p < d; p += q8.block_size, block += q8.block_bytes, dst += q8.block_size) {
-      std::uint16_t h;
-      std::memcpy(&h, block, 2);
-      const __m256 scale = _mm256_set1_ps(_cvtsh_ss(h));
-      for (int part = 0; part < 4; ++part) {
-        const __m128i b = _mm_loadl_epi64(reinterpret_cast<const __m128i*>(block + 2 + 8 * part));
-        _mm256_storeu_ps(dst + 8 * part, _mm256_mul_ps(scale, _mm256_cvtepi32_ps(_mm256_cvtepi8_epi32(b))));
-      }
+    for (std::int64_t p = 0; p < d; p += 32, block += detail::kv::kQ8Block, dst += 32) {
+      const __m256 scale = _mm256_set1_ps(detail::kv::q8_scale(block));
+      for (int part = 0; part < 4; ++part)
+        _mm256_storeu_ps(dst + 8 * part, _mm256_mul_ps(scale, detail::kv::q8_load8(block, part)));
     }
   }
 }
@@ -113,9 +105,8 @@ ConstRowMap kv_block(const Tensor& t, std::int64_t g, std::int64_t j0, std::int6
     return ConstRowMap(buf.data(), n, d, Eigen::OuterStride<>(d));
   }
   if (default_isa() != KernelIsa::scalar) {
-    const auto* src = reinterpret_cast<const std::uint16_t*>(first);
-    if (t.dtype() == DType::bf16) widen_rows<true>(src, t.stride(0), n, d, buf.data());
-    else widen_rows<false>(src, t.stride(0), n, d, buf.data());
+    if (t.dtype() == DType::bf16) widen_rows<DType::bf16>(first, row_bytes, n, d, buf.data());
+    else widen_rows<DType::f16>(first, row_bytes, n, d, buf.data());
     return ConstRowMap(buf.data(), n, d, Eigen::OuterStride<>(d));
   }
 #endif

@@ -22,6 +22,7 @@
 
 #include "decode_attention.hpp"
 #include "fast_exp.hpp"
+#include "kv_widen_avx2.hpp"
 #include "liveformer/core/dtype.hpp"
 
 #define LF_TARGET __attribute__((target("avx2,fma,f16c")))
@@ -31,30 +32,7 @@ namespace lf::detail {
 namespace {
 
 using i64 = std::int64_t;
-
-template <DType T>
-LF_TARGET_INLINE __m256 load8(const std::byte* row, i64 p) {
-  if constexpr (T == DType::f32) {
-    return _mm256_loadu_ps(reinterpret_cast<const float*>(row) + p);
-  } else {
-    const __m128i h = _mm_loadu_si128(reinterpret_cast<const __m128i*>(row + 2 * p));
-    if constexpr (T == DType::f16) return _mm256_cvtph_ps(h);
-    else return _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_cvtepu16_epi32(h), 16));
-  }
-}
-
-template <DType T>
-LF_TARGET_INLINE float load1(const std::byte* row, i64 p) {
-  if constexpr (T == DType::f32) {
-    float f;
-    __builtin_memcpy(&f, row + 4 * p, 4);
-    return f;
-  } else {
-    std::uint16_t h;
-    __builtin_memcpy(&h, row + 2 * p, 2);
-    return T == DType::f16 ? _cvtsh_ss(h) : bf16_to_f32(h);
-  }
-}
+using kv::kQ8Block, kv::load1, kv::load8, kv::q8_load8, kv::q8_scale;
 
 LF_TARGET_INLINE float hsum(__m256 v) {
   const __m128 q = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
@@ -74,19 +52,6 @@ LF_TARGET_INLINE void hsum4(const __m256 a[4], float* four) {
 // each block's partial dot product is scaled once: the scores and the value
 // sum stay in f32 like the other cache types, only the stored K/V are
 // rounded.
-constexpr i64 kQ8Block = dtype_info(DType::q8_0).block_bytes;
-
-LF_TARGET_INLINE float q8_scale(const std::byte* block) {
-  std::uint16_t h;
-  __builtin_memcpy(&h, block, 2);
-  return _cvtsh_ss(h);
-}
-
-// Values 8 * part .. 8 * part + 7 of a block, as f32 (unscaled).
-LF_TARGET_INLINE __m256 q8_load8(const std::byte* block, int part) {
-  const __m128i b = _mm_loadl_epi64(reinterpret_cast<const __m128i*>(block + 2 + 8 * part));
-  return _mm256_cvtepi32_ps(_mm256_cvtepi8_epi32(b));
-}
 
 // dot(q[0..32), block) without the block's scale.
 LF_TARGET_INLINE __m256 q8_dot32(const __m256 qv[4], const std::byte* block) {

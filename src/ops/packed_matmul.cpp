@@ -11,6 +11,7 @@
 #include "liveformer/core/convert.hpp"
 #include "liveformer/ops/weight_matmul.hpp"
 #include "packed_matmul_kernels.hpp"
+#include "quantize_kernels.hpp"
 
 namespace lf {
 namespace {
@@ -59,7 +60,7 @@ struct PreparedX {
         std::byte* dst = q8.data() + i * row_bytes;
         std::int32_t* c = corr.data() + i * blocks;
         // Packed weights exist only on AVX-512 CPUs (PackedWeights::can_pack).
-        detail::packed::round_x_q8_avx512(detail::row_pointer(x2, i), k, dst, c, scale.data() + i * blocks);
+        detail::round_x_q8_avx512(detail::row_pointer(x2, i), k, dst, c, scale.data() + i * blocks);
         for (std::int64_t b = 0; b < blocks; ++b) c[b] *= -offset;
         rows[static_cast<std::size_t>(i)] = {dst, c, scale.data() + i * blocks};
       }

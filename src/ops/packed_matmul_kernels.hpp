@@ -28,12 +28,6 @@ using Kernel = void (*)(const XRow* x, int m, const std::byte* group, std::int64
 /// The AVX-512 VNNI kernel for q8_0 or q4_0 (call only where the CPU has it).
 Kernel avx512_kernel(DType type);
 
-/// Rounds k floats of x (k % 32 == 0) to q8_0 blocks exactly as
-/// from_f32_row does (bit for bit), and writes each block's sum of int8
-/// values and its scale as f32 (each skipped when null). AVX-512 (call
-/// only where the CPU has it).
-void round_x_q8_avx512(const float* x, std::int64_t k, std::byte* q8, std::int32_t* sums, float* scales);
-
 /// Most rows of x one float-kernel call takes.
 inline constexpr int kFloatRows = 12;
 

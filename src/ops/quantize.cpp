@@ -2,7 +2,7 @@
 
 #include "liveformer/core/convert.hpp"
 #include "liveformer/ops/weight_matmul.hpp"
-#include "packed_matmul_kernels.hpp"
+#include "quantize_kernels.hpp"
 
 #if defined(__x86_64__)
 #include <immintrin.h>
@@ -27,7 +27,7 @@ __attribute__((target("avx2,f16c"))) std::int64_t f32_to_f16_f16c(const float* s
 void quantize_row(DType type, const float* src, std::byte* dst, std::int64_t n) {
 #if defined(__x86_64__)
   if (type == DType::q8_0 && default_isa() == KernelIsa::avx512 && n % 32 == 0) {
-    detail::packed::round_x_q8_avx512(src, n, dst, nullptr, nullptr);
+    detail::round_x_q8_avx512(src, n, dst, nullptr, nullptr);
     return;
   }
   if (type == DType::f16 && default_isa() != KernelIsa::scalar) {  // every SIMD variant implies F16C

@@ -18,6 +18,7 @@
 #include <liveformer/ops/weight_matmul.hpp>
 
 #include "ops/packed_matmul_kernels.hpp"
+#include "ops/quantize_kernels.hpp"
 #include "harness/compare.hpp"
 #include "harness/reference.hpp"
 
@@ -242,7 +243,7 @@ TEST_CASE("the packed kernels round x to q8_0 bit for bit as from_f32_row does",
   std::vector<std::int32_t> sums(static_cast<std::size_t>(n_blocks));
   std::vector<float> scales(static_cast<std::size_t>(n_blocks));
   from_f32_row(DType::q8_0, x.data(), want.data(), k);
-  detail::packed::round_x_q8_avx512(x.data(), k, got.data(), sums.data(), scales.data());
+  detail::round_x_q8_avx512(x.data(), k, got.data(), sums.data(), scales.data());
   for (std::int64_t b = 0; b < n_blocks; ++b) {
     INFO("block " << b);
     const std::byte* w = want.data() + b * 34;
