@@ -160,6 +160,71 @@ LF_TARGET_BF16 void bf16_pairs_avx512(const float* x, i64 k, std::uint32_t* out,
   }
 }
 
+namespace {
+
+// c[j] lane i = r[i] lane j for 16 vectors of 16 32-bit lanes: pairs of
+// 32-bit then 64-bit unpacks leave, in 128-bit lane L of u[4k + m], rows
+// 4k .. 4k + 3 of column 4L + m; two rounds of 128-bit shuffles gather each
+// column's four lanes.
+LF_TARGET_INLINE void transpose16(const __m512 r[16], __m512 c[16]) {
+  __m512 t[16], u[16];
+  for (int k = 0; k < 8; ++k) {
+    t[2 * k] = _mm512_unpacklo_ps(r[2 * k], r[2 * k + 1]);
+    t[2 * k + 1] = _mm512_unpackhi_ps(r[2 * k], r[2 * k + 1]);
+  }
+  for (int k = 0; k < 4; ++k) {
+    const __m512d a = _mm512_castps_pd(t[4 * k]), b = _mm512_castps_pd(t[4 * k + 2]);
+    const __m512d e = _mm512_castps_pd(t[4 * k + 1]), f = _mm512_castps_pd(t[4 * k + 3]);
+    u[4 * k] = _mm512_castpd_ps(_mm512_unpacklo_pd(a, b));
+    u[4 * k + 1] = _mm512_castpd_ps(_mm512_unpackhi_pd(a, b));
+    u[4 * k + 2] = _mm512_castpd_ps(_mm512_unpacklo_pd(e, f));
+    u[4 * k + 3] = _mm512_castpd_ps(_mm512_unpackhi_pd(e, f));
+  }
+  for (int m = 0; m < 4; ++m) {
+    const __m512 v0 = _mm512_shuffle_f32x4(u[m], u[4 + m], 0x44), v1 = _mm512_shuffle_f32x4(u[m], u[4 + m], 0xEE);
+    const __m512 w0 = _mm512_shuffle_f32x4(u[8 + m], u[12 + m], 0x44), w1 = _mm512_shuffle_f32x4(u[8 + m], u[12 + m], 0xEE);
+    c[m] = _mm512_shuffle_f32x4(v0, w0, 0x88);
+    c[4 + m] = _mm512_shuffle_f32x4(v0, w0, 0xDD);
+    c[8 + m] = _mm512_shuffle_f32x4(v1, w1, 0x88);
+    c[12 + m] = _mm512_shuffle_f32x4(v1, w1, 0xDD);
+  }
+}
+
+// panel[(c0 + j) * mr + i] = lane j of r[i], for j < 16 and i < mr (r[i]
+// zero for i >= mr): 16 stores of mr lanes, together one contiguous run.
+LF_TARGET_INLINE void store_columns(const __m512 r[16], int mr, float* panel, i64 c0) {
+  __m512 c[16];
+  transpose16(r, c);
+  const auto lanes = static_cast<__mmask16>((1u << mr) - 1u);
+  for (int j = 0; j < 16; ++j) _mm512_mask_storeu_ps(panel + (c0 + j) * mr, lanes, c[j]);
+}
+
+}  // namespace
+
+LF_TARGET void float_panel_avx512(const float* const rows[], int mr, i64 k, float* panel) {
+  i64 p = 0;
+  for (; p + 16 <= k; p += 16) {
+    __m512 r[16];
+    for (int i = 0; i < 16; ++i) r[i] = i < mr ? _mm512_loadu_ps(rows[i] + p) : _mm512_setzero_ps();
+    store_columns(r, mr, panel, p);
+  }
+  for (; p < k; ++p)
+    for (int i = 0; i < mr; ++i) panel[p * mr + i] = rows[i][p];
+}
+
+LF_TARGET_BF16 void bf16_panel_avx512(const float* const rows[], int mr, i64 k, std::uint32_t* panel) {
+  i64 p = 0;
+  for (; p + 32 <= k; p += 32) {
+    __m512 r[16];
+    for (int i = 0; i < 16; ++i)
+      r[i] = i < mr ? (__m512)_mm512_cvtne2ps_pbh(_mm512_loadu_ps(rows[i] + p + 16), _mm512_loadu_ps(rows[i] + p))
+                    : _mm512_setzero_ps();
+    store_columns(r, mr, reinterpret_cast<float*>(panel), p / 2);
+  }
+  if (p < k)  // the last k - p values (fewer than 32, an even count)
+    for (int i = 0; i < mr; ++i) bf16_pairs_avx512(rows[i] + p, k - p, panel + (p / 2) * mr + i, mr);
+}
+
 FloatKernel avx512_float_kernel(DType type) {
   switch (type) {
     case DType::f16: return &dispatch<DType::f16>;

@@ -128,9 +128,10 @@ const std::uint32_t* bf16_panels(const Tensor& x2, std::int64_t m, std::int64_t 
   std::uint32_t* out = panels.data();
   for_row_ranges(pool, threads, m, k, detail::packed::kFloatRows, [&](std::int64_t first, std::int64_t last) {
     for (std::int64_t i0 = first; i0 < last; i0 += detail::packed::kFloatRows) {
-      const std::int64_t mr = std::min<std::int64_t>(detail::packed::kFloatRows, m - i0);
-      for (std::int64_t i = 0; i < mr; ++i)
-        detail::packed::bf16_pairs_avx512(detail::row_pointer(x2, i0 + i), k, out + i0 * pairs + i, mr);
+      const int mr = static_cast<int>(std::min<std::int64_t>(detail::packed::kFloatRows, m - i0));
+      const float* rows[detail::packed::kFloatRows];
+      for (int i = 0; i < mr; ++i) rows[i] = detail::row_pointer(x2, i0 + i);
+      detail::packed::bf16_panel_avx512(rows, mr, k, out + i0 * pairs);
     }
   });
   return out;
@@ -145,12 +146,10 @@ const float* float_panels(const Tensor& x2, std::int64_t m, std::int64_t k, Thre
   float* out = panels.data();
   for_row_ranges(pool, threads, m, k, detail::packed::kFloatRows, [&](std::int64_t first, std::int64_t last) {
     for (std::int64_t i0 = first; i0 < last; i0 += detail::packed::kFloatRows) {
-      const std::int64_t mr = std::min<std::int64_t>(detail::packed::kFloatRows, m - i0);
-      float* tile = out + i0 * k;
-      for (std::int64_t i = 0; i < mr; ++i) {
-        const float* row = detail::row_pointer(x2, i0 + i);
-        for (std::int64_t p = 0; p < k; ++p) tile[p * mr + i] = row[p];
-      }
+      const int mr = static_cast<int>(std::min<std::int64_t>(detail::packed::kFloatRows, m - i0));
+      const float* rows[detail::packed::kFloatRows];
+      for (int i = 0; i < mr; ++i) rows[i] = detail::row_pointer(x2, i0 + i);
+      detail::packed::float_panel_avx512(rows, mr, k, out + i0 * k);
     }
   });
   return out;

@@ -60,4 +60,13 @@ Bf16Kernel avx512_bf16_kernel();
 /// to zero (vcvtne2ps2bf16). AVX-512 BF16.
 void bf16_pairs_avx512(const float* x, std::int64_t k, std::uint32_t* out, std::int64_t stride);
 
+/// x's rows for the float kernel: panel[p * mr + i] = rows[i][p] for
+/// i < mr (<= kFloatRows), p < k; 16 values of each row per step,
+/// transposed in registers. AVX-512.
+void float_panel_avx512(const float* const rows[], int mr, std::int64_t k, float* panel);
+
+/// The same for the bf16 kernel: panel[q * mr + i] = pair q of rows[i]
+/// rounded as bf16_pairs_avx512 rounds it (k even). AVX-512 BF16.
+void bf16_panel_avx512(const float* const rows[], int mr, std::int64_t k, std::uint32_t* panel);
+
 }  // namespace lf::detail::packed
