@@ -17,6 +17,21 @@ std::int64_t check_norm(const char* op, const Tensor& x, const Tensor& weight, c
   return x.dim(-1);
 }
 
+// Σ term(j) for j < d in double, in 8 interleaved partial sums: a single
+// chain of double adds waited ~4 cycles a value (3.5% of a GPT-2 prefill),
+// the partials vectorize and overlap.
+template <class Term>
+double sum_over(std::int64_t d, const Term& term) {
+  double part[8] = {};
+  std::int64_t j = 0;
+  for (; j + 8 <= d; j += 8)
+    for (int t = 0; t < 8; ++t) part[t] += term(j + t);
+  double sum = 0.0;
+  for (double p : part) sum += p;
+  for (; j < d; ++j) sum += term(j);
+  return sum;
+}
+
 }  // namespace
 
 void layer_norm(const Tensor& x, const Tensor& weight, const Tensor& bias, float eps, Tensor& out) {
@@ -29,12 +44,11 @@ void layer_norm(const Tensor& x, const Tensor& weight, const Tensor& bias, float
     float* y = out.data<float>() + r * d;
     // Two passes (mean, then centred squares) in double: a float sum of the
     // row loses the spread when the mean is large compared with it.
-    double sum = 0.0;
-    for (std::int64_t j = 0; j < d; ++j) sum += in[j];
-    const double mean = sum / static_cast<double>(d);
-    double var = 0.0;
-    for (std::int64_t j = 0; j < d; ++j) var += (in[j] - mean) * (in[j] - mean);
-    var /= static_cast<double>(d);
+    const double mean = sum_over(d, [in](std::int64_t j) { return static_cast<double>(in[j]); }) / static_cast<double>(d);
+    const double var = sum_over(d, [in, mean](std::int64_t j) {
+                         const double c = in[j] - mean;
+                         return c * c;
+                       }) / static_cast<double>(d);
     const float inv = static_cast<float>(1.0 / std::sqrt(var + eps));
     const float m = static_cast<float>(mean);
     for (std::int64_t j = 0; j < d; ++j) y[j] = (in[j] - m) * inv * w[j] + (b ? b[j] : 0.0f);
@@ -47,8 +61,7 @@ void rms_norm(const Tensor& x, const Tensor& weight, float eps, Tensor& out) {
   for (std::int64_t r = 0; r < x.shape().rows(); ++r) {
     const float* in = x.data<float>() + r * d;
     float* y = out.data<float>() + r * d;
-    double ss = 0.0;
-    for (std::int64_t j = 0; j < d; ++j) ss += static_cast<double>(in[j]) * in[j];
+    const double ss = sum_over(d, [in](std::int64_t j) { return static_cast<double>(in[j]) * in[j]; });
     const float inv = static_cast<float>(1.0 / std::sqrt(ss / static_cast<double>(d) + eps));
     for (std::int64_t j = 0; j < d; ++j) y[j] = in[j] * inv * w[j];
   }
