@@ -27,8 +27,7 @@ void for_row_ranges(ThreadPool* pool, int threads, std::int64_t m, std::int64_t 
   const std::int64_t pieces = (m + granule - 1) / granule;
   const detail::RowSplit split = detail::split_rows(pool, threads, m * k, pieces, 1, 1);
   split.run(pool, [&](std::int64_t t) {
-    const std::int64_t p0 = t * split.per_task, p1 = std::min(pieces, p0 + split.per_task);
-    fn(p0 * granule, std::min(m, p1 * granule));
+    fn(split.begin(t) * granule, std::min(m, split.begin(t + 1) * granule));
   });
 }
 
@@ -180,8 +179,8 @@ void matmul_packed_float(const Tensor& x2, const PackedWeights& w, const float* 
   const std::int64_t step = m == 1 ? detail::packed::kMaxDecodeGroups : 2;
   auto task = [&](std::int64_t t) {
     thread_local std::vector<float> wide;
-    const std::int64_t g_end = std::min(groups, (t + 1) * split.per_task);
-    for (std::int64_t g0 = t * split.per_task; g0 < g_end; g0 += cache_groups) {
+    const std::int64_t g_end = split.begin(t + 1);
+    for (std::int64_t g0 = split.begin(t); g0 < g_end; g0 += cache_groups) {
       const std::int64_t g1 = std::min(g_end, g0 + cache_groups);
       const std::byte* run = w.group(g0);
       if (widen) {
@@ -294,13 +293,12 @@ void matmul_packed(const Tensor& x, const PackedWeights& w, const Tensor& bias, 
   // kernel always stores 16 outputs per row.
   const std::int64_t groups = w.groups(), full_groups = n / PackedWeights::kGroupRows;
   const detail::RowSplit split = detail::split_rows(pool, threads, m * n * k, groups, 1, 1);
-  const std::int64_t per_task = split.per_task;
   const std::int64_t cache_groups = std::max<std::int64_t>(1, (256 << 10) / w.group_bytes());
   const detail::packed::XRow* rows = prepared.rows.data();
   const std::int64_t tail = n - full_groups * PackedWeights::kGroupRows;  // rows in a short last group
   auto task = [&](std::int64_t t) {
-    const std::int64_t g_end = std::min(groups, (t + 1) * per_task);
-    for (std::int64_t g0 = t * per_task; g0 < g_end; g0 += cache_groups) {
+    const std::int64_t g_end = split.begin(t + 1);
+    for (std::int64_t g0 = split.begin(t); g0 < g_end; g0 += cache_groups) {
       const std::int64_t g1 = std::min(g_end, g0 + cache_groups);
       for (std::int64_t i = 0; i < m; i += detail::packed::kMaxRows) {
         const int mr = static_cast<int>(std::min<std::int64_t>(detail::packed::kMaxRows, m - i));

@@ -87,7 +87,7 @@ struct Job {
   detail::qmm::Kernel kernel;               // f32 / f16 / bf16 weights
   detail::qmm::QuantizedKernel qkernel;     // q8_0 / q4_0 weights
   const std::byte* xq;                      // x as q8_0 rows, for qkernel
-  std::int64_t per_task;
+  detail::RowSplit split;
 
   void run(std::int64_t t) const {
     if (qkernel) {
@@ -99,7 +99,7 @@ struct Job {
     thread_local std::vector<float> panel;
     const auto panel_size = static_cast<std::size_t>(detail::qmm::panel_floats(k));
     if (panel.size() < panel_size) panel.resize(panel_size);
-    const std::int64_t j0 = t * per_task, j1 = std::min(n, j0 + per_task);
+    const std::int64_t j0 = split.begin(t), j1 = split.begin(t + 1);
     constexpr std::int64_t kChunk = 256;
     const float* rows[kChunk];
     for (std::int64_t i0 = 0; i0 < m; i0 += kChunk) {
@@ -110,7 +110,7 @@ struct Job {
   }
 
   void run_quantized(std::int64_t t) const {
-    const std::int64_t j0 = t * per_task, j1 = std::min(n, j0 + per_task);
+    const std::int64_t j0 = split.begin(t), j1 = split.begin(t + 1);
     const std::int64_t row_bytes = dtype_bytes(DType::q8_0, k);
     constexpr std::int64_t kChunk = 256;
     const std::byte* rows[kChunk];
@@ -187,9 +187,8 @@ void run(const Tensor& x, const Tensor& w, Tensor& out, KernelIsa isa, ThreadPoo
   }
   // Each task owns a range of weight rows (a multiple of the register
   // tile's width, at least 32) for all rows of x.
-  const detail::RowSplit split = detail::split_rows(pool, threads, m * n * k, n, detail::qmm::kTileCols, 32);
-  job.per_task = split.per_task;
-  split.run(pool, [&job](std::int64_t t) { job.run(t); });
+  job.split = detail::split_rows(pool, threads, m * n * k, n, detail::qmm::kTileCols, 32);
+  job.split.run(pool, [&job](std::int64_t t) { job.run(t); });
 }
 
 }  // namespace
