@@ -14,6 +14,7 @@
 // result is the same whatever the batch or the thread split.
 #include <immintrin.h>
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <utility>
@@ -202,6 +203,10 @@ LF_TARGET_INLINE void store_columns(const __m512 r[16], int mr, float* panel, i6
 }  // namespace
 
 LF_TARGET void float_panel_avx512(const float* const rows[], int mr, i64 k, float* panel) {
+  if (mr == 1) {  // one row is its own panel
+    std::copy_n(rows[0], k, panel);
+    return;
+  }
   i64 p = 0;
   for (; p + 16 <= k; p += 16) {
     __m512 r[16];
@@ -213,6 +218,10 @@ LF_TARGET void float_panel_avx512(const float* const rows[], int mr, i64 k, floa
 }
 
 LF_TARGET_BF16 void bf16_panel_avx512(const float* const rows[], int mr, i64 k, std::uint32_t* panel) {
+  if (mr == 1) {  // a decode step: the pairs in order, no transpose
+    bf16_pairs_avx512(rows[0], k, panel, 1);
+    return;
+  }
   i64 p = 0;
   for (; p + 32 <= k; p += 32) {
     __m512 r[16];
