@@ -118,40 +118,43 @@ void pack_bf16_pairs(const std::byte* w, std::byte* out, std::int64_t rows, std:
   }
 }
 
-// x's rows for the bf16 kernel: as float_panels, of pairs of bf16 (one
-// 32-bit word per pair per row). Per thread, reused.
-const std::uint32_t* bf16_panels(const Tensor& x2, std::int64_t m, std::int64_t k, ThreadPool* pool, int threads) {
-  thread_local std::vector<std::uint32_t> panels;
-  const std::int64_t pairs = k / 2;
-  panels.resize(static_cast<std::size_t>(m * pairs));
-  std::uint32_t* out = panels.data();
+// x's rows in tiles of kFloatRows rows for the float kernels, each tile
+// written by make(rows, mr, tile) at `per_row` values a row into the
+// calling thread's `buffer` (reused across calls); tiles are built on the
+// pool by ranges.
+template <class T, class Make>
+const T* build_panels(const Tensor& x2, std::int64_t m, std::int64_t k, std::int64_t per_row, std::vector<T>& buffer,
+                      ThreadPool* pool, int threads, const Make& make) {
+  buffer.resize(static_cast<std::size_t>(m * per_row));
+  T* out = buffer.data();
   for_row_ranges(pool, threads, m, k, detail::packed::kFloatRows, [&](std::int64_t first, std::int64_t last) {
     for (std::int64_t i0 = first; i0 < last; i0 += detail::packed::kFloatRows) {
       const int mr = static_cast<int>(std::min<std::int64_t>(detail::packed::kFloatRows, m - i0));
       const float* rows[detail::packed::kFloatRows];
       for (int i = 0; i < mr; ++i) rows[i] = detail::row_pointer(x2, i0 + i);
-      detail::packed::bf16_panel_avx512(rows, mr, k, out + i0 * pairs);
+      make(rows, mr, out + i0 * per_row);
     }
   });
   return out;
 }
 
-// x's rows for the float kernel: tiles of kFloatRows rows, each tile's rows
-// interleaved per element (tile base + p * mr + i). Per thread, reused.
+// The bf16 kernel's tiles: pairs of x rounded to bf16, one 32-bit word per
+// pair per row, interleaved per pair.
+const std::uint32_t* bf16_panels(const Tensor& x2, std::int64_t m, std::int64_t k, ThreadPool* pool, int threads) {
+  thread_local std::vector<std::uint32_t> panels;
+  return build_panels(x2, m, k, k / 2, panels, pool, threads, [k](const float* const* rows, int mr, std::uint32_t* tile) {
+    detail::packed::bf16_panel_avx512(rows, mr, k, tile);
+  });
+}
+
+// The float kernel's tiles: each tile's rows interleaved per element
+// (tile base + p * mr + i).
 const float* float_panels(const Tensor& x2, std::int64_t m, std::int64_t k, ThreadPool* pool, int threads) {
   if (m == 1) return detail::row_pointer(x2, 0);  // one row: already p-major
   thread_local std::vector<float> panels;
-  panels.resize(static_cast<std::size_t>(m * k));
-  float* out = panels.data();
-  for_row_ranges(pool, threads, m, k, detail::packed::kFloatRows, [&](std::int64_t first, std::int64_t last) {
-    for (std::int64_t i0 = first; i0 < last; i0 += detail::packed::kFloatRows) {
-      const int mr = static_cast<int>(std::min<std::int64_t>(detail::packed::kFloatRows, m - i0));
-      const float* rows[detail::packed::kFloatRows];
-      for (int i = 0; i < mr; ++i) rows[i] = detail::row_pointer(x2, i0 + i);
-      detail::packed::float_panel_avx512(rows, mr, k, out + i0 * k);
-    }
+  return build_panels(x2, m, k, k, panels, pool, threads, [k](const float* const* rows, int mr, float* tile) {
+    detail::packed::float_panel_avx512(rows, mr, k, tile);
   });
-  return out;
 }
 
 void matmul_packed_float(const Tensor& x2, const PackedWeights& w, const float* bias, float* y, ThreadPool* pool,
