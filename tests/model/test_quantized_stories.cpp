@@ -142,7 +142,12 @@ TEST_CASE("stories260K in q8_0: the packed matrices give the logits of the store
   const std::vector<double> a = logits(packed), b = logits(stored);
   double num = 0, den = 0;
   for (std::size_t i = 0; i < a.size(); ++i) num += (a[i] - b[i]) * (a[i] - b[i]), den += b[i] * b[i];
-  // Same exact integer block sums, different f32 summation order.
+  // Same exact integer block sums, different f32 summation order. That
+  // order moves a product's output by an ulp, and an ulp can move the next
+  // product's q8_0 rounding of x by a whole step: no flip gives ~1e-6 (gcc
+  // 12 here), one flip 2.6e-4 (clang 14 with ASan, CI). A wrong packed
+  // layout or scale gives O(1); the op-level tests hold the packed kernels
+  // to matmul_weights' scalar kernel within f32 rounding.
   INFO("relative error " << std::sqrt(num / den));
-  CHECK(std::sqrt(num / den) < 1e-5);
+  CHECK(std::sqrt(num / den) < 2e-3);
 }
