@@ -50,7 +50,7 @@ void require_heads(const char* name, const Tensor& t, bool cache_types) {
 // Per-thread scratch, grown once and reused (no allocation per call after
 // the first at a given size).
 struct Scratch {
-  std::vector<float> q, scores, acc, max, sum, k, v, qt;
+  std::vector<float> scores, acc, max, sum, k, v, qt;
   static Scratch& get() {
     thread_local Scratch s;
     return s;
