@@ -76,6 +76,43 @@ std::string join(const std::vector<std::string>& items, const char* sep) {
   return out;
 }
 
+constexpr std::array<const char*, 13> kKnownKeys{"name",      "price",   "original_price", "category", "selling_points",
+                                                 "specs",     "promotion", "audience",     "shipping", "returns",
+                                                 "stock",     "gifts",   "qa"};
+
+bool is_known_key(const std::string& key) {
+  for (const char* k : kKnownKeys)
+    if (key == k) return true;
+  return false;
+}
+
+// An unknown key's value as fact items, or nothing for shapes that carry no
+// single fact (objects, nested lists: e.g. an evaluation file's "qa" list).
+std::optional<std::vector<std::string>> extra_items(const Json& value) {
+  if (value.is_string()) return std::vector<std::string>{value.get<std::string>()};
+  if (value.is_boolean()) return std::vector<std::string>{value.get<bool>() ? "是" : "否"};
+  if (value.is_number()) {
+    const double x = value.get<double>();
+    if (!std::isfinite(x)) return std::nullopt;
+    return std::vector<std::string>{x < 0 ? "-" + format_price(-x) : format_price(x)};
+  }
+  if (!value.is_array() || value.empty()) return std::nullopt;
+  std::vector<std::string> items;
+  for (const Json& item : value) {
+    if (!item.is_string()) return std::nullopt;
+    items.push_back(item.get<std::string>());
+  }
+  return items;
+}
+
+// A value as it goes on one prompt line: line breaks become spaces.
+std::string one_line(const std::string& s) {
+  std::string out = s;
+  for (char& c : out)
+    if (c == '\n' || c == '\r') c = ' ';
+  return utf8::trim(out);
+}
+
 }  // namespace
 
 Product parse_product(const Json& j, const std::string& source) {
@@ -87,13 +124,14 @@ Product parse_product(const Json& j, const std::string& source) {
   p.price = *r.number("price", true);
   p.original_price = r.number("original_price", false);
   p.category = r.string("category", false);
-  p.selling_points = *r.strings("selling_points", true);
+  p.selling_points = r.strings("selling_points", false).value_or(std::vector<std::string>{});
   if (const Json* specs = r.get("specs")) {
     if (!specs->is_object()) r.fail("field 'specs' must be an object of strings, got " + json_type_name(*specs));
     for (const auto& [key, value] : specs->items()) {
       if (value.is_null()) continue;
       if (value.is_string()) {
         p.specs.emplace_back(key, value.get<std::string>());
+        p.spec_items.push_back({key, {value.get<std::string>()}});
         continue;
       }
       std::vector<std::string> parts;
@@ -103,6 +141,7 @@ Product parse_product(const Json& j, const std::string& source) {
       if (!value.is_array() || parts.size() != value.size())
         r.fail("spec '" + key + "' must be a string or a list of strings, got " + json_type_name(value));
       p.specs.emplace_back(key, join(parts, "/"));
+      p.spec_items.emplace_back(key, std::move(parts));
     }
   }
   p.promotion = r.string("promotion", false);
@@ -115,6 +154,10 @@ Product parse_product(const Json& j, const std::string& source) {
     p.stock = stock->get<long long>();
   }
   p.gifts = r.strings("gifts", false);
+  for (const auto& [key, value] : j.items()) {
+    if (is_known_key(key) || value.is_null()) continue;
+    if (auto items = extra_items(value)) p.extras.emplace_back(key, std::move(*items));
+  }
   return p;
 }
 
@@ -152,6 +195,48 @@ std::string render_product(const Product& p) {
   if (p.stock) lines.push_back("库存：" + std::to_string(*p.stock) + "件");
   if (p.gifts) lines.push_back("赠品：" + (p.gifts->empty() ? std::string("无") : join(*p.gifts, "、")));
   return join(lines, "\n");
+}
+
+std::vector<ProductLine> product_lines(const Product& p) {
+  std::vector<ProductLine> lines;
+  auto add = [&](const std::string& label, std::vector<std::string> items, const std::string& key,
+                 const std::string& suffix = "") {
+    if (one_line(label).empty()) return;
+    for (const ProductLine& l : lines)
+      if (l.label == one_line(label)) return;  // a repeated label would make its slot ambiguous
+    std::vector<std::string> clean;
+    for (const std::string& item : items)
+      if (std::string c = one_line(item); !c.empty()) clean.push_back(c + suffix);
+    if (clean.empty()) return;
+    lines.push_back({one_line(label), join(clean, "、"), clean, key});
+  };
+  add("商品", {p.name}, "name");
+  if (p.category) add("类目", {*p.category}, "category");
+  add("价格", {format_price(p.price)}, "price", "元");
+  if (p.original_price) add("原价", {format_price(*p.original_price)}, "original_price", "元");
+  for (std::size_t i = 0; i < p.selling_points.size(); ++i)
+    add("卖点" + std::to_string(i + 1), {p.selling_points[i]}, "selling_points");
+  for (const auto& [key, items] : p.spec_items) {
+    std::string label = key;
+    for (const auto& [k, l] : kSpecLabels)
+      if (key == k) label = l;
+    if (key == "color") label = "颜色";
+    add(label, items, "specs." + key);
+  }
+  if (p.promotion) add("优惠", {*p.promotion}, "promotion");
+  if (p.audience) add("人群", {*p.audience}, "audience");
+  if (p.shipping) add("发货", {*p.shipping}, "shipping");
+  if (p.returns) add("售后", {*p.returns}, "returns");
+  if (p.stock) add("库存", {std::to_string(*p.stock)}, "stock", "件");
+  if (p.gifts) add("赠品", *p.gifts, "gifts");
+  for (const auto& [key, items] : p.extras) add(key, items, key);
+  return lines;
+}
+
+std::string render_product_slots(const Product& p) {
+  std::vector<std::string> out;
+  for (const ProductLine& l : product_lines(p)) out.push_back(l.label + "：" + l.value);
+  return join(out, "\n");
 }
 
 }  // namespace app

@@ -1,5 +1,9 @@
 #include "common/prompts.hpp"
 
+#include <algorithm>
+
+#include "common/utf8.hpp"
+
 namespace app::prompts {
 
 namespace {
@@ -7,7 +11,7 @@ namespace {
 // The plain-text fallback for models without a chat template: the system
 // text, a blank line, then the request (script) or "问：…\n答：" (Q&A).
 std::string plain_system(const char* system, const Product& p) {
-  return std::string(system) + "\n" + render_product(p) + "\n\n";
+  return std::string(system) + "\n" + render_product_slots(p) + "\n\n";
 }
 
 Tokens concat(Tokens a, const Tokens& b) {
@@ -16,6 +20,22 @@ Tokens concat(Tokens a, const Tokens& b) {
 }
 
 }  // namespace
+
+Product compact_product(const Product& p, std::size_t max_chars) {
+  const auto cut = [&](std::string& s) { s = utf8::truncate(s, max_chars); };
+  const auto cut_list = [&](std::vector<std::string>& items, std::size_t most) {
+    if (items.size() > most) items.resize(most);
+    for (std::string& s : items) cut(s);
+  };
+  Product c = p;
+  cut_list(c.selling_points, 8);
+  for (auto& [key, items] : c.spec_items) cut_list(items, 12);
+  for (auto& [key, items] : c.extras) cut_list(items, 12);
+  for (auto* field : {&c.category, &c.promotion, &c.audience, &c.shipping, &c.returns})
+    if (*field) cut(**field);
+  if (c.gifts) cut_list(*c.gifts, 12);
+  return c;
+}
 
 std::string classify_answer(const std::string& intent, const std::string& sentiment) {
   return std::string(kClassifyPrefix) + intent + "；情感：" + sentiment;
@@ -30,13 +50,13 @@ std::string chatml_text(const Messages& messages, bool add_generation_prompt) {
 
 Tokens script_prompt(const Model& model, const Product& p, const std::string& request) {
   if (model.has_chat_template())
-    return model.chat_tokenize({{"system", std::string(kSystemScript) + "\n" + render_product(p)}, {"user", request}},
+    return model.chat_tokenize({{"system", std::string(kSystemScript) + "\n" + render_product_slots(p)}, {"user", request}},
                                true);
   return model.tokenize(plain_system(kSystemScript, p) + request + "\n", true, false);
 }
 
 QaPrompt::QaPrompt(const Model& model, const Product& p)
-    : model_(model), system_(std::string(kSystemQa) + "\n" + render_product(p)), chat_(model.has_chat_template()) {
+    : model_(model), system_(std::string(kSystemQa) + "\n" + render_product_slots(p)), chat_(model.has_chat_template()) {
   if (!chat_) {
     prefix_ = model.tokenize(plain_system(kSystemQa, p), true, false);
     return;

@@ -13,8 +13,13 @@
 
 namespace app::prompts {
 
-inline constexpr const char* kSystemScript = "你是直播间的带货主播。根据下面的商品信息写一段直播口播脚本。";
-inline constexpr const char* kSystemQa = "你是直播间的客服助手。只根据下面的商品信息回答观众的问题。";
+// The grounded (slot) format, v2: the product goes in as render_product_slots
+// lines and the model refers to facts as 【label】 (examples/README.md
+// "Grounding"; tools/demo_model/prompts.py's *_SLOTS twins).
+inline constexpr const char* kSystemScript =
+    "你是直播间的带货主播。根据下面的商品信息写一段直播口播脚本，商品信息用【字段】引用。";
+inline constexpr const char* kSystemQa =
+    "你是直播间的客服助手。只根据下面的商品信息回答观众的问题，商品信息用【字段】引用，没有的信息要说明没有。";
 inline constexpr const char* kSystemClassify = "判断弹幕的意图和情感。";
 inline constexpr const char* kDefaultScriptRequest = "为这个商品写一段直播口播。";  // SCRIPT_REQUESTS[0]
 inline constexpr const char* kClassifyPrefix = "意图：";
@@ -33,7 +38,13 @@ std::string classify_answer(const std::string& intent, const std::string& sentim
 /// this is for showing and checking the prompt).
 std::string chatml_text(const Messages& messages, bool add_generation_prompt);
 
-/// script-gen: system = kSystemScript + "\n" + render_product(p), user = request.
+/// The product with every text value cut to `max_chars` characters (the
+/// name is kept whole), at most 8 selling points and 12 items per list:
+/// what goes into the prompt when the whole product does not fit the
+/// context. The facts the apps fill in still come from the whole product.
+Product compact_product(const Product& p, std::size_t max_chars);
+
+/// script-gen: system = kSystemScript + "\n" + render_product_slots(p), user = request.
 Tokens script_prompt(const Model& model, const Product& p, const std::string& request);
 
 /// live-qa: the product part every question shares, and one question's

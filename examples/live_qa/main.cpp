@@ -19,10 +19,12 @@
 
 #include "common/app_error.hpp"
 #include "common/args.hpp"
+#include "common/fact_sheet.hpp"
 #include "common/json_input.hpp"
 #include "common/model.hpp"
 #include "common/product.hpp"
 #include "common/prompts.hpp"
+#include "common/qa_grounding.hpp"
 #include "common/utf8.hpp"
 #include "live_qa/question_queue.hpp"
 
@@ -133,12 +135,41 @@ std::vector<app::Json> answer_batch(const app::prompts::QaPrompt& qa, const Sett
   return out;
 }
 
+// Grounds one answered line (examples/README.md "Grounding"): the decision
+// (answer or decline, and from which lines) comes from the product alone;
+// the model's answer stands only when it agrees with it, otherwise the
+// template answer does. A line whose question failed is left as it is.
+void ground(app::Json& r, const app::grounding::FactSheet& facts) {
+  if (r.contains("error")) return;
+  const auto t0 = Clock::now();
+  // A question is data: only its first 2,000 characters are looked at.
+  const std::string question = app::utf8::truncate(r["question"].get<std::string>(), 2000);
+  const app::grounding::QaDecision d = app::grounding::decide_answer(question, facts);
+  const std::string model_answer = r["answer"].get<std::string>();
+  const std::string accepted = app::grounding::accept_model_answer(model_answer, d, facts);
+  r["answer"] = accepted.empty() ? d.answer : accepted;
+  r["model_answer"] = model_answer;
+  r["source"] = accepted.empty() ? "template" : "model";
+  r["decision"] = d.decline ? "decline" : "answer";
+  r["topic"] = d.topic;
+  app::Json used = app::Json::array();
+  for (const std::string& label : d.support) {
+    const app::ProductLine* line = facts.find(label);
+    used.push_back({{"field", label}, {"value", line ? line->value : ""}});
+  }
+  r["facts"] = used;
+  r["latency_ms"] = round1(r["latency_ms"].get<double>() + ms_since(t0));
+}
+
 int run(int argc, char** argv) {
   app::Args args("live-qa [options] PRODUCT.json",
                  "Answers questions about the product in PRODUCT.json, read one per line from stdin (or\n"
                  "--questions FILE), writing one JSON line per question to stdout:\n"
-                 "  {\"question\", \"answer\", \"latency_ms\", \"tokens\", \"prompt_tokens\", \"reused_tokens\", \"batch\"}\n"
-                 "The product prompt is evaluated once and reused (prefix cache) for every question.",
+                 "  {\"question\", \"answer\", \"decision\", \"facts\", \"source\", \"model_answer\", \"latency_ms\",\n"
+                 "   \"tokens\", \"prompt_tokens\", \"reused_tokens\", \"batch\"}\n"
+                 "Answers come from the product only: the model's answer is kept when it agrees with the\n"
+                 "product's fields, otherwise a template answer from those fields is given. The product prompt\n"
+                 "is evaluated once and reused (prefix cache) for every question.",
                  {{"model", "PATH", "GGUF file or HF directory (default: the demo model)"},
                   {"questions", "FILE", "read questions from FILE instead of stdin"},
                   {"batch", "N", "answer up to N waiting questions in one batched pass (default 1)"},
@@ -158,23 +189,31 @@ int run(int argc, char** argv) {
   s.params.sampling.seed = static_cast<uint64_t>(args.integer("seed", 1, 0, INT64_MAX));
 
   const app::Product product = app::load_product(args.positionals()[0]);
+  const app::grounding::FactSheet facts(product);
   const std::string questions_path = args.value_or("questions", "-");
   if (questions_path == "-" && args.positionals()[0] == "-")
     throw app::AppError("the product and the questions cannot both come from stdin; pass --questions FILE", 2);
   auto input = app::open_input(questions_path);
   const app::Model model(app::resolve_model_path(args.value("model")));
-  const app::prompts::QaPrompt qa(model, product);
-  // The plain-text format ends an answer at the end of its line.
-  const char* stop_chat[] = {app::prompts::kImEnd};
-  const char* stop_plain[] = {"\n"};
-  s.params.stop = qa.chat() ? stop_chat : stop_plain;
-  s.params.n_stop = 1;
-
   // The base context keeps just the product prompt: batched passes start
   // from it and leave it as it was; a lone question runs on `single`, a
   // fork that also keeps the previous question's tokens.
   app::Context base(model, n_ctx_arg);
   const std::int32_t n_ctx = base.n_ctx();
+  // The whole product when it leaves room for a question and its answer,
+  // else compact_product with shorter values (facts still come from all of it).
+  std::optional<app::prompts::QaPrompt> qa_holder;
+  qa_holder.emplace(model, product);
+  for (std::size_t chars : {96u, 48u, 24u, 12u}) {
+    if (static_cast<std::int32_t>(qa_holder->prefix().size()) + 96 <= n_ctx) break;
+    qa_holder.emplace(model, app::prompts::compact_product(product, chars));
+  }
+  const app::prompts::QaPrompt& qa = *qa_holder;
+  // The plain-text format ends an answer at the end of its line.
+  const char* stop_chat[] = {app::prompts::kImEnd};
+  const char* stop_plain[] = {"\n"};
+  s.params.stop = qa.chat() ? stop_chat : stop_plain;
+  s.params.n_stop = 1;
   if (static_cast<std::int32_t>(qa.prefix().size()) + 8 >= n_ctx)
     throw app::AppError("the product prompt has " + std::to_string(qa.prefix().size()) +
                         " tokens and leaves no room for questions in the context of " + std::to_string(n_ctx) +
@@ -199,11 +238,12 @@ int run(int argc, char** argv) {
     if (questions.empty()) break;
     if (answered == 0) app::progress(ready);  // not before: empty input must fail with one line
     ++passes;
-    const std::vector<app::Json> results =
+    std::vector<app::Json> results =
         questions.size() == 1
             ? std::vector<app::Json>{answer(model, qa, s, single ? &*single : nullptr, n_ctx, questions[0])}
             : answer_batch(qa, s, base, n_ctx, questions);
-    for (const app::Json& r : results) {
+    for (app::Json& r : results) {
+      ground(r, facts);
       std::cout << app::dump_line(r) << '\n';
       ++answered;
       if (r.contains("error"))
