@@ -87,6 +87,7 @@ Label Classifier::classify(app::Context& ctx, const std::string& comment) const 
   out.intent = static_cast<int>(best / kSentimentCount);
   out.sentiment = static_cast<int>(best % kSentimentCount);
   out.confidence = 1.0 / sum;
+  for (std::size_t k = 0; k < kLabelCount; ++k) out.probs[k] = std::exp(logp[k] - logp[best]) / sum;
   return out;
 }
 

@@ -22,6 +22,7 @@ struct Label {
   int intent = 0;
   int sentiment = 0;
   double confidence = 0;  ///< the winner's share of the 21 answers' probability
+  std::array<double, kLabelCount> probs{};  ///< all 21 answers' probabilities, intent-major
 };
 
 class Classifier {

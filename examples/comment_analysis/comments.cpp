@@ -59,40 +59,74 @@ std::string clean_text(std::string_view text) {
   return s;
 }
 
+void CommentFeed::bad(std::string why) {
+  ++bad_count_;
+  if (bad_.size() < kMaxListed) bad_.push_back({lines_, std::move(why)});
+}
+
+void CommentFeed::drop(Comment c, const char* reason) {
+  ++(std::string_view(reason) == "empty" ? dropped_empty_ : dropped_duplicates_);
+  if (dropped_.size() < kMaxListed) dropped_.push_back({std::move(c), reason});
+}
+
+bool CommentFeed::accept(std::string line, bool overlong, Comment& out) {
+  ++lines_;
+  if (overlong) {
+    bad("line longer than " + std::to_string(kMaxLineBytes) + " bytes");
+    return false;
+  }
+  if (lines_ == 1 && line.rfind("\xEF\xBB\xBF", 0) == 0) line.erase(0, 3);  // a UTF-8 byte-order mark
+  if (!line.empty() && line.back() == '\r') line.pop_back();
+  if (line.size() > kMaxLineBytes) {
+    bad("line longer than " + std::to_string(kMaxLineBytes) + " bytes");
+    return false;
+  }
+  if (!app::utf8::valid(line)) {
+    bad("invalid UTF-8");
+    return false;
+  }
+  if (app::utf8::trim(line).empty()) {
+    ++blank_;
+    return false;
+  }
+  Comment c;
+  c.line = lines_;
+  if (std::string why = parse_line(line, c); !why.empty()) {
+    bad(std::move(why));
+    return false;
+  }
+  ++received_;
+  c.clean = clean_text(c.text);
+  if (c.clean.empty()) {
+    drop(std::move(c), "empty");
+    return false;
+  }
+  if (c.user) {
+    // Forget repeats older than the window now and then: a long live
+    // stream must not remember every comment ever made.
+    if (last_kept_.size() > 200000)
+      std::erase_if(last_kept_, [&](const auto& kv) { return c.t - kv.second > window_s_; });
+    const auto key = std::make_pair(*c.user, c.clean);
+    const auto it = last_kept_.find(key);
+    if (it != last_kept_.end() && std::abs(c.t - it->second) <= window_s_) {
+      drop(std::move(c), "duplicate");
+      return false;
+    }
+    last_kept_[key] = c.t;
+  }
+  out = std::move(c);
+  return true;
+}
+
 bool CommentFeed::next(std::size_t max, std::vector<Comment>& out) {
   std::size_t added = 0;
   std::string line;
-  while (added < max && std::getline(in_, line)) {
-    ++lines_;
-    if (lines_ == 1 && line.rfind("\xEF\xBB\xBF", 0) == 0) line.erase(0, 3);  // a UTF-8 byte-order mark
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    if (app::utf8::trim(line).empty()) {
-      ++blank_;
-      continue;
-    }
+  while (in_ && added < max && std::getline(*in_, line)) {
     Comment c;
-    c.line = lines_;
-    if (std::string why = parse_line(line, c); !why.empty()) {
-      bad_.push_back({lines_, std::move(why)});
-      continue;
+    if (accept(std::move(line), false, c)) {
+      out.push_back(std::move(c));
+      ++added;
     }
-    ++received_;
-    c.clean = clean_text(c.text);
-    if (c.clean.empty()) {
-      dropped_.push_back({std::move(c), "empty"});
-      continue;
-    }
-    if (c.user) {
-      const auto key = std::make_pair(*c.user, c.clean);
-      const auto it = last_kept_.find(key);
-      if (it != last_kept_.end() && std::abs(c.t - it->second) <= window_s_) {
-        dropped_.push_back({std::move(c), "duplicate"});
-        continue;
-      }
-      last_kept_[key] = c.t;
-    }
-    out.push_back(std::move(c));
-    ++added;
   }
   return added > 0;
 }

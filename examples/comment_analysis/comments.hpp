@@ -20,10 +20,16 @@ struct Comment {
   std::optional<std::string> user;
   std::string text;   ///< as received
   std::string clean;  ///< after clean_text()
-  // Filled by the classifier.
+  // Filled by the pipeline (rules, spam, clusters, the classifier).
+  std::string norm;   ///< normalize(clean)
   int intent = -1;
   int sentiment = -1;
   double confidence = 0;
+  const char* source = "model";  ///< who picked the intent: "rules", "model" or "both"
+  bool spam = false;
+  std::string spam_reason;
+  std::size_t cluster = 0;
+  bool question = false;
 };
 
 struct Dropped {
@@ -50,26 +56,44 @@ std::string clean_text(std::string_view text);
 /// seconds (comments without a user are never treated as repeats).
 class CommentFeed {
  public:
-  CommentFeed(std::istream& in, double window_s) : in_(in), window_s_(window_s) {}
+  CommentFeed(std::istream& in, double window_s) : in_(&in), window_s_(window_s) {}
+  /// A feed that is given its lines with accept().
+  explicit CommentFeed(double window_s) : window_s_(window_s) {}
 
   /// Appends up to `max` kept comments to `out`; returns false once the
   /// input has ended and nothing was appended.
   bool next(std::size_t max, std::vector<Comment>& out);
 
+  /// Takes one input line (without its newline; `overlong`: it was cut
+  /// while reading, so it is a bad line). Returns true and fills `out` if
+  /// the line is a kept comment. Lines with invalid UTF-8 are bad lines.
+  bool accept(std::string line, bool overlong, Comment& out);
+
   std::size_t lines() const { return lines_; }
   std::size_t blank_lines() const { return blank_; }
   std::size_t received() const { return received_; }  ///< valid comments, kept or dropped
+  /// The first kMaxListed bad lines and drops (a hostile stream cannot
+  /// grow them without bound); the counts below count them all.
   const std::vector<BadLine>& bad_lines() const { return bad_; }
   const std::vector<Dropped>& dropped() const { return dropped_; }
+  std::size_t bad_count() const { return bad_count_; }
+  std::size_t dropped_empty() const { return dropped_empty_; }
+  std::size_t dropped_duplicates() const { return dropped_duplicates_; }
+  static constexpr std::size_t kMaxListed = 10000;
+  static constexpr std::size_t kMaxLineBytes = 64 * 1024;  ///< longer lines are bad lines
 
  private:
-  std::istream& in_;
+  std::istream* in_ = nullptr;
   double window_s_;
   std::size_t lines_ = 0;
   std::size_t blank_ = 0;
   std::size_t received_ = 0;
+  void bad(std::string why);
+  void drop(Comment c, const char* reason);
+
   std::vector<BadLine> bad_;
   std::vector<Dropped> dropped_;
+  std::size_t bad_count_ = 0, dropped_empty_ = 0, dropped_duplicates_ = 0;
   // (user, cleaned text) -> time of the last kept comment.
   std::map<std::pair<std::string, std::string>, double> last_kept_;
 };

@@ -8,6 +8,7 @@
 
 #include "comment_analysis/aspects.hpp"
 #include "comment_analysis/classifier.hpp"
+#include "comment_analysis/hotwords.hpp"
 #include "common/prompts.hpp"
 
 namespace comments {
@@ -122,25 +123,31 @@ std::string fill_count(std::string text, std::size_t n) {
 }  // namespace
 
 app::Json build_report(const ReportInput& in) {
-  const std::vector<Comment>& cs = *in.comments;
+  const std::vector<Comment>& all = *in.comments;
+  // Statistics are over the non-spam comments only.
+  std::vector<Comment> kept;
+  for (const Comment& c : all)
+    if (!c.spam) kept.push_back(c);
+  const std::vector<Comment>& cs = kept;
   const CommentFeed& feed = *in.feed;
   app::Json r;
   r["tool"] = "comment-analysis";
   r["liveformer"] = lf_version();
   r["model"] = in.model;
 
-  std::size_t empty = 0, duplicates = 0;
-  for (const Dropped& d : feed.dropped()) (d.reason == "empty" ? empty : duplicates)++;
+  const std::size_t empty = feed.dropped_empty(), duplicates = feed.dropped_duplicates();
   app::Json input;
   input["source"] = in.source == "-" ? "<stdin>" : in.source;
   input["lines"] = feed.lines();
   input["blank_lines"] = feed.blank_lines();
-  input["bad_lines"] = feed.bad_lines().size();
+  input["bad_lines"] = feed.bad_count();
   input["comments"] = feed.received();
   input["dropped_empty"] = empty;
   input["dropped_duplicates"] = duplicates;
-  input["classified"] = cs.size();
+  input["classified"] = all.size();
+  input["spam"] = all.size() - cs.size();
   input["duplicate_window_s"] = in.window_s;
+  input["stopped_by_signal"] = in.stopped;
   r["input"] = input;
   r["labels"]["intents"] = prompts::kIntents;
   r["labels"]["sentiments"] = prompts::kSentiments;
@@ -212,17 +219,64 @@ app::Json build_report(const ReportInput& in) {
   r["suggestions"] = app::Json::array();
   for (auto& [count, s] : suggestions) r["suggestions"].push_back(std::move(s));
 
-  r["throughput"]["comments"] = n;
+  // Spam, counted apart from everything above.
+  app::Json spam;
+  spam["count"] = all.size() - cs.size();
+  spam["reasons"] = app::Json::object();
+  spam["examples"] = app::Json::array();
+  for (const Comment& c : all) {
+    if (!c.spam) continue;
+    const std::string reason = c.spam_reason.rfind("same text", 0) == 0 ? "repeated text" : c.spam_reason;
+    spam["reasons"][reason] = spam["reasons"].value(reason, 0) + 1;
+    if (spam["examples"].size() < 10) spam["examples"].push_back(c.clean);
+  }
+  r["spam"] = spam;
+
+  // Near-duplicate clusters: one question asked N times by M users.
+  r["clusters"] = app::Json::array();
+  if (in.clusters)
+    for (const Cluster* c : in.clusters->top(2, std::max<std::size_t>(in.top_n, 20))) {
+      app::Json j;
+      j["cluster"] = c->id;
+      j["text"] = c->text();
+      j["count"] = c->count;
+      j["users"] = c->user_count();
+      j["questions"] = c->questions;
+      j["intent"] = prompts::kIntents[static_cast<std::size_t>(c->intent())];
+      j["first_t"] = c->first_t;
+      j["variants"] = app::Json::array();
+      for (const auto& [text, k] : c->variants)
+        if (j["variants"].size() < 8) j["variants"].push_back({{"text", text}, {"count", k}});
+      r["clusters"].push_back(std::move(j));
+    }
+
+  // Hot words of the whole stream and per window.
+  std::vector<std::string> norms;
+  for (const Comment& c : cs) norms.push_back(c.norm);
+  r["hot_words"] = app::Json::array();
+  for (const HotWord& h : hot_words(norms, 20, 2)) r["hot_words"].push_back({{"text", h.text}, {"count", h.count}});
+  r["window_s"] = in.aggregate_window_s;
+  r["windows"] = in.windows ? app::Json(in.windows->windows()) : app::Json::array();
+  r["alerts"] = in.windows ? app::Json(in.windows->alerts()) : app::Json::array();
+  if (!in.product.empty()) r["product"] = in.product;
+  r["product_suggestions"] = in.product_suggestions;
+
+  r["throughput"]["comments"] = all.size();
   r["throughput"]["seconds"] = round3(in.classify_seconds);
-  r["throughput"]["comments_per_s"] = in.classify_seconds > 0 ? round3(static_cast<double>(n) / in.classify_seconds) : 0.0;
+  r["throughput"]["comments_per_s"] =
+      in.classify_seconds > 0 ? round3(static_cast<double>(all.size()) / in.classify_seconds) : 0.0;
   r["throughput"]["jobs"] = in.jobs;
 
   r["comments"] = app::Json::array();
-  for (const Comment& c : cs) {
+  for (const Comment& c : all) {
     app::Json j = comment_json(c);
     j["intent"] = prompts::kIntents[static_cast<std::size_t>(c.intent)];
     j["sentiment"] = prompts::kSentiments[static_cast<std::size_t>(c.sentiment)];
     j["confidence"] = round3(c.confidence);
+    j["source"] = c.source;
+    j["spam"] = c.spam;
+    if (c.spam) j["spam_reason"] = c.spam_reason;
+    j["cluster"] = c.cluster;
     r["comments"].push_back(std::move(j));
   }
   r["dropped"] = app::Json::array();

@@ -1,0 +1,65 @@
+#include "comment_analysis/combine.hpp"
+
+#include <algorithm>
+
+namespace comments {
+
+namespace {
+
+// The rules vote for their best label only; how sure they are is in the
+// weight (a close second cue lowers it).
+template <std::size_t K>
+std::array<double, K> one_hot(int best) {
+  std::array<double, K> p{};
+  if (best >= 0) p[static_cast<std::size_t>(best)] = 1;
+  return p;
+}
+
+template <std::size_t K>
+std::size_t argmax(const std::array<double, K>& a) {
+  return static_cast<std::size_t>(std::max_element(a.begin(), a.end()) - a.begin());
+}
+
+}  // namespace
+
+Decision combine(const RuleResult& rules, const std::optional<std::array<double, kModelLabels>>& model) {
+  std::array<double, kRuleIntents> model_intent{};
+  std::array<double, kRuleSentiments> model_sentiment{};
+  if (model)
+    for (std::size_t i = 0; i < kRuleIntents; ++i)
+      for (std::size_t s = 0; s < kRuleSentiments; ++s) {
+        model_intent[i] += (*model)[i * kRuleSentiments + s];
+        model_sentiment[s] += (*model)[i * kRuleSentiments + s];
+      }
+  // Without a model the rules decide alone (an unknown comment is "other").
+  const double wi = model ? rules.intent_strength : 1.0;
+  const double ws = model ? rules.sentiment_strength : 1.0;
+  const auto rule_intent = one_hot<kRuleIntents>(rules.best_intent);
+  const auto rule_sentiment = one_hot<kRuleSentiments>(rules.best_sentiment);
+
+  std::array<double, kRuleIntents> pi{};
+  for (std::size_t i = 0; i < kRuleIntents; ++i) pi[i] = wi * rule_intent[i] + (1 - wi) * model_intent[i];
+  std::array<double, kRuleSentiments> ps{};
+  for (std::size_t s = 0; s < kRuleSentiments; ++s) ps[s] = ws * rule_sentiment[s] + (1 - ws) * model_sentiment[s];
+
+  Decision d;
+  const std::size_t best = argmax(pi);
+  const double sum = pi[0] + pi[1] + pi[2] + pi[3] + pi[4] + pi[5] + pi[6];
+  if (sum <= 0) {  // no model and no rule evidence
+    d.intent = kOther;
+    d.confidence = 0.5;
+    d.source = "rules";
+  } else {
+    d.intent = static_cast<int>(best);
+    d.confidence = pi[best] / sum;
+    const bool rules_pick = rules.best_intent == d.intent && wi > 0;
+    const bool model_pick = model && static_cast<int>(argmax(model_intent)) == d.intent;
+    d.source = rules_pick && model_pick ? "both" : rules_pick || !model ? "rules" : "model";
+  }
+  const double ssum = ps[0] + ps[1] + ps[2];
+  d.sentiment = ssum > 0 ? static_cast<int>(argmax(ps)) : kNeutral;
+  if (d.intent == kComplaint) d.sentiment = kNegative;
+  return d;
+}
+
+}  // namespace comments

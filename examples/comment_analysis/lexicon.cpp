@@ -1,0 +1,232 @@
+#include "comment_analysis/lexicon.hpp"
+
+namespace comments {
+
+namespace {
+
+constexpr int P = kPositive, U = kNeutral, N = kNegative, X = kNoSentiment;
+constexpr std::uint8_t E = kEvaluative, D = kDefect, G = kGrievance, R = kRise;
+
+}  // namespace
+
+const std::vector<Cue>& cues() {
+  // Weights: 2 = decides on its own, 1 = a clear cue, 0.5 = a hint that
+  // needs company. Longer cues win over the shorter ones inside them
+  // (不错 over 错, 没发货 over 发货), so negated forms that mean something
+  // else are listed whole.
+  static const std::vector<Cue> list = {
+      // ---- price ------------------------------------------------------------------
+      {"多少钱", kPrice, 2, U, 0.3, 0}, {"多钱", kPrice, 2, U, 0.3, 0}, {"几块", kPrice, 1.5, U, 0.3, 0},
+      {"几元", kPrice, 1.5, U, 0.3, 0}, {"多少米", kPrice, 1.5, U, 0.3, 0}, {"几米", kPrice, 1, X, 0, 0},
+      {"什么价", kPrice, 2, U, 0.3, 0}, {"啥价", kPrice, 2, U, 0.3, 0}, {"价格", kPrice, 1.5, X, 0, 0},
+      {"价各", kPrice, 1.5, X, 0, 0}, {"价钱", kPrice, 1.5, X, 0, 0}, {"价位", kPrice, 1.5, X, 0, 0},
+      {"到手价", kPrice, 2, X, 0, 0}, {"原价", kPrice, 1.5, X, 0, 0}, {"报价", kPrice, 1.5, X, 0, 0},
+      {"报个价", kPrice, 2, X, 0, 0}, {"优惠", kPrice, 1.5, X, 0, 0}, {"券", kPrice, 1.5, X, 0, 0},
+      {"满减", kPrice, 2, X, 0, 0}, {"打折", kPrice, 1.5, X, 0, 0}, {"折扣", kPrice, 1.5, X, 0, 0},
+      {"便宜点", kPrice, 2, U, 0.3, 0}, {"少点", kPrice, 1, X, 0, 0}, {"便宜", kPrice, 1.5, P, 0.8, E},
+      {"便宜宜", kPrice, 1.5, P, 0.8, E}, {"划算", kPrice, 1.5, P, 1, E}, {"性价比", kPrice, 1.5, X, 0, 0},
+      {"白菜价", kPrice, 2, P, 1.5, 0}, {"良心价", kPrice, 2, P, 1.5, E}, {"价格真良心", kPrice, 2, P, 1.5, E},
+      {"太香了", kPrice, 0.5, P, 1.5, E}, {"真香", kPrice, 0.5, P, 1.5, E}, {"值", kPrice, 0.5, P, 0.8, E},
+      {"超值", kPrice, 1.5, P, 1.5, E}, {"太值了", kPrice, 1.5, P, 1.5, E}, {"闭眼入", kPurchase, 1, P, 1.5, 0},
+      {"贵", kPrice, 1.5, N, 1, E}, {"太贵", kPrice, 2, N, 1.5, E}, {"好贵", kPrice, 2, N, 1.5, E},
+      {"不贵", kPrice, 1.5, P, 1, 0}, {"买不起", kPrice, 2, N, 1.5, 0}, {"劝退", kPrice, 1, N, 1.5, 0},
+      {"价格刺客", kPrice, 2, N, 2, 0}, {"虚高", kPrice, 2, N, 1.5, 0}, {"不值", kPrice, 1.5, N, 1.5, 0},
+      {"不值这个价", kComplaint, 1.5, N, 2, 0}, {"秒杀", kPrice, 1, X, 0, 0}, {"福利价", kPrice, 1.5, X, 0, 0},
+      {"降价", kPrice, 1.5, X, 0, 0}, {"元", kPrice, 0.5, X, 0, 0}, {"块钱", kPrice, 1, X, 0, 0},
+      {"赠品", kPrice, 1, X, 0, 0}, {"送什么", kPrice, 1, X, 0, 0}, {"有送", kPrice, 1, X, 0, 0},
+      {"几折", kPrice, 1.5, X, 0, 0}, {"包邮价", kPrice, 1.5, X, 0, 0},
+      // Price rises and "cutting leeks": grievances (the issue counts them as complaints).
+      {"涨价", kComplaint, 1.5, N, 1.5, R | G}, {"涨了", kComplaint, 1, N, 1, R}, {"又贵了", kComplaint, 1.5, N, 1.5, R | G},
+      {"比别家贵", kComplaint, 1.5, N, 1.5, R | G}, {"比外面贵", kComplaint, 1.5, N, 1.5, R | G},
+      {"比旗舰店还贵", kComplaint, 1.5, N, 1.5, R | G}, {"别家便宜", kComplaint, 1.5, N, 1.5, R | G},
+      {"割韭菜", kComplaint, 2, N, 2, R | G}, {"智商税", kComplaint, 2, N, 2, R | G}, {"坑钱", kComplaint, 2, N, 2, R | G},
+      {"先涨后降", kComplaint, 2, N, 2, R | G}, {"价格不一样", kComplaint, 1.5, N, 1.5, R | G},
+      {"上次买才", kComplaint, 1.5, N, 1.5, R}, {"刚买就降", kComplaint, 2, N, 2, R | G},
+      // ---- spec -------------------------------------------------------------------
+      {"尺码", kSpec, 1.5, X, 0, 0}, {"码数", kSpec, 1.5, X, 0, 0}, {"什么码", kSpec, 2, X, 0, 0},
+      {"啥码", kSpec, 2, X, 0, 0}, {"几码", kSpec, 2, X, 0, 0}, {"大码", kSpec, 1.5, X, 0, 0},
+      {"小码", kSpec, 1.5, X, 0, 0}, {"均码", kSpec, 1.5, X, 0, 0}, {"码", kSpec, 0.7, X, 0, 0},
+      {"断码", kSpec, 1.5, N, 0.5, 0}, {"偏大", kSpec, 1.5, X, 0, 0}, {"偏小", kSpec, 1.5, X, 0, 0},
+      {"尺寸", kSpec, 1.5, X, 0, 0}, {"多大", kSpec, 1.5, X, 0, 0}, {"大小", kSpec, 1, X, 0, 0},
+      {"身高", kSpec, 1.5, X, 0, 0}, {"体重", kSpec, 1.5, X, 0, 0}, {"斤", kSpec, 1.5, X, 0, 0},
+      {"穿多大", kSpec, 2, X, 0, 0}, {"能穿", kSpec, 1.5, X, 0, 0}, {"xl", kSpec, 1.5, X, 0, 0},
+      {"xs", kSpec, 1, X, 0, 0}, {"s码", kSpec, 1.5, X, 0, 0}, {"m码", kSpec, 1.5, X, 0, 0}, {"l码", kSpec, 1.5, X, 0, 0},
+      {"颜色", kSpec, 1.5, X, 0, 0}, {"颜色好正", kSpec, 1.5, P, 1.5, 0}, {"几个色", kSpec, 2, X, 0, 0},
+      {"什么色", kSpec, 2, X, 0, 0}, {"色号", kSpec, 1.5, X, 0, 0}, {"黑色", kSpec, 1, X, 0, 0}, {"白色", kSpec, 1, X, 0, 0},
+      {"色", kSpec, 0.5, X, 0, 0}, {"材质", kSpec, 1.5, X, 0, 0}, {"面料", kSpec, 1.5, X, 0, 0},
+      {"材料", kSpec, 1.5, X, 0, 0}, {"布料", kSpec, 1.5, X, 0, 0}, {"成分", kSpec, 1.5, X, 0, 0},
+      {"纯棉", kSpec, 1.5, X, 0, 0}, {"真皮", kSpec, 1.5, X, 0, 0}, {"什么料", kSpec, 2, X, 0, 0},
+      {"容量", kSpec, 1.5, X, 0, 0}, {"毫升", kSpec, 1.5, X, 0, 0}, {"ml", kSpec, 1.5, X, 0, 0},
+      {"净含量", kSpec, 1.5, X, 0, 0}, {"多重", kSpec, 1.5, X, 0, 0}, {"重量", kSpec, 1.5, X, 0, 0},
+      {"克", kSpec, 0.7, X, 0, 0}, {"规格", kSpec, 1.5, X, 0, 0}, {"型号", kSpec, 1.5, X, 0, 0},
+      {"款式", kSpec, 1, X, 0, 0}, {"多长", kSpec, 1.5, X, 0, 0}, {"多宽", kSpec, 1.5, X, 0, 0},
+      {"厚不厚", kSpec, 2, X, 0, 0}, {"薄不薄", kSpec, 2, X, 0, 0}, {"透气", kSpec, 1, X, 0, 0},
+      {"能机洗", kSpec, 2, X, 0, 0}, {"机洗", kSpec, 1.5, X, 0, 0}, {"手洗", kSpec, 1.5, X, 0, 0},
+      {"保质期", kSpec, 2, X, 0, 0}, {"配料", kSpec, 1.5, X, 0, 0}, {"敏感肌", kSpec, 1.5, X, 0, 0},
+      {"油皮", kSpec, 1.5, X, 0, 0}, {"干皮", kSpec, 1.5, X, 0, 0}, {"适合", kSpec, 1, X, 0, 0},
+      {"孕妇", kSpec, 1.5, X, 0, 0}, {"几岁", kSpec, 1, X, 0, 0}, {"续航", kSpec, 1.5, X, 0, 0},
+      {"电池", kSpec, 1.5, X, 0, 0}, {"防水", kSpec, 1.5, X, 0, 0}, {"功率", kSpec, 1.5, X, 0, 0},
+      {"味道", kSpec, 1, X, 0, 0}, {"香味", kSpec, 1.5, X, 0, 0}, {"口味", kSpec, 1.5, X, 0, 0},
+      {"版型", kSpec, 1.5, X, 0, 0}, {"宽松", kSpec, 1, X, 0, 0}, {"修身", kSpec, 1, X, 0, 0},
+      {"加绒", kSpec, 1.5, X, 0, 0}, {"产地", kSpec, 1.5, X, 0, 0}, {"哪里产", kSpec, 1.5, X, 0, 0},
+      {"是正品", kSpec, 1.5, X, 0, 0}, {"正品吗", kSpec, 2, U, 0.5, 0}, {"尺码表", kSpec, 2, X, 0, 0},
+      {"mah", kSpec, 1.5, X, 0, 0}, {"cm", kSpec, 1, X, 0, 0}, {"码全", kSpec, 1.5, P, 1, 0},
+      {"颜色太少", kSpec, 2, N, 1.5, 0}, {"码不全", kSpec, 2, N, 1.5, 0}, {"没有我的码", kSpec, 2, N, 1.5, 0},
+      {"容量这么小", kSpec, 2, N, 1.5, 0}, {"刚好", kSpec, 0.7, P, 0.8, 0}, {"标准", kSpec, 0.7, X, 0, 0},
+      // ---- shipping ---------------------------------------------------------------
+      {"发货", kShipping, 2, X, 0, 0}, {"快递", kShipping, 2, X, 0, 0}, {"物流", kShipping, 2, X, 0, 0},
+      {"包邮", kShipping, 2, X, 0, 0}, {"顺丰", kShipping, 2, X, 0, 0}, {"京东快递", kShipping, 2, X, 0, 0},
+      {"中通", kShipping, 1.5, X, 0, 0}, {"圆通", kShipping, 1.5, X, 0, 0}, {"韵达", kShipping, 1.5, X, 0, 0},
+      {"邮费", kShipping, 2, X, 0, 0}, {"运费", kShipping, 2, X, 0, 0}, {"几天到", kShipping, 2, X, 0, 0},
+      {"多久到", kShipping, 2, X, 0, 0}, {"几天能到", kShipping, 2, X, 0, 0}, {"到货", kShipping, 1.5, X, 0, 0},
+      {"偏远", kShipping, 1.5, X, 0, 0}, {"新疆", kShipping, 1, X, 0, 0}, {"西藏", kShipping, 1, X, 0, 0},
+      {"能发", kShipping, 1, X, 0, 0}, {"发哪", kShipping, 1.5, X, 0, 0}, {"哪里发", kShipping, 1.5, X, 0, 0},
+      {"预售", kShipping, 1.5, X, 0, 0}, {"现货", kShipping, 1.5, X, 0, 0}, {"配送", kShipping, 1.5, X, 0, 0},
+      {"派送", kShipping, 1.5, X, 0, 0}, {"单号", kShipping, 1.5, X, 0, 0}, {"收到了", kShipping, 0.5, X, 0, 0},
+      {"发货快", kShipping, 2, P, 1.5, 0}, {"发货真快", kShipping, 2, P, 1.5, 0}, {"物流超快", kShipping, 2, P, 1.5, 0},
+      {"物流快", kShipping, 2, P, 1.5, 0}, {"第二天就到", kShipping, 2, P, 1.5, 0}, {"第二天就收到", kShipping, 2, P, 1.5, 0},
+      {"包装很严实", kShipping, 2, P, 1.5, 0}, {"包装严实", kShipping, 2, P, 1.5, 0}, {"顺丰好评", kShipping, 2, P, 1.5, 0},
+      {"给力", kNoIntent, 0, P, 1, E},
+      // Delivery problems are grievances: complaint first.
+      {"没发货", kComplaint, 2, N, 1.5, G}, {"不发货", kComplaint, 2, N, 1.5, G}, {"还没发", kComplaint, 2, N, 1.5, G},
+      {"没收到", kComplaint, 2, N, 1.5, G}, {"还没到", kComplaint, 2, N, 1.5, G}, {"还不发", kComplaint, 2, N, 1.5, G},
+      {"一直不动", kComplaint, 2, N, 1.5, G}, {"不更新", kComplaint, 1.5, N, 1.5, G}, {"发货太慢", kComplaint, 2, N, 1.5, G},
+      {"发货慢", kComplaint, 2, N, 1.5, G}, {"物流慢", kComplaint, 2, N, 1.5, G}, {"物流好慢", kComplaint, 2, N, 1.5, G},
+      {"太慢", kComplaint, 1.5, N, 1.5, G}, {"好慢", kComplaint, 1.5, N, 1.5, G}, {"慢死", kComplaint, 2, N, 2, G},
+      {"等了", kComplaint, 1, N, 1, G}, {"一周了", kComplaint, 1.5, N, 1, G}, {"几天了", kComplaint, 1.5, N, 1, G},
+      {"压坏", kComplaint, 2, N, 1.5, G}, {"说好", kComplaint, 1, N, 1, G}, {"不送上门", kComplaint, 2, N, 1.5, G},
+      {"催发货", kComplaint, 1.5, N, 1, G}, {"发错", kComplaint, 2, N, 1.5, G}, {"错发", kComplaint, 2, N, 1.5, G},
+      {"少发", kComplaint, 2, N, 1.5, G}, {"漏发", kComplaint, 2, N, 1.5, G}, {"丢件", kComplaint, 2, N, 1.5, G},
+      // ---- purchase ---------------------------------------------------------------
+      {"已拍", kPurchase, 2, P, 1, 0}, {"以拍", kPurchase, 2, P, 1, 0}, {"拍了", kPurchase, 2, P, 1, 0},
+      {"已买", kPurchase, 2, P, 1, 0}, {"买了", kPurchase, 1.5, P, 0.8, 0}, {"下单", kPurchase, 1.5, X, 0, 0},
+      {"已下单", kPurchase, 2, P, 1, 0}, {"付款", kPurchase, 1.5, X, 0, 0}, {"已付", kPurchase, 2, P, 1, 0},
+      {"付完款", kPurchase, 2, P, 1, 0}, {"冲", kPurchase, 1, P, 0.8, 0}, {"冲冲", kPurchase, 2, P, 1, 0},
+      {"上车", kPurchase, 1.5, P, 0.5, 0}, {"链接", kPurchase, 1.5, X, 0, 0}, {"连接", kPurchase, 1.5, X, 0, 0},
+      {"小黄车", kPurchase, 1.5, X, 0, 0}, {"几号", kPurchase, 1, X, 0, 0}, {"想要", kPurchase, 1.5, P, 0.5, 0},
+      {"想买", kPurchase, 1.5, P, 0.3, 0}, {"要一个", kPurchase, 1.5, X, 0, 0}, {"要了", kPurchase, 1.5, P, 0.5, 0},
+      {"抢到", kPurchase, 2, P, 1, 0}, {"没抢到", kPurchase, 2, N, 1, 0}, {"抢不到", kPurchase, 2, N, 1, 0},
+      {"蹲", kPurchase, 1.5, X, 0, 0}, {"蹲到", kPurchase, 2, P, 1, 0}, {"扣1", kPurchase, 2, X, 0, 0},
+      {"扣 1", kPurchase, 2, X, 0, 0}, {"求链接", kPurchase, 2, X, 0, 0}, {"上链接", kPurchase, 2, X, 0, 0},
+      {"来一单", kPurchase, 2, P, 0.5, 0}, {"囤", kPurchase, 1.5, P, 0.5, 0}, {"回购", kPurchase, 1.5, P, 1, 0},
+      {"入了", kPurchase, 1.5, P, 0.8, 0}, {"入手", kPurchase, 1.5, P, 0.8, 0}, {"拿下", kPurchase, 2, P, 1, 0},
+      {"拍下", kPurchase, 2, P, 0.8, 0}, {"加购", kPurchase, 1.5, X, 0, 0}, {"购物车", kPurchase, 1.5, X, 0, 0},
+      {"怎么拍", kPurchase, 2, X, 0, 0}, {"怎么买", kPurchase, 2, X, 0, 0}, {"在哪买", kPurchase, 2, X, 0, 0},
+      {"哪里买", kPurchase, 2, X, 0, 0}, {"还能拍", kPurchase, 2, X, 0, 0}, {"库存", kPurchase, 1, X, 0, 0},
+      {"补货", kPurchase, 1, X, 0, 0}, {"还有吗", kPurchase, 1, X, 0, 0}, {"有货", kPurchase, 1, X, 0, 0},
+      {"买它", kPurchase, 2, P, 1, 0}, {"必须下单", kPurchase, 2, P, 1, 0}, {"安排", kPurchase, 1, P, 0.5, 0},
+      {"买买买", kPurchase, 2, P, 1, 0}, {"买买", kPurchase, 2, P, 1, 0}, {"给我妈", kPurchase, 1, P, 0.3, 0},
+      {"拍两", kPurchase, 1.5, X, 0, 0}, {"拍一", kPurchase, 1.5, X, 0, 0},
+      // ---- praise -----------------------------------------------------------------
+      {"好看", kPraise, 1.5, P, 1.5, E}, {"漂亮", kPraise, 1.5, P, 1.5, E}, {"好用", kPraise, 1.5, P, 1.5, E},
+      {"好吃", kPraise, 1.5, P, 1.5, E}, {"好喝", kPraise, 1.5, P, 1.5, E}, {"喜欢", kPraise, 1.5, P, 1.5, E},
+      {"稀饭", kPraise, 1.5, P, 1.5, E}, {"爱了", kPraise, 1.5, P, 2, E}, {"绝了", kPraise, 1.5, P, 2, E},
+      {"绝绝子", kPraise, 2, P, 2, E}, {"yyds", kPraise, 2, P, 2, E}, {"太美", kPraise, 1.5, P, 1.5, E},
+      {"好美", kPraise, 1.5, P, 1.5, E}, {"绝美", kPraise, 1.5, P, 1.5, E}, {"质量好", kPraise, 2, P, 1.5, E},
+      {"质量真好", kPraise, 2, P, 1.5, E}, {"质量不错", kPraise, 2, P, 1.5, E}, {"不错", kPraise, 1.5, P, 1.5, E},
+      {"很棒", kPraise, 1.5, P, 1.5, E}, {"好棒", kPraise, 1.5, P, 1.5, E}, {"赞", kPraise, 1, P, 1.5, E},
+      {"666", kPraise, 1, P, 1, 0}, {"66", kPraise, 0.5, P, 0.5, 0}, {"牛", kPraise, 1, P, 1, E},
+      {"推荐", kPraise, 1, P, 1, E}, {"宝藏", kPraise, 1.5, P, 1.5, E}, {"好评", kPraise, 1.5, P, 1.5, E},
+      {"舒服", kPraise, 1.5, P, 1.5, E}, {"舒适", kPraise, 1.5, P, 1.5, E}, {"显瘦", kPraise, 1.5, P, 1.5, E},
+      {"好软", kPraise, 1.5, P, 1.5, E}, {"满意", kPraise, 1.5, P, 1.5, E}, {"种草", kPraise, 1.5, P, 1.5, E},
+      {"美哭", kPraise, 2, P, 2, E}, {"nice", kPraise, 1.5, P, 1.5, E}, {"好香", kPraise, 1.5, P, 1.5, E},
+      {"效果好", kPraise, 2, P, 1.5, E}, {"效果太好", kPraise, 2, P, 1.5, E}, {"做工", kPraise, 0.5, X, 0, 0},
+      {"精细", kPraise, 1.5, P, 1.5, E}, {"颜值", kPraise, 1, P, 0.5, 0}, {"上身效果", kPraise, 1, X, 0, 0},
+      {"没得说", kPraise, 1.5, P, 1.5, 0}, {"讲得好", kPraise, 1.5, P, 1.5, E}, {"好会", kPraise, 1, P, 1, 0},
+      {"靠谱", kPraise, 1.5, P, 1.5, E}, {"值得", kPraise, 1.5, P, 1.5, E}, {"真的好", kPraise, 1.5, P, 1.5, E},
+      {"很好", kPraise, 1.5, P, 1.5, E}, {"太好了", kPraise, 1.5, P, 1.5, E},
+      {"真不错", kPraise, 2, P, 1.5, E}, {"真好", kPraise, 1.5, P, 1.5, E}, {"神仙", kPraise, 1.5, P, 1.5, 0},
+      {"惊艳", kPraise, 1.5, P, 1.5, E}, {"高级", kPraise, 1, P, 1, E}, {"wow", kPraise, 0.5, P, 1, 0},
+      // ---- complaint (defects and grievances) -------------------------------------
+      {"退货", kComplaint, 1.5, N, 1, G}, {"退款", kComplaint, 2, N, 1.5, G}, {"退钱", kComplaint, 2, N, 2, G},
+      {"差评", kComplaint, 2, N, 2, G}, {"投诉", kComplaint, 2, N, 2, G}, {"举报", kComplaint, 2, N, 2, G},
+      {"12315", kComplaint, 2, N, 2, G}, {"维权", kComplaint, 2, N, 2, G}, {"曝光", kComplaint, 1.5, N, 1.5, G},
+      {"假货", kComplaint, 2, N, 2, G}, {"假的", kComplaint, 1.5, N, 1.5, G}, {"骗", kComplaint, 2, N, 2, G},
+      {"坑", kComplaint, 1.5, N, 1.5, G}, {"坑人", kComplaint, 2, N, 2, G}, {"上当", kComplaint, 2, N, 2, G},
+      {"踩雷", kComplaint, 2, N, 2, G}, {"翻车", kComplaint, 2, N, 2, G}, {"黑心", kComplaint, 2, N, 2, G},
+      {"套路", kComplaint, 1.5, N, 1.5, G}, {"虚假宣传", kComplaint, 2, N, 2, G}, {"货不对板", kComplaint, 2, N, 2, G},
+      {"不一样", kComplaint, 1.5, N, 1.5, G}, {"不符", kComplaint, 1.5, N, 1.5, G}, {"客服不回", kComplaint, 2, N, 2, G},
+      {"不回消息", kComplaint, 2, N, 2, G}, {"没人理", kComplaint, 2, N, 2, G}, {"没人管", kComplaint, 2, N, 2, G},
+      {"不理人", kComplaint, 2, N, 2, G}, {"不处理", kComplaint, 2, N, 2, G}, {"售后太差", kComplaint, 2, N, 2, G},
+      {"售后差", kComplaint, 2, N, 2, G}, {"质量差", kComplaint, 2, N, 2, G}, {"质量太差", kComplaint, 2, N, 2, G},
+      {"质量不行", kComplaint, 2, N, 2, G}, {"太差", kComplaint, 1.5, N, 1.5, G}, {"垃圾", kComplaint, 2, N, 2, G},
+      {"难用", kComplaint, 2, N, 2, E}, {"难吃", kComplaint, 2, N, 2, E}, {"难看", kComplaint, 1.5, N, 1.5, E},
+      {"失望", kComplaint, 1.5, N, 2, G}, {"后悔", kComplaint, 1.5, N, 2, G}, {"恶心", kComplaint, 1.5, N, 2, G},
+      {"无语", kComplaint, 1, N, 1.5, 0}, {"气死", kComplaint, 1, N, 2, 0}, {"生气", kComplaint, 1, N, 1.5, 0},
+      {"用不了", kComplaint, 2, N, 1.5, G}, {"不能用", kComplaint, 2, N, 1.5, G}, {"不好用", kComplaint, 2, N, 1.5, G},
+      {"没效果", kComplaint, 2, N, 1.5, G}, {"没用", kComplaint, 1.5, N, 1.5, G}, {"次品", kComplaint, 2, N, 2, G},
+      {"残次", kComplaint, 2, N, 2, G}, {"瑕疵", kComplaint, 1.5, N, 1.5, D}, {"划痕", kComplaint, 2, N, 1.5, D},
+      {"是坏的", kComplaint, 2, N, 2, G}, {"坏了", kComplaint, 2, N, 1.5, G}, {"坏", kComplaint, 1.5, N, 1, D},
+      {"破了", kComplaint, 2, N, 1.5, G}, {"破损", kComplaint, 2, N, 1.5, G}, {"烂", kComplaint, 1.5, N, 1.5, D},
+      {"漏液", kComplaint, 2, N, 1.5, D}, {"漏", kComplaint, 1, N, 1, D}, {"掉色", kComplaint, 1.5, N, 1.5, D},
+      {"褪色", kComplaint, 1.5, N, 1.5, D}, {"起球", kComplaint, 1.5, N, 1.5, D}, {"开线", kComplaint, 2, N, 1.5, D},
+      {"色差", kComplaint, 2, N, 1.5, D}, {"缩水", kComplaint, 1.5, N, 1.5, D}, {"变形", kComplaint, 1.5, N, 1.5, D},
+      {"过敏", kComplaint, 1.5, N, 1.5, D}, {"烂脸", kComplaint, 2, N, 2, G}, {"异味", kComplaint, 1.5, N, 1.5, D},
+      {"味道好大", kComplaint, 2, N, 1.5, D}, {"味道大", kComplaint, 2, N, 1.5, D}, {"刺鼻", kComplaint, 2, N, 1.5, D},
+      {"臭", kComplaint, 1.5, N, 1.5, D}, {"卡顿", kComplaint, 1.5, N, 1.5, D}, {"死机", kComplaint, 2, N, 1.5, D},
+      {"发霉", kComplaint, 2, N, 2, D}, {"过期", kComplaint, 2, N, 2, D}, {"扎人", kComplaint, 1.5, N, 1.5, D},
+      {"掉毛", kComplaint, 1.5, N, 1.5, D}, {"太薄", kComplaint, 1, N, 1, D}, {"透光", kComplaint, 1, N, 1, D},
+      // ---- other (greetings, chat) ------------------------------------------------
+      {"来了", kOther, 1, U, 0.3, 0}, {"来啦", kOther, 1, P, 0.5, 0}, {"刚来", kOther, 1.5, U, 0.3, 0},
+      {"刚进来", kOther, 1.5, U, 0.3, 0}, {"打卡", kOther, 1.5, U, 0.3, 0}, {"报道", kOther, 1.5, U, 0.3, 0},
+      {"报到", kOther, 1.5, U, 0.3, 0}, {"晚上好", kOther, 1.5, P, 1, 0}, {"早上好", kOther, 1.5, P, 1, 0},
+      {"下午好", kOther, 1.5, P, 1, 0}, {"主播好", kOther, 1.5, P, 0.5, 0}, {"大家好", kOther, 1.5, P, 0.5, 0},
+      {"在吗", kOther, 1.5, U, 0.3, 0}, {"有人吗", kOther, 1.5, U, 0.3, 0}, {"第一次来", kOther, 1.5, U, 0.3, 0},
+      {"路过", kOther, 1, U, 0.3, 0}, {"下播", kOther, 1.5, U, 0.3, 0}, {"背景音乐", kOther, 1.5, U, 0.3, 0},
+      {"bgm", kOther, 1.5, U, 0.3, 0}, {"哪里人", kOther, 1.5, U, 0.3, 0}, {"喝口水", kOther, 1.5, U, 0.3, 0},
+      {"关注了", kOther, 1, P, 0.5, 0}, {"点赞", kOther, 0.7, P, 0.5, 0}, {"哈哈", kOther, 0.7, P, 0.7, 0},
+      {"笑死", kOther, 1, P, 0.7, 0}, {"可爱", kOther, 1, P, 1, E}, {"开心", kOther, 1, P, 1, E},
+      {"快乐", kOther, 1, P, 1, E}, {"无聊", kOther, 1.5, N, 1.5, 0}, {"困", kOther, 0.7, N, 0.5, 0},
+      {"烦", kOther, 1, N, 1.5, 0}, {"累", kOther, 0.7, N, 1, 0}, {"网好卡", kOther, 2, N, 1.5, 0},
+      {"卡了", kOther, 1, N, 1, 0}, {"加班", kOther, 1, N, 0.5, 0}, {"心情不好", kOther, 2, N, 1.5, 0},
+      {"不说话", kOther, 1.5, N, 1, 0}, {"刚下班", kOther, 1.5, U, 0.3, 0}, {"举手", kOther, 1, U, 0.3, 0},
+      {"换发型", kOther, 1.5, U, 0.3, 0}, {"今天播", kOther, 1.5, U, 0.3, 0}, {"几点", kOther, 1, U, 0.3, 0},
+      {"谢谢", kNoIntent, 0, P, 1, 0}, {"感谢", kNoIntent, 0, P, 1, 0}, {"加油", kOther, 1, P, 1, 0},
+      {"辛苦", kOther, 1, P, 0.7, 0},
+      // ---- emoji and bracket emoticons --------------------------------------------
+      {"😍", kNoIntent, 0, P, 1.5, 0}, {"❤", kNoIntent, 0, P, 1.5, 0}, {"👍", kNoIntent, 0, P, 1.5, 0},
+      {"🥰", kNoIntent, 0, P, 1.5, 0}, {"😘", kNoIntent, 0, P, 1, 0}, {"💕", kNoIntent, 0, P, 1.5, 0},
+      {"💯", kNoIntent, 0, P, 1.5, 0}, {"🔥", kNoIntent, 0, P, 1, 0}, {"👏", kNoIntent, 0, P, 1, 0},
+      {"😊", kNoIntent, 0, P, 1, 0}, {"😄", kNoIntent, 0, P, 1, 0}, {"😁", kNoIntent, 0, P, 1, 0},
+      {"🤩", kNoIntent, 0, P, 1.5, 0}, {"✨", kNoIntent, 0, P, 0.7, 0}, {"🌹", kNoIntent, 0, P, 1, 0},
+      {"💖", kNoIntent, 0, P, 1.5, 0}, {"😋", kNoIntent, 0, P, 1, 0}, {"🎉", kNoIntent, 0, P, 1, 0},
+      {"[赞]", kNoIntent, 0, P, 1.5, 0}, {"[爱心]", kNoIntent, 0, P, 1.5, 0}, {"[玫瑰]", kNoIntent, 0, P, 1, 0},
+      {"😡", kNoIntent, 0, N, 2, 0}, {"😠", kNoIntent, 0, N, 2, 0}, {"🤬", kNoIntent, 0, N, 2, 0},
+      {"👎", kNoIntent, 0, N, 2, 0}, {"💢", kNoIntent, 0, N, 1.5, 0}, {"😤", kNoIntent, 0, N, 1.5, 0},
+      {"😒", kNoIntent, 0, N, 1.5, 0}, {"🙄", kNoIntent, 0, N, 1.5, 0}, {"😭", kNoIntent, 0, N, 1, 0},
+      {"😞", kNoIntent, 0, N, 1.5, 0}, {"😔", kNoIntent, 0, N, 1, 0}, {"💩", kNoIntent, 0, N, 1.5, 0},
+      {"🤮", kNoIntent, 0, N, 2, 0}, {"😩", kNoIntent, 0, N, 1.5, 0}, {"😫", kNoIntent, 0, N, 1.5, 0},
+      {"[哭]", kNoIntent, 0, N, 1, 0}, {"[怒]", kNoIntent, 0, N, 2, 0}, {"[捂脸]", kNoIntent, 0, U, 0.3, 0},
+      {"[疑问]", kNoIntent, 0, U, 0.3, 0}, {"🤔", kNoIntent, 0, U, 0.3, 0},
+  };
+  return list;
+}
+
+const std::vector<const char*>& negators() {
+  static const std::vector<const char*> list = {"不", "没", "没有", "别", "无", "不太", "不怎么", "一点也不", "一点都不",
+                                                "并不", "不是很", "不够", "不算", "谈不上", "不咋"};
+  return list;
+}
+
+const std::vector<const char*>& sarcasm_markers() {
+  static const std::vector<const char*> list = {"呵呵", "真是", "真行", "可真", "好一个", "就这", "太会了", "真会",
+                                                "服了", "绝了绝了", "我谢谢", "谢谢你", "佩服", "不愧是", "厉害了"};
+  return list;
+}
+
+const std::vector<const char*>& question_cues() {
+  static const std::vector<const char*> list = {"?", "吗", "嘛", "么", "多少", "几", "啥", "咋", "什么", "神马", "怎么",
+                                                "哪", "有没有", "有木有", "能不能", "可不可以", "是不是", "会不会",
+                                                "要不要", "如何", "呢", "多久", "多大", "多重", "多长"};
+  return list;
+}
+
+const std::vector<const char*>& filler_words() {
+  static const std::vector<const char*> list = {
+      "主播", "播播", "宝宝", "宝子", "姐妹们", "姐妹", "家人们", "家人", "老铁", "亲们", "亲", "小姐姐", "小哥哥",
+      "姐姐", "哥哥", "美女", "老板", "请问", "问一下", "问下", "想问", "我想问", "那个", "这个", "这款", "这件", "介个",
+      "啊", "呀", "呢", "吧", "哦", "噢", "喔", "哈", "啦", "哇", "捏", "滴", "嘞", "咧", "耶", "丫", "麻烦", "一下"};
+  return list;
+}
+
+}  // namespace comments

@@ -1,0 +1,214 @@
+#include "comment_analysis/rules.hpp"
+
+#include <algorithm>
+
+namespace comments {
+
+namespace {
+
+struct Match {
+  std::size_t begin, end;  // byte range in the normalised text
+  const Cue* cue;
+};
+
+bool ends_with(std::string_view s, std::string_view suffix) {
+  return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
+}
+
+bool contains(std::string_view s, std::string_view part) { return s.find(part) != std::string_view::npos; }
+
+// Every cue occurrence, longest first, overlapping ones dropped: 不错 keeps
+// 错 from matching, 没发货 keeps 发货 from counting as a shipping question.
+std::vector<Match> match_cues(std::string_view text) {
+  std::vector<Match> all;
+  for (const Cue& c : cues()) {
+    const std::string_view pat = c.text;
+    for (std::size_t at = text.find(pat); at != std::string_view::npos; at = text.find(pat, at + 1))
+      all.push_back({at, at + pat.size(), &c});
+  }
+  std::stable_sort(all.begin(), all.end(), [](const Match& a, const Match& b) {
+    return a.end - a.begin != b.end - b.begin ? a.end - a.begin > b.end - b.begin : a.begin < b.begin;
+  });
+  std::vector<Match> kept;
+  for (const Match& m : all) {
+    const bool overlaps = std::any_of(kept.begin(), kept.end(), [&](const Match& k) { return m.begin < k.end && k.begin < m.end; });
+    if (!overlaps) kept.push_back(m);
+  }
+  std::sort(kept.begin(), kept.end(), [](const Match& a, const Match& b) { return a.begin < b.begin; });
+  return kept;
+}
+
+// The negator that ends right before `at` (or one character before it:
+// 不太好看, 没那么好), "" if none. A negator inside another cue does not count.
+std::string_view negator_before(std::string_view text, std::size_t at, const std::vector<Match>& matches) {
+  for (const Match& m : matches)
+    if (m.end == at && m.cue->intent != kNoIntent) return "";  // 很好用 ... the word before is its own cue
+  const std::string_view before = text.substr(0, at);
+  std::string_view best;
+  for (const char* n : negators())
+    if (ends_with(before, n) && std::string_view(n).size() > best.size()) best = n;
+  if (best.empty() && before.size() >= 3) {
+    // One filler character between: 不太 is listed; also 不很, 没那.
+    const std::string_view shorter = before.substr(0, before.size() - 3);
+    for (const char* n : {"不", "没"})
+      if (ends_with(shorter, n)) best = n;
+  }
+  return best;
+}
+
+// A rhetorical question is a complaint, not a question: 怎么又起球了, 为什么还不发.
+bool rhetorical(std::string_view text) {
+  for (const char* r : {"怎么又", "咋又", "怎么还", "咋还", "为什么", "为啥", "凭什么", "怎么回事", "什么情况", "搞什么"})
+    if (contains(text, r)) return true;
+  return false;
+}
+
+// Position `at` is between a pair of quotes: "宠粉", "良心" said with a wink.
+bool quoted(std::string_view text, std::size_t begin, std::size_t end) {
+  const auto before = std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(begin), '"');
+  const auto after = std::count(text.begin() + static_cast<std::ptrdiff_t>(end), text.end(), '"');
+  return before % 2 == 1 && after >= 1;
+}
+
+// 又……了 around a rise or a problem: 又涨价了, 又没货了, 又卡了.
+bool again_pattern(std::string_view text) {
+  const std::size_t you = text.find("又");
+  if (you == std::string_view::npos) return false;
+  const std::size_t le = text.find("了", you);
+  return le != std::string_view::npos && le - you <= 7 * 3;
+}
+
+double strength_of(double best, double second) {
+  const double margin = best - 0.5 * second;
+  if (margin <= 0) return 0;
+  return std::min(0.95, margin / (margin + 0.7));
+}
+
+}  // namespace
+
+bool is_question_text(std::string_view norm) {
+  for (const char* q : question_cues()) {
+    const std::string_view cue = q;
+    if (cue == "么") {
+      // 么 asks only at the end (好用么); 这么 / 那么 / 怎么 are not it.
+      const std::size_t at = norm.rfind(cue);
+      if (at == std::string_view::npos) continue;
+      const std::string_view before = norm.substr(0, at);
+      if (ends_with(before, "这") || ends_with(before, "那") || ends_with(before, "什")) continue;
+      if (ends_with(before, "怎")) return true;
+      const std::string_view rest = norm.substr(at + cue.size());
+      if (rest.empty() || rest[0] == ' ' || rest[0] == '?' || rest[0] == '!' || rest[0] == '.' || rest[0] == ',') return true;
+      continue;
+    }
+    if (contains(norm, cue)) return true;
+  }
+  return false;
+}
+
+RuleResult apply_rules(std::string_view norm) {
+  RuleResult r;
+  r.question = is_question_text(norm);
+  const bool asks = r.question && !rhetorical(norm);
+  const std::vector<Match> matches = match_cues(norm);
+
+  bool has_problem = false;  // a rise, defect or grievance: what sarcasm is about
+  for (const Match& m : matches)
+    if (m.cue->kind & (kRise | kDefect | kGrievance)) has_problem = true;
+  bool marker = false;
+  for (const char* s : sarcasm_markers())
+    if (contains(norm, s)) marker = true;
+  bool quoted_praise = false;
+  for (const Match& m : matches)
+    if (m.cue->sentiment == kPositive && quoted(norm, m.begin, m.end)) quoted_praise = true;
+  r.sarcastic = quoted_praise || (marker && (has_problem || again_pattern(norm)));
+
+  for (const Match& m : matches) {
+    const Cue& c = *m.cue;
+    int intent = c.intent, sentiment = c.sentiment;
+    double iw = c.intent_w, sw = c.sentiment_w;
+    std::string hit = c.text;
+    if (c.kind & kEvaluative) {
+      if (const std::string_view neg = negator_before(norm, m.begin, matches); !neg.empty()) {
+        r.negated = true;
+        hit = std::string(neg) + "+" + hit;
+        if (sentiment == kPositive) {
+          // 不好看, 不好用, 不便宜: a bad opinion; of the product itself a complaint.
+          sentiment = kNegative;
+          if (intent == kPraise) intent = kComplaint, iw = 1.0;
+        } else if (sentiment == kNegative) {
+          // 不贵, 不难看: the problem is denied; the topic stays.
+          sentiment = kPositive, sw *= 0.7;
+          if (intent == kComplaint) intent = kPraise, iw = 0.7;
+        }
+      }
+    }
+    if (asks && (c.kind & kDefect) && !(c.kind & kGrievance)) {
+      // 会掉色吗 / 起球吗: asks about the product, no problem reported yet.
+      intent = kSpec, sentiment = kNeutral, sw = 0.5;
+      hit += "?";
+    } else if (asks && (c.kind & kEvaluative)) {
+      // 好用吗, 质量好不好, 贵吗: a question about a quality, no opinion given.
+      if (intent == kPraise || intent == kComplaint) intent = kSpec, iw *= 0.8;
+      sentiment = kNeutral, sw = 0.5;
+      hit += "?";
+    }
+    if (r.sarcastic && sentiment == kPositive && !(c.intent == kPurchase)) {
+      sentiment = kNegative;
+      if (intent == kPraise || intent == kPrice || intent == kOther) intent = kComplaint;
+      hit = "sarcasm:" + hit;
+    }
+    if (intent != kNoIntent) r.intent[static_cast<std::size_t>(intent)] += iw;
+    if (sentiment != kNoSentiment) r.sentiment[static_cast<std::size_t>(sentiment)] += sw;
+    r.hits.push_back(std::move(hit));
+  }
+  if (r.sarcastic) {
+    r.intent[kComplaint] += 2;
+    r.sentiment[kNegative] += 2;
+    r.hits.push_back("sarcasm");
+  }
+  if (contains(norm, "呵呵")) r.sentiment[kNegative] += 1.5;
+
+  // Intent: complaint first once it has real evidence (it matters most to
+  // the host); otherwise the strongest, with complaint counted half again.
+  std::array<double, kRuleIntents> ranked = r.intent;
+  ranked[kComplaint] *= 1.5;
+  const auto order = [](const std::array<double, kRuleIntents>& a) {
+    std::array<std::size_t, kRuleIntents> idx{};
+    for (std::size_t i = 0; i < idx.size(); ++i) idx[i] = i;
+    std::stable_sort(idx.begin(), idx.end(), [&](std::size_t x, std::size_t y) { return a[x] > a[y]; });
+    return idx;
+  };
+  const auto idx = order(ranked);
+  if (ranked[idx[0]] > 0) {
+    r.best_intent = static_cast<int>(idx[0]);
+    r.intent_strength = strength_of(ranked[idx[0]], ranked[idx[1]]);
+    if (r.best_intent == kComplaint && r.intent[kComplaint] >= 1.5) r.intent_strength = std::max(r.intent_strength, 0.9);
+  } else if (!r.question) {
+    // No cue at all: most such comments are chat; a weak vote the model can overrule.
+    r.intent[kOther] = 0.3;
+    r.best_intent = kOther;
+    r.intent_strength = strength_of(0.3, 0);
+  }
+
+  // Sentiment: the cues; without any, what the intent implies.
+  double total = r.sentiment[0] + r.sentiment[1] + r.sentiment[2];
+  if (total == 0) {
+    if (r.best_intent == kComplaint) r.sentiment[kNegative] = 1.5;
+    else if (r.best_intent == kPraise) r.sentiment[kPositive] = 1.5;
+    else r.sentiment[kNeutral] = r.question ? 1.0 : 0.4;
+  } else if (r.question && r.sentiment[kNegative] == 0 && r.sentiment[kPositive] < 1) {
+    r.sentiment[kNeutral] += 0.5;  // a plain question with a faint positive hint is neutral
+  }
+  if (r.best_intent == kComplaint && r.intent[kComplaint] >= 1.5) r.sentiment[kNegative] += 1;
+  std::size_t sbest = 0;
+  for (std::size_t s = 1; s < kRuleSentiments; ++s)
+    if (r.sentiment[s] > r.sentiment[sbest]) sbest = s;
+  double ssecond = 0;
+  for (std::size_t s = 0; s < kRuleSentiments; ++s)
+    if (s != sbest) ssecond = std::max(ssecond, r.sentiment[s]);
+  r.best_sentiment = static_cast<int>(sbest);
+  r.sentiment_strength = strength_of(r.sentiment[sbest], ssecond);
+  return r;
+}
+
+}  // namespace comments

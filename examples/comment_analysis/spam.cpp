@@ -1,0 +1,70 @@
+#include "comment_analysis/spam.hpp"
+
+#include "common/utf8.hpp"
+
+namespace comments {
+
+namespace {
+
+bool contains(std::string_view s, std::string_view part) { return s.find(part) != std::string_view::npos; }
+
+bool is_digit(char c) { return c >= '0' && c <= '9'; }
+bool is_id_char(char c) { return is_digit(c) || (c >= 'a' && c <= 'z') || c == '_' || c == '-'; }
+
+// The longest run of ASCII digits (spaces and dashes inside count, as in
+// "138 1234 5678").
+std::size_t longest_digit_run(std::string_view s) {
+  std::size_t best = 0, run = 0;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (is_digit(s[i])) ++run;
+    else if ((s[i] == ' ' || s[i] == '-') && run > 0 && i + 1 < s.size() && is_digit(s[i + 1])) continue;
+    else run = 0;
+    best = std::max(best, run);
+  }
+  return best;
+}
+
+// An id of 5+ letters/digits (with at least one digit) starting within a
+// few bytes after `at`: "vx abc12345", "加v:wx_8888".
+bool id_after(std::string_view s, std::size_t at) {
+  std::size_t i = at;
+  for (std::size_t skipped = 0; i < s.size() && !is_id_char(s[i]) && skipped < 9; ++i, ++skipped) {
+  }
+  std::size_t len = 0, digits = 0;
+  for (; i < s.size() && is_id_char(s[i]); ++i, ++len) digits += is_digit(s[i]);
+  return len >= 5 && digits >= 1;
+}
+
+}  // namespace
+
+std::string ad_reason(std::string_view norm) {
+  for (const char* u : {"http", "www.", ".com", ".cn/", ".net", "://", "t.cn"})
+    if (contains(norm, u)) return "url";
+  // Contact markers followed by an id.
+  for (const char* m : {"vx", "wx", "v信", "微信", "威信", "薇信", "薇", "加v", "+v", "加微", "扣扣", "qq", "企鹅", "加我",
+                        "私聊", "私信", "联系"}) {
+    const std::string_view mk = m;
+    for (std::size_t at = norm.find(mk); at != std::string_view::npos; at = norm.find(mk, at + 1))
+      if (id_after(norm, at + mk.size())) return "contact";
+  }
+  // A phone or QQ number: 7 or more digits in a row (prices and 10000mah are shorter).
+  if (longest_digit_run(norm) >= 7) return "contact";
+  for (const char* p : {"兼职", "日赚", "日入", "刷单", "招代理", "代理加盟", "免费领取", "加群", "进群", "看我主页", "点我头像",
+                        "主页有惊喜", "躺赚", "返利群", "互粉", "互关", "引流", "低价出售", "私我", "看头像"})
+    if (contains(norm, p)) return "ad phrase";
+  return "";
+}
+
+std::size_t RepeatTracker::add(const std::string& key, const std::string& user) {
+  if (app::utf8::length(key) < min_chars_) return 0;
+  auto& users = users_[key];
+  users.insert(user);
+  return users.size();
+}
+
+bool RepeatTracker::is_spam(const std::string& key) const {
+  const auto it = users_.find(key);
+  return it != users_.end() && it->second.size() >= min_users_;
+}
+
+}  // namespace comments
