@@ -232,6 +232,19 @@ std::vector<FactSpan> find_claims(std::string_view s) {
     std::sort(sorted.begin(), sorted.end(), [](const std::string& a, const std::string& b) { return a.size() > b.size(); });
     for (const std::string& w : find_words(s, sorted)) out.push_back({SpanKind::claim, w, group, 0});
   }
+  // "送" giving something away ("送收纳袋"), not delivering (配送, 送到).
+  const bool gift_found = std::any_of(out.begin(), out.end(), [](const FactSpan& f) { return f.group == "gift"; });
+  if (!gift_found) {
+    const std::u32string cps = utf8::decode(s);
+    const std::u32string_view not_before = U"配运发递护传输欢目接赠";
+    const std::u32string_view not_after = U"到达货出回走别行上";
+    for (std::size_t i = 0; i < cps.size(); ++i)
+      if (cps[i] == U'送' && (i == 0 || not_before.find(cps[i - 1]) == std::u32string_view::npos) &&
+          (i + 1 == cps.size() || not_after.find(cps[i + 1]) == std::u32string_view::npos)) {
+        out.push_back({SpanKind::claim, "送", "gift", 0});
+        break;
+      }
+  }
   return out;
 }
 

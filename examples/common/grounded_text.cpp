@@ -88,7 +88,20 @@ std::vector<std::string> unsupported_spans(std::string_view text, const FactShee
   return out;
 }
 
-CheckedSentence check_sentence(std::string_view sentence, const FactSheet& facts, std::vector<std::string>& used_points) {
+std::string brief(std::string_view value, std::size_t max_chars) {
+  const std::u32string cps = utf8::decode(value);
+  if (cps.size() <= max_chars) return std::string(value);
+  std::size_t cut = max_chars;
+  for (std::size_t i = max_chars; i > max_chars / 2; --i)
+    if (std::u32string_view(U"，,、；; ").find(cps[i]) != std::u32string_view::npos) {
+      cut = i;
+      break;
+    }
+  return utf8::encode(cps.substr(0, cut));
+}
+
+CheckedSentence check_sentence(std::string_view sentence, const FactSheet& facts, std::vector<std::string>& used_points,
+                               std::size_t max_fill_chars, std::string_view negated) {
   CheckedSentence r;
   r.text = std::string(sentence);
   const std::string open = "【", close = "】";
@@ -117,7 +130,7 @@ CheckedSentence check_sentence(std::string_view sentence, const FactSheet& facts
         }
     }
     if (line) {
-      filled += line->value;
+      filled += brief(line->value, max_fill_chars);
       r.labels.push_back(line->label);
       if (line->key == "selling_points") used_points.push_back(line->label);
     } else if (facts.text().find(normalize(whole)) != std::string::npos) {
@@ -128,7 +141,9 @@ CheckedSentence check_sentence(std::string_view sentence, const FactSheet& facts
     }
     rest = rest.substr(b + close.size());
   }
-  const std::string n = normalize(filled);
+  std::string n = normalize(filled);
+  if (const std::string neg = normalize(negated); !neg.empty())
+    for (std::size_t at = n.find(neg); at != std::string::npos; at = n.find(neg, at)) n.replace(at, neg.size(), "，");
   for (const char* leak : kLeaks)
     if (n.find(leak) != std::string::npos) {
       r.problem = std::string("leaked markup or label '") + leak + "'";
@@ -137,14 +152,14 @@ CheckedSentence check_sentence(std::string_view sentence, const FactSheet& facts
   // Verify what the model wrote itself: the filled values are the
   // product's own text, so only the text between slots needs checking,
   // but checking the whole sentence is simpler and equivalent.
-  const std::vector<std::string> bad = unsupported_spans(filled, facts);
+  const std::vector<std::string> bad = unsupported_spans(n, facts);
   r.text = filled;
   if (!bad.empty()) {
     r.problem = "unsupported " + bad.front();
     return r;
   }
   std::size_t total = 0;
-  const std::size_t novel = novel_bigrams(filled, facts, &total);
+  const std::size_t novel = novel_bigrams(n, facts, &total);
   if (novel >= 3 && novel * 2 > total) {
     r.problem = "states something the product does not (" + std::to_string(novel) + " of " + std::to_string(total) +
                 " bigrams in neither the product nor host talk)";

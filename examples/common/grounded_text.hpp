@@ -27,7 +27,16 @@ struct CheckedSentence {
 /// Fills the slots of one sentence and verifies it. A bare 【卖点】 takes the
 /// next selling point not yet in `used_points` (which it updates). Text
 /// that leaks the classifier's labels or chat markup is not ok either.
-CheckedSentence check_sentence(std::string_view sentence, const FactSheet& facts, std::vector<std::string>& used_points);
+/// A fill longer than `max_fill_chars` is cut (brief()). `negated` is a
+/// value the text may name although the product lacks it: the viewer's
+/// own word in a decline ("没有红色哦").
+CheckedSentence check_sentence(std::string_view sentence, const FactSheet& facts, std::vector<std::string>& used_points,
+                               std::size_t max_fill_chars = 120, std::string_view negated = {});
+
+/// `value` cut to at most `max_chars` characters, at the last clause mark
+/// (，、；, space) in its second half when there is one: a 10,000-character
+/// field stays a prefix of itself, not a wall of text.
+std::string brief(std::string_view value, std::size_t max_chars);
 
 /// The unsupported fact-like spans of already filled text ("colour 红色").
 std::vector<std::string> unsupported_spans(std::string_view text, const FactSheet& facts);

@@ -127,7 +127,7 @@ double overlap(const std::set<std::u32string>& grams, const ProductLine& l) {
 }
 
 std::string line_answer(const ProductLine& l) {
-  const std::string v = strip_end(l.value);
+  const std::string v = strip_end(brief(l.value, 120));
   if (l.key == "selling_points") return v + "哦。";
   if (l.label == "价格" || l.label == "原价") return l.label + "是" + v + "。";
   if (l.label == "发货" || l.label == "售后" || l.label == "优惠") return v + "哦。";
@@ -215,11 +215,11 @@ QaDecision decide_answer(std::string_view question, const FactSheet& facts) {
     }
     d.support = labels_of(lines);
     if (const std::string* item = offered_colour(asked, lines)) {
-      d.answer = "有的，" + *item + "有的哦。" + lines.front()->label + "有" + lines.front()->value + "。";
+      d.answer = "有的，" + *item + "有的哦。" + lines.front()->label + "有" + brief(lines.front()->value, 120) + "。";
       return d;
     }
     d.decline = true;
-    d.answer = "没有" + asked + "哦，目前" + lines.front()->label + "有" + lines.front()->value + "。";
+    d.answer = "没有" + asked + "哦，目前" + lines.front()->label + "有" + brief(lines.front()->value, 120) + "。";
     return d;
   }
 
@@ -241,11 +241,11 @@ QaDecision decide_answer(std::string_view question, const FactSheet& facts) {
     }
     d.support = labels_of(lines);
     if (const std::string* item = offered_size(asked, lines)) {
-      d.answer = "有的，" + *item + "有的哦。" + lines.front()->label + "有" + lines.front()->value + "。";
+      d.answer = "有的，" + *item + "有的哦。" + lines.front()->label + "有" + brief(lines.front()->value, 120) + "。";
       return d;
     }
     d.decline = true;
-    d.answer = "没有" + shown + "哦，目前" + lines.front()->label + "有" + lines.front()->value + "。";
+    d.answer = "没有" + shown + "哦，目前" + lines.front()->label + "有" + brief(lines.front()->value, 120) + "。";
     return d;
   }
 
@@ -261,11 +261,11 @@ QaDecision decide_answer(std::string_view question, const FactSheet& facts) {
     }
     d.support = {ship->label};
     if (contains(normalize(ship->value), couriers.front())) {
-      d.answer = "是的，" + strip_end(ship->value) + "。";
+      d.answer = "是的，" + strip_end(brief(ship->value, 120)) + "。";
       return d;
     }
     d.decline = true;
-    d.answer = "不是" + couriers.front() + "哦，" + strip_end(ship->value) + "。";
+    d.answer = "不是" + couriers.front() + "哦，" + strip_end(brief(ship->value, 120)) + "。";
     return d;
   }
 
@@ -290,7 +290,7 @@ QaDecision decide_answer(std::string_view question, const FactSheet& facts) {
     if (const ProductLine* l = *label ? facts.find(label) : nullptr) {
       d.decline = true;
       d.support = {l->label};
-      d.answer = "没有写" + c.text + "哦，" + l->label + "是：" + strip_end(l->value) + "。";
+      d.answer = "没有写" + c.text + "哦，" + l->label + "是：" + strip_end(brief(l->value, 120)) + "。";
       return d;
     }
     return decline_missing(c.group, c.text, c.text);
@@ -359,7 +359,7 @@ std::string accept_model_answer(std::string_view model_text, const QaDecision& d
   std::vector<std::string> used;
   std::string filled;
   for (const std::string& s : sentences) {
-    const CheckedSentence c = check_sentence(s, facts, used);
+    const CheckedSentence c = check_sentence(s, facts, used, 120, d.decline ? std::string_view(d.asked) : std::string_view());
     if (!c.ok) return "";
     filled += c.text;
   }

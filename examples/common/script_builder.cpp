@@ -12,6 +12,9 @@ namespace app::grounding {
 
 namespace {
 
+// The longest a product value gets in a script (long products: brief()).
+constexpr std::size_t kMaxFill = 80;
+
 enum class Role { opening, name, body, price, promotion, gift, cta };
 
 bool contains_any(const std::string& text, std::initializer_list<const char*> words) {
@@ -99,7 +102,7 @@ GroundedScript build_script(std::string_view draft, const FactSheet& facts, std:
   std::set<std::u32string> seen_grams;
   bool first = true;
   for (const std::string& sentence : split_sentences(draft)) {
-    CheckedSentence c = check_sentence(sentence, facts, used_points);
+    CheckedSentence c = check_sentence(sentence, facts, used_points, kMaxFill);
     if (c.ok && names_another_product(c, facts)) {
       c.ok = false;
       c.problem = "introduces a product without its name";
@@ -151,7 +154,9 @@ GroundedScript build_script(std::string_view draft, const FactSheet& facts, std:
     }
     ++out.template_sentences;
   };
-  const auto value = [&](const char* label) { return facts.find(label) ? facts.find(label)->value : std::string(); };
+  const auto value = [&](const char* label) {
+    return facts.find(label) ? brief(facts.find(label)->value, kMaxFill) : std::string();
+  };
 
   // 1. Opening.
   if (!emit_model(Role::opening, true))
@@ -164,7 +169,7 @@ GroundedScript build_script(std::string_view draft, const FactSheet& facts, std:
     emit_template(replace_all(choose(std::array{"今天给大家带来的是{name}。", "这一款是{name}。",
                                                 "接下来给大家介绍{name}。"},
                                      seed, 2),
-                              "{name}", p.name),
+                              "{name}", brief(p.name, 120)),
                   {"商品"});
   // 3. Body: the draft's selling points and specs, then the selling points
   //    still missing (at least three, all when there are fewer).
@@ -179,7 +184,7 @@ GroundedScript build_script(std::string_view draft, const FactSheet& facts, std:
     if (have >= want) break;
     if (labels_used.count(pt->label)) continue;
     const std::string lead = k == 0 ? "先说亮点，{sp}。" : kPointLeads[pick(seed, 10 + k, kPointLeads.size())];
-    parts.push_back(replace_all(lead, "{sp}", strip_end(pt->value)));
+    parts.push_back(replace_all(lead, "{sp}", strip_end(brief(pt->value, kMaxFill))));
     labels_used.insert(pt->label);
     out.facts.push_back(pt->label);
     ++out.template_sentences;
