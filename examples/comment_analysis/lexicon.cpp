@@ -131,7 +131,7 @@ const std::vector<Cue>& cues() {
       {"好软", kPraise, 1.5, P, 1.5, E}, {"满意", kPraise, 1.5, P, 1.5, E}, {"种草", kPraise, 1.5, P, 1.5, E},
       {"美哭", kPraise, 2, P, 2, E}, {"nice", kPraise, 1.5, P, 1.5, E}, {"好香", kPraise, 1.5, P, 1.5, E},
       {"效果好", kPraise, 2, P, 1.5, E}, {"效果太好", kPraise, 2, P, 1.5, E}, {"做工", kPraise, 0.5, X, 0, 0},
-      {"精细", kPraise, 1.5, P, 1.5, E}, {"颜值", kPraise, 1, P, 0.5, 0}, {"上身效果", kPraise, 1, X, 0, 0},
+      {"精细", kPraise, 1.5, P, 1.5, E}, {"良心", kPraise, 1.5, P, 1.5, E}, {"颜值", kPraise, 1, P, 0.5, 0}, {"上身效果", kPraise, 1, X, 0, 0},
       {"没得说", kPraise, 1.5, P, 1.5, 0}, {"讲得好", kPraise, 1.5, P, 1.5, E}, {"好会", kPraise, 1, P, 1, 0},
       {"靠谱", kPraise, 1.5, P, 1.5, E}, {"值得", kPraise, 1.5, P, 1.5, E}, {"真的好", kPraise, 1.5, P, 1.5, E},
       {"很好", kPraise, 1.5, P, 1.5, E}, {"太好了", kPraise, 1.5, P, 1.5, E},

@@ -170,7 +170,7 @@ std::string render_html(const app::Json& r) {
   h += "<p class='summary'><span>输入 input: " + esc(str(in["source"])) + "</span><span>弹幕 comments: " +
        str(in["comments"]) + "</span><span>分析 classified: " + str(in["classified"]) + "</span><span>重复 duplicates: " +
        str(in["dropped_duplicates"]) + "</span><span>空 empty: " + str(in["dropped_empty"]) + "</span><span>坏行 bad lines: " +
-       str(in["bad_lines"]) + "</span><span>速度: " + str(r["throughput"]["comments_per_s"]) + " comments/s</span></p>\n";
+       str(in["bad_lines"]) + "</span><span>广告 spam: " + str(in["spam"]) + "</span><span>速度: " + str(r["throughput"]["comments_per_s"]) + " comments/s</span></p>\n";
   h += "<p class='muted'>model: " + esc(str(r["model"])) + " · liveformer " + esc(str(r["liveformer"])) + "</p>\n";
 
   h += "<h2>给主播的建议 Suggestions</h2>\n";
@@ -180,6 +180,50 @@ std::string render_html(const app::Json& r) {
     for (const app::Json& s : r["suggestions"]) h += "<li>" + esc(str(s["text"])) + "</li>";
     h += "</ul>\n";
   }
+
+  h += "<h2>商品相关建议 Product suggestions</h2>\n";
+  if (r.contains("product")) h += "<p class='muted'>商品 product: " + esc(str(r["product"])) + "</p>\n";
+  if (r["product_suggestions"].empty()) h += "<p class='muted'>暂无 (none)</p>\n";
+  else {
+    h += "<ul id='product-suggestions'>";
+    for (const app::Json& s : r["product_suggestions"]) h += "<li>" + esc(str(s["say"])) + "</li>";
+    h += "</ul>\n";
+  }
+
+  h += "<h2>告警 Alerts</h2>\n";
+  if (r["alerts"].empty()) h += "<p class='muted'>暂无 (none)</p>\n";
+  else {
+    h += "<ul id='alerts'>";
+    for (const app::Json& a : r["alerts"]) {
+      const std::string when = num(a["start"].get<double>(), 0) + "–" + num(a["end"].get<double>(), 0) + " s";
+      if (str(a["kind"]) == "complaint_burst")
+        h += "<li>" + when + " 投诉集中 complaint burst: " + str(a["complaints"]) + " (" +
+             num(100 * a["share"].get<double>(), 0) + "%)</li>";
+      else
+        h += "<li>" + when + " 多人提问 question from " + str(a["users"]) + " users: " + esc(str(a["text"])) + "</li>";
+    }
+    h += "</ul>\n";
+  }
+
+  h += "<h2>同问合并 Question clusters</h2>\n<table id='clusters'><tr><th>问题 question</th><th>次数 count</th>"
+       "<th>人数 users</th><th>intent</th></tr>";
+  for (const app::Json& c : r["clusters"])
+    h += "<tr><td>" + esc(str(c["text"])) + "</td><td>" + str(c["count"]) + "</td><td>" + str(c["users"]) + "</td><td>" +
+         esc(str(c["intent"])) + "</td></tr>";
+  h += "</table>\n";
+
+  h += "<h2>热词 Hot words</h2>\n<p id='hot-words'>";
+  for (const app::Json& w : r["hot_words"]) h += "<span>" + esc(str(w["text"])) + " ×" + str(w["count"]) + "</span> ";
+  h += "</p>\n<table><tr><th>窗口 window (s)</th><th>弹幕 comments</th><th>投诉 complaints</th><th>热词 hot words</th></tr>";
+  for (const app::Json& w : r["windows"]) {
+    std::string words;
+    for (const app::Json& x : w["hot_words"]) words += esc(str(x["text"])) + "×" + str(x["count"]) + " ";
+    h += "<tr><td>" + num(w["start"].get<double>(), 0) + "–" + num(w["end"].get<double>(), 0) + "</td><td>" +
+         str(w["comments"]) + "</td><td>" + str(w["intents"]["complaint"]) + "</td><td>" + words + "</td></tr>";
+  }
+  h += "</table>\n";
+
+  h += "<h2>广告 Spam</h2>\n<p>" + str(r["spam"]["count"]) + " 条广告/刷屏 spam comments (not in the statistics)</p>\n";
 
   const app::Json& buckets = r["per_minute"];
   h += "<h2>意图随时间变化 Intent counts per minute</h2>\n";
@@ -210,12 +254,13 @@ std::string render_html(const app::Json& r) {
   if (cs.size() > kShown)
     h += "<p class='muted'>first " + std::to_string(kShown) + " of " + std::to_string(cs.size()) +
          "; all are in report.json</p>\n";
-  h += "<table><tr><th>t (s)</th><th>user</th><th>text</th><th>intent</th><th>sentiment</th><th>p</th></tr>";
+  h += "<table><tr><th>t (s)</th><th>user</th><th>text</th><th>intent</th><th>sentiment</th><th>p</th><th>source</th></tr>";
   for (std::size_t i = 0; i < cs.size() && i < kShown; ++i) {
     const app::Json& c = cs[i];
     h += "<tr><td>" + num(c["t"].get<double>(), 0) + "</td><td>" + esc(c.contains("user") ? str(c["user"]) : "") +
          "</td><td>" + esc(str(c["clean"])) + "</td><td>" + esc(str(c["intent"])) + "</td><td>" +
-         esc(str(c["sentiment"])) + "</td><td>" + num(c["confidence"].get<double>(), 2) + "</td></tr>";
+         esc(str(c["sentiment"])) + (c["spam"].get<bool>() ? " (spam)" : "") + "</td><td>" +
+         num(c["confidence"].get<double>(), 2) + "</td><td>" + esc(str(c["source"])) + "</td></tr>";
   }
   h += "</table>\n</body>\n</html>\n";
   return h;

@@ -1,0 +1,400 @@
+// comment-analysis without a model: normalisation, the rule layer and its
+// combination with a model distribution, spam, near-duplicate folding, hot
+// words, windows and alerts, bounded line reading, and product suggestions.
+// Every comment here was written for this test; every expected value is
+// worked out by hand from the rules in examples/README.md.
+#include <catch2/catch.hpp>
+
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include "comment_analysis/advice.hpp"
+#include "comment_analysis/clusters.hpp"
+#include "comment_analysis/combine.hpp"
+#include "comment_analysis/comments.hpp"
+#include "comment_analysis/hotwords.hpp"
+#include "comment_analysis/line_reader.hpp"
+#include "comment_analysis/normalize.hpp"
+#include "comment_analysis/pipeline.hpp"
+#include "comment_analysis/rules.hpp"
+#include "comment_analysis/spam.hpp"
+#include "comment_analysis/windows.hpp"
+
+using namespace comments;
+
+namespace {
+
+// The rules alone (no model), as the app labels a comment: clean, normalise, rules, combine.
+Decision rules_only(const std::string& text) { return combine(apply_rules(normalize(clean_text(text))), std::nullopt); }
+
+std::string intent_of(const std::string& text) { return app::prompts::kIntents[static_cast<std::size_t>(rules_only(text).intent)]; }
+std::string sentiment_of(const std::string& text) {
+  return app::prompts::kSentiments[static_cast<std::size_t>(rules_only(text).sentiment)];
+}
+
+// A model distribution with all mass on one (intent, sentiment) answer.
+std::array<double, kModelLabels> model_says(int intent, int sentiment, double p = 1.0) {
+  std::array<double, kModelLabels> a{};
+  const double rest = (1 - p) / (kModelLabels - 1);
+  a.fill(rest);
+  a[static_cast<std::size_t>(intent) * 3 + static_cast<std::size_t>(sentiment)] = p;
+  return a;
+}
+
+}  // namespace
+
+TEST_CASE("normalize: width, case, traditional characters, punctuation and repeats", "[comment_rules]") {
+  CHECK(normalize("ＹＹＤＳ！！！") == "yyds!");
+  CHECK(normalize("還沒發貨") == "还没发货");
+  CHECK(normalize("這個多少錢？？？") == "这个多少钱?");
+  CHECK(normalize("哈哈哈哈哈") == "哈哈");
+  CHECK(normalize("冲冲冲冲") == "冲冲");
+  CHECK(normalize("666666") == "666666");          // digits are never collapsed
+  CHECK(normalize("容量10000mAh") == "容量10000mah");
+  CHECK(normalize("好看❤️❤️❤️") == "好看❤");        // emoji kept (one), variation selector dropped
+  CHECK(normalize("  “宠粉”  ") == "\"宠粉\"");
+  for (const char* s : {"ＹＹＤＳ！！！", "還沒發貨啊啊啊啊", "好看❤️❤️❤️ 冲冲冲"}) CHECK(normalize(normalize(s)) == normalize(s));
+}
+
+TEST_CASE("rules: questions and statements", "[comment_rules]") {
+  CHECK(is_question_text(normalize("多少钱")));
+  CHECK(is_question_text(normalize("有XL吗")));
+  CHECK(is_question_text(normalize("咋发货")));
+  CHECK(is_question_text(normalize("好用么")));
+  CHECK_FALSE(is_question_text(normalize("这么贵")));  // 这么 is not a question
+  CHECK_FALSE(is_question_text(normalize("已拍")));
+}
+
+TEST_CASE("rules: intents of plain comments", "[comment_rules]") {
+  CHECK(intent_of("多少钱") == "price");
+  CHECK(intent_of("这个多少米") == "price");      // 米 = 元
+  CHECK(intent_of("有券吗") == "price");
+  CHECK(intent_of("我160斤穿什么码") == "spec");
+  CHECK(intent_of("是纯棉的吗") == "spec");
+  CHECK(intent_of("包邮吗") == "shipping");
+  CHECK(intent_of("发什么快递") == "shipping");
+  CHECK(intent_of("已拍") == "purchase");
+  CHECK(intent_of("蹲一个") == "purchase");
+  CHECK(intent_of("扣1") == "purchase");
+  CHECK(intent_of("几号链接") == "purchase");
+  CHECK(intent_of("yyds 绝绝子") == "praise");
+  CHECK(intent_of("主播晚上好") == "other");
+  CHECK(intent_of("今天好无聊") == "other");
+  CHECK(sentiment_of("已拍 冲冲冲") == "positive");
+  CHECK(sentiment_of("多少钱") == "neutral");
+  CHECK(sentiment_of("好看😍") == "positive");
+}
+
+TEST_CASE("rules: complaints, and complaint cues first", "[comment_rules]") {
+  for (const char* c : {"收到是坏的，要退款😡", "三天了还没发货", "踩雷了 纯纯智商税", "客服不回消息", "掉色了 差评",
+                        "假货吧 骗人", "怎么还没发货？", "這個質量太差了", "这么贵还是坏的"}) {
+    INFO(c);
+    CHECK(intent_of(c) == "complaint");
+    CHECK(sentiment_of(c) == "negative");
+  }
+}
+
+TEST_CASE("rules: negation", "[comment_rules]") {
+  CHECK(intent_of("不贵") == "price");
+  CHECK(sentiment_of("不贵") == "positive");
+  CHECK(sentiment_of("太贵了") == "negative");
+  CHECK(intent_of("不好看") == "complaint");  // a bad word about the product itself
+  CHECK(sentiment_of("不好看") == "negative");
+  CHECK(intent_of("好看") == "praise");
+  CHECK(intent_of("没发货") == "complaint");
+  CHECK(intent_of("发货了吗") == "shipping");
+  CHECK(apply_rules(normalize("一点都不好看")).negated);
+  CHECK(intent_of("一点都不好看") == "complaint");
+}
+
+TEST_CASE("rules: a defect asked about is a spec question, a defect stated a complaint", "[comment_rules]") {
+  CHECK(intent_of("会掉色吗") == "spec");
+  CHECK(sentiment_of("会掉色吗") == "neutral");
+  CHECK(intent_of("掉色了") == "complaint");
+  CHECK(intent_of("怎么又起球了") == "complaint");  // rhetorical: a complaint, not a question
+  CHECK(intent_of("好用吗") == "spec");              // asks about a quality: no praise given
+  CHECK(sentiment_of("好用吗") == "neutral");
+}
+
+TEST_CASE("rules: sarcasm turns praise around a rise or a problem into a complaint", "[comment_rules]") {
+  const RuleResult r = apply_rules(normalize("又涨价了 真是“宠粉”啊"));
+  CHECK(r.sarcastic);
+  CHECK(intent_of("又涨价了 真是“宠粉”啊") == "complaint");
+  CHECK(sentiment_of("又涨价了 真是“宠粉”啊") == "negative");
+  CHECK(intent_of("呵呵 发货真快 一周了还没到") == "complaint");
+  CHECK(intent_of("“良心”商家") == "complaint");  // praise in quotes
+  CHECK_FALSE(apply_rules(normalize("真是太好看了")).sarcastic);  // 真是 without a problem is sincere
+  CHECK(intent_of("真是太好看了") == "praise");
+}
+
+TEST_CASE("combine: clear rules decide, the model decides without cues", "[comment_rules]") {
+  // A clear complaint stays a complaint whatever the model says.
+  const RuleResult complaint = apply_rules(normalize("收到是坏的"));
+  const Decision d = combine(complaint, model_says(kPraise, kPositive));
+  CHECK(d.intent == kComplaint);
+  CHECK(d.sentiment == kNegative);
+  CHECK(std::string(d.source) == "rules");
+  // Both agree.
+  const Decision both = combine(apply_rules(normalize("多少钱")), model_says(kPrice, kNeutral));
+  CHECK(both.intent == kPrice);
+  CHECK(std::string(both.source) == "both");
+  // A question without any cue: the model's label.
+  const Decision m = combine(apply_rules(normalize("这是啥")), model_says(kSpec, kNeutral, 0.9));
+  CHECK(m.intent == kSpec);
+  CHECK(std::string(m.source) == "model");
+  // The output is always one of the labels, confidence in (0, 1].
+  for (const Decision& x : {d, both, m}) {
+    CHECK(x.intent >= 0);
+    CHECK(x.intent < 7);
+    CHECK(x.confidence > 0);
+    CHECK(x.confidence <= 1);
+  }
+}
+
+TEST_CASE("spam: links, contact ids and ad phrases; prices and specs are not", "[comment_rules]") {
+  CHECK(ad_reason(normalize("加vx abc12345 带你赚钱")) == "contact");
+  CHECK(ad_reason(normalize("加薇：wx_778899")) == "contact");
+  CHECK(ad_reason(normalize("QQ 2345678901")) == "contact");
+  CHECK(ad_reason(normalize("138 1234 5678")) == "contact");
+  CHECK(ad_reason(normalize("看这里 https://t.cn/abc")) == "url");
+  CHECK(ad_reason(normalize("兼职刷单日赚300")) == "ad phrase");
+  CHECK(ad_reason(normalize("容量10000mAh吗")) == "");
+  CHECK(ad_reason(normalize("到手价1999元")) == "");
+  CHECK(ad_reason(normalize("vx什么时候发货")) == "");  // a marker without an id
+}
+
+TEST_CASE("spam: the same long text from several users; short questions never", "[comment_rules]") {
+  RepeatTracker t(3, 10);
+  const std::string ad = fold_key(normalize("全场一折清仓快来抢购吧宝宝们"));
+  CHECK(t.add(ad, "a") == 1);
+  CHECK(t.add(ad, "a") == 1);  // one user twice is one user
+  CHECK(t.add(ad, "b") == 2);
+  CHECK_FALSE(t.is_spam(ad));
+  CHECK(t.add(ad, "c") == 3);
+  CHECK(t.is_spam(ad));
+  const std::string q = fold_key(normalize("多少钱"));
+  for (const char* u : {"a", "b", "c", "d", "e"}) CHECK(t.add(q, u) == 0);
+  CHECK_FALSE(t.is_spam(q));
+}
+
+TEST_CASE("pipeline (rules only): spam is flagged, earlier copies too, and kept out of cluster counts", "[comment_rules]") {
+  Pipeline p(nullptr, nullptr, 3);
+  std::vector<Comment> all;
+  const char* ad = "全场一折清仓快来抢购吧宝宝们";
+  int line = 0;
+  for (const char* user : {"a", "b", "c", "d"}) {
+    Comment c;
+    c.line = static_cast<std::size_t>(++line);
+    c.t = line;
+    c.user = user;
+    c.text = c.clean = ad;
+    all.push_back(c);
+  }
+  Comment q;
+  q.line = 5, q.t = 5, q.user = "e", q.text = q.clean = "多少钱？";
+  all.push_back(q);
+  p.label(all);
+  CHECK_FALSE(all[0].spam);  // 1 and 2 users: not yet
+  CHECK_FALSE(all[1].spam);
+  CHECK(all[2].spam);
+  CHECK(all[3].spam);
+  CHECK(all[4].intent == kPrice);
+  p.finalize(all);
+  for (int i = 0; i < 4; ++i) CHECK(all[static_cast<std::size_t>(i)].spam);
+  CHECK(all[0].cluster == all[3].cluster);
+  CHECK(p.clusters().get(all[0].cluster).count == 0);  // spam is not counted
+  CHECK(p.clusters().get(all[0].cluster).spam == 4);
+  const app::Json line_json = comment_line(all[0]);
+  for (const char* k : {"type", "t", "user", "text", "intent", "sentiment", "spam", "cluster", "confidence", "source"})
+    CHECK(line_json.contains(k));
+  CHECK(line_json["type"] == "comment");
+  CHECK(line_json["spam"] == true);
+}
+
+TEST_CASE("clusters: near-duplicates fold across punctuation, particles and addressing", "[comment_rules]") {
+  const std::string k = fold_key(normalize("多少钱"));
+  CHECK(k == "多少钱");
+  CHECK(fold_key(normalize("多少钱？？？")) == k);
+  CHECK(fold_key(normalize("多少钱啊主播")) == k);
+  CHECK(fold_key(normalize("主播这个多少钱呀!!")) == k);
+  CHECK(fold_key(normalize("姐妹们 多少錢")) == k);
+  CHECK(fold_key(normalize("有XL吗")) != k);
+  CHECK(fold_key(normalize("主播")) == "主播");  // only fillers: keep the text
+
+  ClusterTable t;
+  const std::string u1 = "u1", u2 = "u2";
+  const std::size_t a = t.assign(normalize("多少钱"));
+  const std::size_t b = t.assign(normalize("多少钱啊主播"));
+  const std::size_t c = t.assign(normalize("有XL吗"));
+  CHECK(a == b);
+  CHECK(a != c);
+  t.add(a, "多少钱", &u1, 1, true, kPrice, false);
+  t.add(a, "多少钱啊主播", &u2, 2, true, kPrice, false);
+  t.add(a, "多少钱", &u1, 3, true, kPrice, false);
+  t.add(a, "多少钱", nullptr, 4, true, kPrice, false);
+  const Cluster& cl = t.get(a);
+  CHECK(cl.count == 4);
+  CHECK(cl.user_count() == 3);  // u1, u2 and one anonymous
+  CHECK(cl.text() == "多少钱");
+  CHECK(cl.intent() == kPrice);
+  CHECK(t.top(2, 10).size() == 1);
+}
+
+TEST_CASE("hot words: n-grams counted once per comment, sub-grams of a longer phrase dropped", "[comment_rules]") {
+  const std::vector<std::string> texts = {"绝绝子好看", "真的绝绝子", "绝绝子!", "好看", "哈哈哈 好看好看"};
+  const std::vector<HotWord> hot = hot_words(texts, 10, 2);
+  auto count_of = [&](const std::string& w) -> long {
+    for (const HotWord& h : hot)
+      if (h.text == w) return static_cast<long>(h.count);
+    return -1;
+  };
+  CHECK(count_of("绝绝子") == 3);
+  CHECK(count_of("绝绝") == -1);  // explained by 绝绝子
+  CHECK(count_of("绝子") == -1);
+  CHECK(count_of("好看") == 3);    // once per comment although said twice in the last
+  CHECK(count_of("子好看") == -1); // in one comment only
+  REQUIRE(!hot.empty());
+  CHECK(hot.front().count == 3);
+}
+
+TEST_CASE("windows: counts, a complaint burst and a question asked by many users", "[comment_rules]") {
+  AlertConfig cfg;
+  cfg.min_complaints = 3;
+  cfg.complaint_share = 0.4;
+  cfg.min_users = 3;
+  WindowAggregator w(10, cfg);
+  const std::string a = "a", b = "b", c = "c", d = "d";
+  std::vector<app::Json> closed;
+  auto add = [&](double t, int intent, const std::string& user, bool question, std::size_t cluster) {
+    for (app::Json& j : w.add(t, intent, intent == kComplaint ? kNegative : kNeutral, false, cluster, "text", &user,
+                              question, "text"))
+      closed.push_back(std::move(j));
+  };
+  // Window [0, 10): 3 complaints of 7 (43%); a question from 3 users.
+  add(1, kComplaint, a, false, 1);
+  add(2, kComplaint, b, false, 1);
+  add(3, kComplaint, c, false, 1);
+  add(4, kPrice, a, true, 2);
+  add(5, kPrice, b, true, 2);
+  add(6, kPrice, c, true, 2);
+  add(6.5, kPrice, c, true, 2);  // the same user again: still 3 users
+  CHECK(closed.empty());
+  // Window [10, 20): 2 complaints, below the burst threshold.
+  add(11, kComplaint, d, false, 1);
+  REQUIRE(closed.size() == 3);  // the window line, the burst, the question
+  CHECK(closed[0]["type"] == "window");
+  CHECK(closed[0]["comments"] == 7);
+  CHECK(closed[0]["intents"]["complaint"] == 3);
+  CHECK(closed[1]["type"] == "alert");
+  CHECK(closed[1]["kind"] == "complaint_burst");
+  CHECK(closed[1]["complaints"] == 3);
+  CHECK(closed[2]["kind"] == "question");
+  CHECK(closed[2]["users"] == 3);
+  CHECK(closed[2]["count"] == 4);
+  add(12, kComplaint, a, false, 1);
+  add(5, kPrice, b, false, 2);  // late: counted in the open window
+  const std::vector<app::Json> last = w.flush();
+  REQUIRE(last.size() == 1);    // 2 complaints of 3: no alert
+  CHECK(last[0]["comments"] == 3);
+  CHECK(last[0]["start"] == 10.0);
+  CHECK(w.windows().size() == 2);
+  CHECK(w.alerts().size() == 2);
+}
+
+TEST_CASE("line reader: capped lines, end of input, timeout and stop", "[comment_rules]") {
+  int in[2], stop[2];
+  REQUIRE(pipe(in) == 0);
+  REQUIRE(pipe(stop) == 0);
+  const std::string big(200000, 'x');  // far over the 1000-byte cap: cut, the rest skipped as it comes
+  std::thread writer([&] {
+    const std::string data = "first\n" + big + "\nsecond\nlast";
+    for (std::size_t at = 0; at < data.size();) {
+      const ssize_t n = write(in[1], data.data() + at, std::min<std::size_t>(4096, data.size() - at));
+      REQUIRE(n > 0);
+      at += static_cast<std::size_t>(n);
+    }
+    close(in[1]);
+  });
+  LineReader r(in[0], 1000, stop[0]);
+  std::string line;
+  bool overlong = false;
+  REQUIRE(r.next(line, overlong, -1) == LineReader::Status::kLine);
+  CHECK(line == "first");
+  CHECK_FALSE(overlong);
+  REQUIRE(r.next(line, overlong, -1) == LineReader::Status::kLine);
+  CHECK(overlong);
+  CHECK(line.size() == 1000);
+  REQUIRE(r.next(line, overlong, -1) == LineReader::Status::kLine);
+  CHECK(line == "second");
+  CHECK_FALSE(overlong);
+  REQUIRE(r.next(line, overlong, -1) == LineReader::Status::kLine);
+  CHECK(line == "last");  // no newline at the end
+  CHECK(r.next(line, overlong, -1) == LineReader::Status::kEnd);
+  writer.join();
+  close(in[0]);
+
+  // Nothing arrives: a timeout, then a stop.
+  int idle[2];
+  REQUIRE(pipe(idle) == 0);
+  LineReader w(idle[0], 1000, stop[0]);
+  CHECK(w.next(line, overlong, 20) == LineReader::Status::kTimeout);
+  REQUIRE(write(stop[1], "x", 1) == 1);
+  CHECK(w.next(line, overlong, -1) == LineReader::Status::kStopped);
+  for (int fd : {idle[0], idle[1], stop[0], stop[1]}) close(fd);
+}
+
+TEST_CASE("comment feed: invalid UTF-8, binary garbage and overlong lines are bad lines", "[comment_rules]") {
+  CommentFeed feed(60);
+  Comment c;
+  CHECK_FALSE(feed.accept("{\"t\": 1, \"text\": \"bad \xff\xfe\"}", false, c));
+  CHECK_FALSE(feed.accept(std::string("\x00\x01\x02\x89PNG", 7), false, c));
+  CHECK_FALSE(feed.accept("{\"t\": 2, \"text\": \"xxxx", true, c));
+  CHECK(feed.accept("{\"t\": 3, \"user\": \"a\", \"text\": \"多少钱\"}", false, c));
+  CHECK(c.line == 4);
+  CHECK(feed.bad_count() == 3);
+  REQUIRE(feed.bad_lines().size() == 3);
+  CHECK(feed.bad_lines()[0].reason == "invalid UTF-8");
+  CHECK(feed.bad_lines()[2].reason.find("longer than") != std::string::npos);
+}
+
+TEST_CASE("product advice: repeat the asked attribute with the product's value; address complaints", "[comment_rules]") {
+  app::Product p;
+  p.name = "冰丝防晒衣";
+  p.price = 129.9;
+  p.selling_points = {"防晒"};
+  p.specs = {{"size", "S/M/L/XL"}};
+  p.shipping = "48小时内发货";
+  p.returns = "7天无理由退货";
+  ClusterTable t;
+  const std::string u[] = {"a", "b", "c", "d"};
+  const std::size_t price = t.assign(normalize("多少钱"));
+  for (int i = 0; i < 3; ++i) t.add(price, "多少钱", &u[i], i, true, kPrice, false);
+  const std::size_t size = t.assign(normalize("有什么尺码"));
+  for (int i = 0; i < 2; ++i) t.add(size, "有什么尺码", &u[i], i, true, kSpec, false);
+  const std::size_t broken = t.assign(normalize("收到是坏的"));
+  for (int i = 0; i < 2; ++i) t.add(broken, "收到是坏的", &u[i + 2], i, false, kComplaint, false);
+  const std::size_t once = t.assign(normalize("包邮吗"));
+  t.add(once, "包邮吗", &u[0], 9, true, kShipping, false);  // asked once: no suggestion
+
+  const app::Json s = product_advice(t, &p);
+  REQUIRE(s.size() == 3);
+  CHECK(s[0]["kind"] == "repeat");
+  CHECK(s[0]["attribute"] == "price");
+  CHECK(s[0]["value"] == "129.9元");
+  CHECK(s[0]["count"] == 3);
+  CHECK(s[0]["users"] == 3);
+  CHECK(s[1]["kind"] == "repeat");
+  CHECK(s[1]["attribute"] == "size");
+  CHECK(s[1]["value"] == "S/M/L/XL");
+  CHECK(s[2]["kind"] == "address");
+  CHECK(s[2]["text"] == "收到是坏的");
+  CHECK(s[2]["say"].get<std::string>().find("7天无理由退货") != std::string::npos);
+  // Without a product: the same clusters, no values.
+  const app::Json bare = product_advice(t, nullptr);
+  REQUIRE(bare.size() == 3);
+  CHECK_FALSE(bare[0].contains("value"));
+}
