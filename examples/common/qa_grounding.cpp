@@ -174,6 +174,53 @@ std::vector<std::string> labels_of(const std::vector<const ProductLine*>& lines)
   return out;
 }
 
+// A question that expects yes or no: 吗/嘛/么 at the end, or an A-not-A
+// form (是不是, 有没有, 能不能...). "还是" asks to choose, not yes/no.
+bool is_yes_no(const std::string& q) {
+  if (contains(q, "还是") || contains(q, "什么") || contains(q, "多少") || contains(q, "哪")) return false;
+  for (const char* f : {"是不是", "有没有", "能不能", "可不可以", "会不会", "支不支持", "是否"})
+    if (contains(q, f)) return true;
+  std::u32string cps = utf8::decode(q);
+  while (!cps.empty() && (utf8::is_punctuation_or_symbol(cps.back()) || utf8::is_space(cps.back()))) cps.pop_back();
+  return !cps.empty() && std::u32string_view(U"吗嘛么不没").find(cps.back()) != std::u32string_view::npos;
+}
+
+// What a yes/no question asks about beyond its topic: the question without
+// function words and the topic's own cue words ("是纯棉的吗" -> "纯棉").
+// Cue words that name a value (小孩, 纯棉) stay. Empty when under two
+// characters remain.
+std::string asked_content(const std::string& q, const Topic& t) {
+  static const std::vector<std::string> function_words = [] {
+    std::vector<std::string> w{"是不是", "有没有", "能不能", "可不可以", "会不会", "支不支持", "这个", "那个", "这款",
+                               "主播", "请问", "宝宝", "姐妹", "一下", "可以", "是否", "适合", "能用", "吗", "嘛",
+                               "么", "呢", "啊", "呀", "哦", "吧", "的", "是", "有", "没", "不", "能", "会", "还",
+                               "也", "都", "就", "了", "我", "你", "用", "要", "想", "买", "穿", "个", "款", "支持"};
+    std::sort(w.begin(), w.end(), [](const std::string& a, const std::string& b) { return a.size() > b.size(); });
+    return w;
+  }();
+  static const std::vector<std::string> value_cues{"男生", "女生", "孩子", "小孩", "老人", "敏感肌", "纯棉", "真皮",
+                                                   "进口", "国产", "混纺", "包邮", "防水"};
+  std::string rest = q;
+  auto erase = [&](const std::string& w) {
+    for (std::size_t at = rest.find(w); at != std::string::npos; at = rest.find(w, at)) rest.replace(at, w.size(), " ");
+  };
+  for (const std::string& cue : t.cues)
+    if (utf8::length(cue) >= 2 && std::find(value_cues.begin(), value_cues.end(), cue) == value_cues.end()) erase(cue);
+  for (const std::string& w : function_words) erase(w);
+  std::u32string kept;
+  for (char32_t c : utf8::decode(rest))
+    if (!utf8::is_punctuation_or_symbol(c) && !utf8::is_space(c)) kept.push_back(c);
+  return kept.size() >= 2 ? utf8::encode(kept) : std::string();
+}
+
+// Whether `a` and `b` share a character bigram.
+bool shares_bigram(const std::string& a, const std::string& b) {
+  const std::u32string x = utf8::decode(a), y = utf8::decode(b);
+  for (std::size_t i = 0; i + 1 < x.size(); ++i)
+    if (y.find(x.substr(i, 2)) != std::u32string::npos) return true;
+  return false;
+}
+
 QaDecision decline_missing(const std::string& topic, const std::string& noun, const std::string& asked) {
   QaDecision d;
   d.decline = true;
@@ -187,12 +234,16 @@ QaDecision decline_missing(const std::string& topic, const std::string& noun, co
 
 QaDecision decide_answer(std::string_view question, const FactSheet& facts) {
   const std::string q = normalize(question);
+  // The topic whose matched cue is longest ("送什么快递": 快递 over 送); the
+  // list's order breaks ties.
   const Topic* topic = nullptr;
+  std::size_t topic_cue = 0;
   for (const Topic& t : topics())
-    if (any_in(q, t.cues)) {
-      topic = &t;
-      break;
-    }
+    for (const std::string& cue : t.cues)
+      if (contains(q, cue) && cue.size() > topic_cue) {
+        topic = &t;
+        topic_cue = cue.size();
+      }
   const std::string topic_name = topic ? topic->name : "";
 
   // 1. An asked colour: offered or declined with what is offered.
@@ -271,7 +322,11 @@ QaDecision decide_answer(std::string_view question, const FactSheet& facts) {
 
   // 4. An asked service (包邮, 无理由, 运费险, 保修, 现货...): the product
   //    text holds a word of the same group, or the claim is declined.
-  if (const std::vector<FactSpan> claims = find_claims(q); !claims.empty()) {
+  //    A topic named by a longer word wins over a one-word claim ("送什么
+  //    快递" asks about the courier, not a gift).
+  std::vector<FactSpan> claims = find_claims(q);
+  if (!claims.empty() && topic && topic_cue > claims.front().text.size()) claims.clear();
+  if (!claims.empty()) {
     const FactSpan& c = claims.front();
     QaDecision d;
     d.topic = c.group;
@@ -314,6 +369,18 @@ QaDecision decide_answer(std::string_view question, const FactSheet& facts) {
       d.topic = topic_name;
       d.support = {lines.front()->label};
       d.answer = line_answer(*lines.front());
+      // "是纯棉的吗" on a wool sweater: a yes/no question whose own words
+      // are not in the answering line asks for something not offered.
+      if (const std::string asked = asked_content(q, *topic); !asked.empty() && is_yes_no(q)) {
+        bool backed = false;
+        for (const ProductLine* l : lines) backed = backed || shares_bigram(asked, normalize(l->label + l->value));
+        if (!backed) {
+          d.decline = true;
+          d.asked = asked;
+          d.answer = "商品信息里没有写" + asked + "哦，" + lines.front()->label + "是" +
+                     strip_end(brief(lines.front()->value, 120)) + "。";
+        }
+      }
       return d;
     }
     // A topic word that is also a selling point's subject ("透气吗") still
