@@ -504,6 +504,128 @@ if clean[1] != "tab here nul" or clean[2] != "哈哈哈" or clean[0] != "这件�
 print("ok")' "$TMP/edge"
 fi
 
+# ---- comment-analysis: rules, spam, folding, hot words, --jsonl, --live -------------------
+# Hand-written comments; expected labels are the rules' (examples/README.md), which decide
+# whatever the random test model says once a clear cue fires (weight >= 0.5 beats the
+# model's share <= 0.5), so nothing here depends on the model's output.
+{
+  printf '%s\n' '{"t": 1, "user": "u1", "text": "多少钱"}'
+  printf '%s\n' '{"t": 2, "user": "u2", "text": "多少钱？？？"}'
+  printf '%s\n' '{"t": 3, "user": "u3", "text": "多少钱啊主播"}'
+  printf '%s\n' '{"t": 4, "user": "u4", "text": "收到是坏的，要退款😡"}'
+  printf '%s\n' '{"t": 5, "user": "u5", "text": "又涨价了 真是“宠粉”啊"}'
+  printf '%s\n' '{"t": 6, "user": "ad", "text": "加vx abc12345 兼职日赚500"}'
+  printf '{"t": 7, "user": "u6", "text": "bad \xff\xfe bytes"}\n'
+  head -c 3000 /dev/urandom | tr -d '\n'; echo
+  printf '{"t": 8, "user": "u7", "text": "'; head -c 10000000 /dev/zero | tr '\0' 'a'; printf '"}\n'
+  printf '%s\n' '{"t": 9, "user": "u8", "text": "yyds 绝绝子"}'
+  printf '%s\n' '{"t": 10, "user": "u9", "text": "绝绝子 已拍"}'
+  printf '%s\n' '{"t": 11, "user": "u1", "text": "会掉色吗"}'
+  printf '%s\n' '{"t": 12, "user": "u2", "text": "三天了還沒發貨"}'
+} >"$TMP/rules.jsonl"
+run "$COMMENTS" --model "$QWEN2" --jobs 1 --jsonl --product "$PRODUCT" --out "$TMP/rules" "$TMP/rules.jsonl"
+if expect_ok "comment-analysis --jsonl on hand-written comments (spam, bad lines, a 10 MB line)"; then
+  pycheck "comment-analysis --jsonl: one comment line per kept comment in input order; rules, spam, clusters, bad lines as worked out by hand" '
+import json, sys
+rows = [json.loads(l) for l in open(sys.argv[1], encoding="utf-8").read().splitlines()]
+r = json.load(open(sys.argv[2] + "/report.json", encoding="utf-8"))
+need = {"type", "t", "user", "text", "intent", "sentiment", "spam", "cluster", "confidence", "source"}
+if any(set(need) - set(x) for x in rows): print("missing fields", [sorted(need - set(x)) for x in rows][:2]); sys.exit(0)
+if any(x["type"] != "comment" for x in rows): print("not all comment lines"); sys.exit(0)
+# 13 lines: 3 bad (invalid UTF-8, binary garbage, the 10 MB line); 10 comments, in order.
+if [x["t"] for x in rows] != [1, 2, 3, 4, 5, 6, 9, 10, 11, 12]: print("order/count", [x["t"] for x in rows]); sys.exit(0)
+if r["input"]["bad_lines"] != 3 or sorted(b["line"] for b in r["bad_lines"]) != [7, 8, 9]: print("bad lines", r["bad_lines"]); sys.exit(0)
+by_t = {x["t"]: x for x in rows}
+want = {1: ("price", "neutral"), 4: ("complaint", "negative"), 5: ("complaint", "negative"), 9: ("praise", "positive"),
+        11: ("spec", "neutral"), 12: ("complaint", "negative")}
+for t, (i, s) in want.items():
+    if (by_t[t]["intent"], by_t[t]["sentiment"]) != (i, s): print("t", t, by_t[t]); sys.exit(0)
+    if by_t[t]["source"] not in ("rules", "both"): print("source", by_t[t]); sys.exit(0)
+if [x["t"] for x in rows if x["spam"]] != [6]: print("spam", [x["t"] for x in rows if x["spam"]]); sys.exit(0)
+if not (by_t[1]["cluster"] == by_t[2]["cluster"] == by_t[3]["cluster"]) or by_t[4]["cluster"] == by_t[1]["cluster"]: print("clusters"); sys.exit(0)
+# Statistics leave the ad out: 9 comments counted, 1 spam apart.
+if sum(r["totals"]["intents"].values()) != 9 or r["spam"]["count"] != 1 or r["input"]["spam"] != 1: print("spam counts", r["totals"], r["spam"]); sys.exit(0)
+cl = [c for c in r["clusters"] if c["cluster"] == by_t[1]["cluster"]]
+if not cl or (cl[0]["count"], cl[0]["users"]) != (3, 3): print("cluster report", r["clusters"]); sys.exit(0)
+if not any(w["text"] == "绝绝子" and w["count"] == 2 for w in r["hot_words"]): print("hot words", r["hot_words"]); sys.exit(0)
+if any(w["text"] in ("绝绝", "绝子") for w in r["hot_words"]): print("sub-grams kept", r["hot_words"]); sys.exit(0)
+ps = [s for s in r["product_suggestions"] if s["kind"] == "repeat" and s["attribute"] == "price"]
+if not ps or not ps[0]["value"].startswith("129.9元") or ps[0]["count"] != 3: print("product suggestions", r["product_suggestions"]); sys.exit(0)
+if len(r["windows"]) != 1 or r["windows"][0]["comments"] != 10: print("windows", r["windows"]); sys.exit(0)
+print("ok (%d lines)" % len(rows))' "$OUT" "$TMP/rules"
+fi
+
+# --live through a FIFO: lines come out while the writer still holds the FIFO open (bounded
+# latency: --max-delay-ms, not the batch size, releases a batch), windows close on the
+# comments' time, and SIGTERM writes the report with nothing lost.
+if command -v mkfifo >/dev/null; then
+  FIFO=$TMP/live.fifo
+  mkfifo "$FIFO"
+  "$COMMENTS" --model "$QWEN2" --jobs 1 --live --window 10 --batch-size 64 --max-delay-ms 100 --alert-complaints 2 \
+    --alert-users 3 --out "$TMP/live" "$FIFO" >"$TMP/live.out" 2>"$TMP/live.err" &
+  live_pid=$!
+  exec 3>"$FIFO"
+  printf '%s\n' '{"t": 1, "user": "u1", "text": "收到是坏的 要退款"}' '{"t": 2, "user": "u2", "text": "三天了还没发货"}' \
+    '{"t": 3, "user": "u3", "text": "多少钱"}' '{"t": 4, "user": "u4", "text": "多少钱？？"}' \
+    '{"t": 5, "user": "u5", "text": "主播多少钱呀"}' >&3
+  printf '{"t": 6, "user": "u6", "text": "bad \xff"}\n' >&3
+  printf '%s\n' '{"t": 15, "user": "u7", "text": "yyds 绝绝子"}' >&3
+  # Wait (up to 20 s) for the t=15 comment's line while the FIFO stays open.
+  for _ in $(seq 1 200); do
+    grep -q '"t":15' "$TMP/live.out" 2>/dev/null && break
+    sleep 0.1
+  done
+  early=$(grep -c '"type":"comment"' "$TMP/live.out")
+  kill -TERM "$live_pid"
+  wait "$live_pid"
+  live_rc=$?
+  exec 3>&-
+  if [ "$live_rc" -ne 0 ]; then
+    fail "comment-analysis --live: SIGTERM ends it cleanly" "exit $live_rc: $(tail -n 2 "$TMP/live.err")"
+  else
+    pass "comment-analysis --live: SIGTERM ends it with exit 0"
+    pycheck "comment-analysis --live: comment lines before the stop, windows and alerts in order, the report written on SIGTERM" '
+import json, sys
+rows = [json.loads(l) for l in open(sys.argv[1], encoding="utf-8").read().splitlines()]
+r = json.load(open(sys.argv[2] + "/report.json", encoding="utf-8"))
+early = int(sys.argv[3])
+if early != 6: print("comment lines before SIGTERM:", early, "(want 6: latency not bounded)"); sys.exit(0)
+types = [x["type"] for x in rows]
+# 5 comments of window [0,10), its window line and alerts, the t=15 comment, then the last window on stop.
+if types[:5] != ["comment"] * 5 or types[5] != "window" or types[-1] != "window": print("types", types); sys.exit(0)
+w0 = rows[5]
+if (w0["start"], w0["end"], w0["comments"], w0["intents"]["complaint"]) != (0, 10, 5, 2): print("window 0", w0); sys.exit(0)
+alerts = [x for x in rows if x["type"] == "alert"]
+kinds = sorted(a["kind"] for a in alerts)
+if kinds != ["complaint_burst", "question"]: print("alerts", alerts); sys.exit(0)
+q = [a for a in alerts if a["kind"] == "question"][0]
+if q["users"] != 3 or q["count"] != 3: print("question alert", q); sys.exit(0)
+if types.index("comment", 6) < max(i for i, t in enumerate(types) if t == "alert"): print("alert after the next window comment", types); sys.exit(0)
+if rows[-1]["start"] != 10 or rows[-1]["comments"] != 1: print("last window", rows[-1]); sys.exit(0)
+if not r["input"]["stopped_by_signal"] or r["input"]["classified"] != 6 or r["input"]["bad_lines"] != 1: print("report input", r["input"]); sys.exit(0)
+if [c["t"] for c in r["comments"]] != [1, 2, 3, 4, 5, 15]: print("report comments", [c["t"] for c in r["comments"]]); sys.exit(0)
+if len(r["alerts"]) != 2 or len(r["windows"]) != 2: print("report alerts/windows", len(r["alerts"]), len(r["windows"])); sys.exit(0)
+print("ok (%d lines)" % len(rows))' "$TMP/live.out" "$TMP/live" "$early"
+  fi
+  # Live from stdin: its end writes the report too.
+  head -n 5 "$TMP/rules.jsonl" >"$TMP/live_stdin.jsonl"
+  run_in "$TMP/live_stdin.jsonl" "$COMMENTS" --model "$QWEN2" --jobs 1 --live --out "$TMP/live_stdin" -
+  if expect_ok "comment-analysis --live - (stdin closed)" && [ "$(grep -c '"type":"comment"' "$OUT")" -eq 5 ] &&
+     [ -s "$TMP/live_stdin/report.json" ] && [ -s "$TMP/live_stdin/report.html" ]; then
+    pass "comment-analysis --live -: 5 comment lines and the report at the end of stdin"
+  else
+    fail "comment-analysis --live -: 5 comment lines and the report at the end of stdin" "$(head -c 300 "$OUT")"
+  fi
+else
+  skip "comment-analysis --live through a FIFO (mkfifo not found)"
+fi
+run "$COMMENTS" --model "$QWEN2" --batch-size 0 "$FEED"
+expect_error "comment-analysis: --batch-size 0" "comment-analysis" "--batch-size"
+run "$COMMENTS" --model "$QWEN2" --live --max-delay-ms -5 "$FEED"
+expect_error "comment-analysis: --max-delay-ms -5" "comment-analysis" "--max-delay-ms"
+run "$COMMENTS" --model "$QWEN2" --product "$TMP/no/such/product.json" "$FEED"
+expect_error "comment-analysis: missing --product file" "comment-analysis" "product.json"
+
 # A question too long for the context gets an "error" field; the session goes on.
 {
   echo "这个多少钱？"
