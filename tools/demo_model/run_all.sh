@@ -7,6 +7,8 @@
 #                                              # stage 3, comments by topic word (~25 min)
 #   tools/demo_model/run_all.sh --stage1       # stage 1 only (the model shipped before stage 2 existed)
 #   tools/demo_model/run_all.sh --smoke [--stage1]   # a tiny model in minutes (pipeline check)
+#   tools/demo_model/run_all.sh --stage4       # fine-tunes the shipped models/liveformer-demo-zh.gguf for the
+#                                              # grounded slot format (run_stage4.sh; README.md, "Stage 4")
 #
 # Rerun the same command after an interruption: finished stages are kept
 # and training resumes from its last checkpoint.
@@ -30,7 +32,8 @@ for arg in "$@"; do
     --smoke) preset=smoke ;;
     --stage1) stage2=0 ;;
     --stage2) stage2=1 ;;  # the default; accepted for old command lines
-    *) echo "run_all: unknown option $arg (--smoke, --stage1)" >&2; exit 2 ;;
+    --stage4) exec "$here/run_stage4.sh" ;;  # starts from the shipped GGUF, not from stages 1-3
+    *) echo "run_all: unknown option $arg (--smoke, --stage1, --stage4)" >&2; exit 2 ;;
   esac
 done
 

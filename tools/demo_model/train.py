@@ -99,10 +99,13 @@ def load_validation(sp, corpus: Path) -> dict[str, list[tuple[list[int], int]]]:
     def rows(name: str, n: int) -> list[dict]:
         with (corpus / "eval" / f"{name}.jsonl").open(encoding="utf-8") as f:
             return [json.loads(line) for _, line in zip(range(n), f)]
+    # Rows with "messages" (corpus_stage4.py: the slot format) are used as written.
     val = {
-        "script": [encode_example(sp, script_messages(r["product"], r["request"]) + [("assistant", r["reference"])])
+        "script": [encode_example(sp, r["messages"] if "messages" in r else
+                                  script_messages(r["product"], r["request"]) + [("assistant", r["reference"])])
                    for r in rows("script", 48)],
-        "qa": [encode_example(sp, qa_messages(r["product"], r["question"]) + [("assistant", r["reference"])])
+        "qa": [encode_example(sp, r["messages"] if "messages" in r else
+                              qa_messages(r["product"], r["question"]) + [("assistant", r["reference"])])
                for r in rows("qa", 96)],
         "classify": [encode_example(sp, classify_messages(r["comment"]) + [("assistant", classify_answer(r["intent"], r["sentiment"]))])
                      for r in rows("classify", 192)],
@@ -197,6 +200,10 @@ def main() -> None:
     ap.add_argument("--stop-at", type=int, default=0,
                     help="leave (checkpoint saved) once the run reaches this step; with a later call on another "
                          "--steps it reproduces a schedule that was changed mid-run")
+    ap.add_argument("--deadline", default="",
+                    help="UTC time the run must end by (ISO, e.g. 2026-12-07T14:36): every 25 steps the step count "
+                         "is set to what the measured s/step (last 200 steps) allows, at most --steps, so the cosine "
+                         "still ends at 10%% in time on a machine shared with builds. The count is kept in ckpt.pt")
     ap.add_argument("--stop-after", type=int, default=0,
                     help="leave after this many steps in this run (checkpoint saved); for testing resume")
     args = ap.parse_args()
@@ -205,7 +212,7 @@ def main() -> None:
         preset["lr"] = args.lr
     if args.warmup is not None:
         preset["warmup"] = args.warmup
-    total_steps = args.steps or preset["steps"]
+    total_steps = max_steps = args.steps or preset["steps"]
     torch.set_num_threads(args.threads)
     torch.manual_seed(args.seed)
     args.out.mkdir(parents=True, exist_ok=True)
@@ -230,7 +237,9 @@ def main() -> None:
         model.load_state_dict(c["model"])
         opt.load_state_dict(c["opt"])
         state = c["state"]
-        print(f"resumed from {ckpt} at step {state['step']}", flush=True)
+        if args.deadline:  # keep what an earlier --deadline lowered the step count to
+            total_steps = min(total_steps, state.get("total_steps", total_steps))
+        print(f"resumed from {ckpt} at step {state['step']} (of {total_steps})", flush=True)
     elif args.init:
         c = torch.load(args.init, weights_only=False)
         assert c["config"] == cfg.to_dict(), f"{args.init} is for another model config"
@@ -259,6 +268,11 @@ def main() -> None:
         print(f"already at step {state['step']} (--stop-at {args.stop_at})", flush=True)
         return
     batches = epoch_batches(lengths, state["epoch"], args.seed, preset["batch_tokens"])
+    deadline = None
+    if args.deadline:
+        from datetime import datetime, timezone
+        deadline = datetime.fromisoformat(args.deadline).replace(tzinfo=timezone.utc).timestamp()
+    recent: list[float] = []  # wall time of the last steps (validation included)
     last_ckpt = time.time()
     run_steps = 0
     model.train()
@@ -268,6 +282,14 @@ def main() -> None:
             state["pos"] = 0
             batches = epoch_batches(lengths, state["epoch"], args.seed, preset["batch_tokens"])
         t0 = time.time()
+        if deadline and len(recent) >= 25 and state["step"] % 25 == 0:
+            per_step = sum(recent[-200:]) / len(recent[-200:])
+            fits = state["step"] + int((deadline - t0 - 60) / per_step)  # a minute for the last checkpoint
+            fits = max(state["step"] + 1, min(max_steps, fits))
+            if abs(fits - total_steps) >= 10 or (fits < total_steps and fits <= state["step"] + 1):
+                total_steps = fits
+                print(f"deadline: {per_step:.2f} s/step, step count now {total_steps}", flush=True)
+            state["total_steps"] = total_steps
         idx = batches[state["pos"]]
         inputs, targets, mask = make_batch([(ids[offsets[i]: offsets[i + 1]].tolist(), int(starts[i])) for i in idx])
         lr = lr_at(state["step"], total_steps, preset["lr"], preset["warmup"])
@@ -292,6 +314,7 @@ def main() -> None:
             print(f"step {state['step']}: loss {loss.item():.4f} val {v} ({dt:.2f}s/step)", flush=True)
         writer.writerow(row)
         log.flush()
+        recent.append(time.time() - t0)
         done = state["step"] >= total_steps
         stop = (args.stop_after and run_steps >= args.stop_after) or (args.stop_at and state["step"] >= args.stop_at)
         if done or stop or time.time() - last_ckpt >= args.ckpt_minutes * 60:
