@@ -69,7 +69,7 @@ void CommentFeed::drop(Comment c, const char* reason) {
   if (dropped_.size() < kMaxListed) dropped_.push_back({std::move(c), reason});
 }
 
-bool CommentFeed::accept(std::string line, bool overlong, Comment& out) {
+bool CommentFeed::accept(std::string line, bool overlong, Comment& out, Comment* repeat) {
   ++lines_;
   if (overlong) {
     bad("line longer than " + std::to_string(kMaxLineBytes) + " bytes");
@@ -109,6 +109,10 @@ bool CommentFeed::accept(std::string line, bool overlong, Comment& out) {
     const auto key = std::make_pair(*c.user, c.clean);
     const auto it = last_kept_.find(key);
     if (it != last_kept_.end() && std::abs(c.t - it->second) <= window_s_) {
+      if (repeat) {
+        *repeat = c;
+        repeat->duplicate = true;
+      }
       drop(std::move(c), "duplicate");
       return false;
     }

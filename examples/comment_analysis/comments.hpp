@@ -30,6 +30,7 @@ struct Comment {
   std::string spam_reason;
   std::size_t cluster = 0;
   bool question = false;
+  bool duplicate = false;  ///< a dropped repeat, labelled only to be printed (--jsonl, --live)
 };
 
 struct Dropped {
@@ -67,7 +68,9 @@ class CommentFeed {
   /// Takes one input line (without its newline; `overlong`: it was cut
   /// while reading, so it is a bad line). Returns true and fills `out` if
   /// the line is a kept comment. Lines with invalid UTF-8 are bad lines.
-  bool accept(std::string line, bool overlong, Comment& out);
+  /// A dropped repeat is copied to `*repeat` (if given) with `duplicate`
+  /// set, so a caller can still print it with its original's labels.
+  bool accept(std::string line, bool overlong, Comment& out, Comment* repeat = nullptr);
 
   std::size_t lines() const { return lines_; }
   std::size_t blank_lines() const { return blank_; }

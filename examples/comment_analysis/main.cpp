@@ -132,6 +132,7 @@ int comment_analysis(int argc, char** argv) {
   comments::WindowAggregator windows(window, alerts);
   comments::LineReader reader(fd, comments::CommentFeed::kMaxLineBytes, stop.fd());
   std::vector<comments::Comment> all, pending;
+  std::vector<comments::Comment> repeats;  // dropped duplicates, labelled for --jsonl only
   double seconds = 0;
   Clock::time_point deadline{};
   bool announced = false;
@@ -154,14 +155,17 @@ int comment_analysis(int argc, char** argv) {
         const std::string& text = pipeline.clusters().get(c.cluster).variants.empty()
                                       ? c.clean
                                       : pipeline.clusters().get(c.cluster).text();
-        for (const app::Json& w : windows.add(c.t, c.intent, c.sentiment, c.spam, c.cluster, text,
-                                              c.user ? &*c.user : nullptr, c.question, c.norm))
-          emit(w);
+        if (!c.duplicate)
+          for (const app::Json& w : windows.add(c.t, c.intent, c.sentiment, c.spam, c.cluster, text,
+                                                c.user ? &*c.user : nullptr, c.question, c.norm))
+            emit(w);
         emit(comments::comment_line(c));
       }
       std::fflush(stdout);
     }
-    all.insert(all.end(), std::make_move_iterator(pending.begin()), std::make_move_iterator(pending.end()));
+    for (comments::Comment& c : pending)
+      if (!c.duplicate) all.push_back(std::move(c));
+      else if (jsonl && !live) repeats.push_back(std::move(c));
     pending.clear();
     if (!live) {
       char line[128];
@@ -180,8 +184,11 @@ int comment_analysis(int argc, char** argv) {
     bool overlong = false;
     const auto status = reader.next(line, overlong, timeout);
     if (status == comments::LineReader::Status::kLine) {
-      comments::Comment c;
-      if (!feed.accept(std::move(line), overlong, c)) continue;
+      comments::Comment c, repeat;
+      if (!feed.accept(std::move(line), overlong, c, jsonl ? &repeat : nullptr)) {
+        if (!repeat.duplicate) continue;
+        c = std::move(repeat);  // printed with its labels, counted nowhere
+      }
       if (pending.empty()) deadline = Clock::now() + std::chrono::milliseconds(max_delay_ms);
       pending.push_back(std::move(c));
       if (pending.size() >= batch_size) flush();
@@ -200,7 +207,7 @@ int comment_analysis(int argc, char** argv) {
     app::progress("skipped " + std::to_string(feed.bad_count()) + " bad lines (first: line " +
                   std::to_string(feed.bad_lines().front().line) + ": " + feed.bad_lines().front().reason + ")");
 
-  pipeline.finalize(all);
+  pipeline.finalize(all, repeats);
   if (live) {
     for (const app::Json& w : windows.flush()) emit(w);
   } else {
@@ -211,8 +218,14 @@ int comment_analysis(int argc, char** argv) {
                   c.user ? &*c.user : nullptr, c.question, c.norm);
     }
     windows.flush();
-    if (jsonl)
-      for (const comments::Comment& c : all) emit(comments::comment_line(c));
+    if (jsonl) {  // input order: kept comments and repeats merged by line
+      std::size_t r = 0;
+      for (const comments::Comment& c : all) {
+        for (; r < repeats.size() && repeats[r].line < c.line; ++r) emit(comments::comment_line(repeats[r]));
+        emit(comments::comment_line(c));
+      }
+      for (; r < repeats.size(); ++r) emit(comments::comment_line(repeats[r]));
+    }
   }
   std::fflush(stdout);
 

@@ -66,7 +66,7 @@ void Pipeline::label(std::vector<Comment>& batch) {
     rules[i] = apply_rules(c.norm);
     c.question = rules[i].question;
     std::string reason = ad_reason(c.norm);
-    if (reason.empty()) {
+    if (reason.empty() && !c.duplicate) {
       // Anonymous comments each count as a different user.
       const std::string user = c.user ? "u:" + *c.user : "line:" + std::to_string(c.line);
       if (const std::size_t users = repeats_.add(clusters_.get(c.cluster).key, user); users >= repeats_.min_users())
@@ -86,12 +86,13 @@ void Pipeline::label(std::vector<Comment>& batch) {
     c.source = d.source;
   }
   for (const Comment& c : batch)
-    clusters_.add(c.cluster, c.clean, c.user ? &*c.user : nullptr, c.t, c.question, c.intent, c.spam);
+    if (!c.duplicate) clusters_.add(c.cluster, c.clean, c.user ? &*c.user : nullptr, c.t, c.question, c.intent, c.spam);
 }
 
-void Pipeline::finalize(std::vector<Comment>& all) {
-  for (Comment& c : all)
-    if (!c.spam && repeats_.is_spam(clusters_.get(c.cluster).key)) mark_spam(c, "same text from many users");
+void Pipeline::finalize(std::vector<Comment>& all, std::vector<Comment>& repeats) {
+  for (std::vector<Comment>* list : {&all, &repeats})
+    for (Comment& c : *list)
+      if (!c.spam && repeats_.is_spam(clusters_.get(c.cluster).key)) mark_spam(c, "same text from many users");
   clusters_.reset_counts();
   for (const Comment& c : all)
     clusters_.add(c.cluster, c.clean, c.user ? &*c.user : nullptr, c.t, c.question, c.intent, c.spam);
@@ -109,6 +110,7 @@ app::Json comment_line(const Comment& c) {
   j["spam"] = c.spam;
   if (c.spam) j["spam_reason"] = c.spam_reason;
   j["cluster"] = c.cluster;
+  if (c.duplicate) j["duplicate"] = true;
   j["confidence"] = std::round(c.confidence * 1000) / 1000;
   j["source"] = c.source;
   return j;

@@ -30,7 +30,8 @@ class Pipeline {
   /// Marks earlier copies of a text that later reached the repeat-spam
   /// threshold (the first copies were let through when they arrived), then
   /// recounts the clusters over `all` with the final spam flags.
-  void finalize(std::vector<Comment>& all);
+  /// `repeats` (dropped duplicates kept for printing) get the flags only.
+  void finalize(std::vector<Comment>& all, std::vector<Comment>& repeats);
 
   const ClusterTable& clusters() const { return clusters_; }
   ClusterTable& clusters() { return clusters_; }
@@ -44,7 +45,7 @@ class Pipeline {
 
 /// The per-comment JSON line of --jsonl and --live: {"type": "comment",
 /// "line", "t", "user"?, "text", "intent", "sentiment", "spam",
-/// "spam_reason"?, "cluster", "confidence", "source"}.
+/// "spam_reason"?, "cluster", "duplicate"?, "confidence", "source"}.
 app::Json comment_line(const Comment& c);
 
 }  // namespace comments

@@ -195,7 +195,9 @@ RuleResult apply_rules(std::string_view norm) {
   if (total == 0) {
     if (r.best_intent == kComplaint) r.sentiment[kNegative] = 1.5;
     else if (r.best_intent == kPraise) r.sentiment[kPositive] = 1.5;
-    else r.sentiment[kNeutral] = r.question ? 1.0 : 0.4;
+    // No opinion word: a question or a plain statement about the product
+    // is neutral; a comment with no cue at all is left to the model.
+    else r.sentiment[kNeutral] = r.question ? 1.0 : r.intent[static_cast<std::size_t>(r.best_intent)] >= 1 ? 0.8 : 0.4;
   } else if (r.question && r.sentiment[kNegative] == 0 && r.sentiment[kPositive] < 1) {
     r.sentiment[kNeutral] += 0.5;  // a plain question with a faint positive hint is neutral
   }

@@ -203,7 +203,8 @@ TEST_CASE("pipeline (rules only): spam is flagged, earlier copies too, and kept 
   CHECK(all[2].spam);
   CHECK(all[3].spam);
   CHECK(all[4].intent == kPrice);
-  p.finalize(all);
+  std::vector<Comment> none;
+  p.finalize(all, none);
   for (int i = 0; i < 4; ++i) CHECK(all[static_cast<std::size_t>(i)].spam);
   CHECK(all[0].cluster == all[3].cluster);
   CHECK(p.clusters().get(all[0].cluster).count == 0);  // spam is not counted
