@@ -142,7 +142,9 @@ RuleResult apply_rules(std::string_view norm) {
         }
       }
     }
-    if (asks && (c.kind & kDefect) && !(c.kind & kGrievance)) {
+    // A defect followed by 了 has happened (漏液了 怎么处理): a complaint even when asked.
+    const bool happened = norm.substr(m.end).rfind("了", 0) == 0;
+    if (asks && (c.kind & kDefect) && !(c.kind & kGrievance) && !happened) {
       // 会掉色吗 / 起球吗: asks about the product, no problem reported yet.
       intent = kSpec, sentiment = kNeutral, sw = 0.5;
       hit += "?";
@@ -160,6 +162,21 @@ RuleResult apply_rules(std::string_view norm) {
     if (intent != kNoIntent) r.intent[static_cast<std::size_t>(intent)] += iw;
     if (sentiment != kNoSentiment) r.sentiment[static_cast<std::size_t>(sentiment)] += sw;
     r.hits.push_back(std::move(hit));
+  }
+  // A number with a money unit is a price (199米, 99r, 50块); 1米8 is a height.
+  for (std::size_t i = 0; i + 1 < norm.size(); ++i) {
+    if (norm[i] < '0' || norm[i] > '9') continue;
+    const std::string_view rest = norm.substr(i + 1);
+    const bool money = rest.rfind("米", 0) == 0 || rest.rfind("元", 0) == 0 || rest.rfind("块", 0) == 0 ||
+                       rest.rfind("r", 0) == 0 || rest.rfind("w", 0) == 0;
+    if (!money) continue;
+    const std::size_t unit = rest[0] == 'r' || rest[0] == 'w' ? 1 : 3;
+    const bool then_digit = rest.size() > unit && rest[unit] >= '0' && rest[unit] <= '9';
+    const bool then_letter = rest.size() > unit && rest[unit] >= 'a' && rest[unit] <= 'z';
+    if (then_digit || then_letter) continue;
+    r.intent[kPrice] += 1.5;
+    r.hits.push_back("number+money");
+    break;
   }
   if (r.sarcastic) {
     r.intent[kComplaint] += 2;
