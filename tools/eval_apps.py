@@ -410,9 +410,10 @@ def contains_value(text, expected):
         v = float(m.group(1))
         return any(abs(x - v) < 1e-6 for x, _, _, _ in extract_numbers(t, skip_markers=False))
     if re.fullmatch(r"[a-z0-9]+", e):
-        key = _size_key(e)
-        return any(_size_key(tok) == key for tok in re.findall(r"[a-z0-9]+", t)) or \
-            re.search(r"(?<![a-z0-9])" + re.escape(e) + r"(?![a-z0-9])", t) is not None
+        # Tokens of the spaced text: compacting would glue "iphone 15" into one.
+        key, spaced = _size_key(e), norm(text)
+        return any(_size_key(tok) == key for tok in re.findall(r"[a-z0-9]+", spaced)) or \
+            re.search(r"(?<![a-z0-9])" + re.escape(e) + r"(?![a-z0-9])", spaced) is not None
     return e in t
 
 

@@ -130,6 +130,10 @@ class Declines(unittest.TestCase):
         self.assertFalse(E.contains_value("价格是2390元", "239"))
         self.assertFalse(E.contains_value("有2XL", "XL"))
         self.assertTrue(E.contains_value("有XXL", "2XL"))
+        # A space keeps ASCII tokens apart: "iPhone 15" holds "iPhone", "C 1000mg" holds "1000mg".
+        self.assertTrue(E.contains_value("兼容iPhone 15哦", "iPhone"))
+        self.assertTrue(E.contains_value("每片含维生素C 1000mg", "1000mg"))
+        self.assertFalse(E.contains_value("兼容iPhone15", "iPhone"))
         self.assertTrue(E.contains_value("有ＸＬ码", "xl"))
         self.assertTrue(E.contains_value("支持七天无理由", "7天"))
 
