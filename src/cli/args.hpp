@@ -2,7 +2,11 @@
 // anything unknown or malformed is an lf::Error.
 #pragma once
 
+#include <cerrno>
+#include <cmath>
+#include <cstdint>
 #include <cstdlib>
+#include <limits>
 #include <set>
 #include <string>
 #include <vector>
@@ -11,17 +15,28 @@
 
 namespace lf::cli {
 
-inline long long parse_integer(const std::string& name, const std::string& v) {
+/// Every integer option states its range: a value outside it (or beyond
+/// long long) is an error, never a silent wrap (-n 4294967296 once became 0
+/// tokens when narrowed to 32 bits).
+inline long long parse_integer(const std::string& name, const std::string& v, long long lo, long long hi) {
   char* end = nullptr;
+  errno = 0;
   const long long x = std::strtoll(v.c_str(), &end, 10);
   LF_CHECK(!v.empty() && end && *end == '\0', "arguments", "option " + name + " needs an integer, got '" + v + "'");
+  LF_CHECK(errno != ERANGE && x >= lo && x <= hi, "arguments",
+           "option " + name + " must be in [" + std::to_string(lo) + ", " + std::to_string(hi) + "], got '" + v + "'");
   return x;
 }
 
+/// The range of a 32-bit count such as -n or --ctx.
+inline constexpr long long kMaxInt32 = std::numeric_limits<std::int32_t>::max();
+
+/// A finite number (inf, nan and overflow to inf are refused).
 inline float parse_number(const std::string& name, const std::string& v) {
   char* end = nullptr;
   const float x = std::strtof(v.c_str(), &end);
   LF_CHECK(!v.empty() && end && *end == '\0', "arguments", "option " + name + " needs a number, got '" + v + "'");
+  LF_CHECK(std::isfinite(x), "arguments", "option " + name + " needs a finite number, got '" + v + "'");
   return x;
 }
 
@@ -63,9 +78,10 @@ class Args {
     return v[0];
   }
 
-  long long integer(const std::string& name, long long fallback) {
+  /// The option's integer in [lo, hi], or `fallback` when absent.
+  long long integer(const std::string& name, long long fallback, long long lo, long long hi) {
     const std::string v = value(name, "");
-    return v.empty() ? fallback : parse_integer(name, v);
+    return v.empty() ? fallback : parse_integer(name, v, lo, hi);
   }
 
   /// Remaining arguments that are not options.

@@ -109,9 +109,10 @@ std::string json_escape(const std::string& s) {
 
 int cmd_bench(Args& a) {
   const std::string path = a.require("-m");
-  const long long prompt = a.integer("-p", 512), gen = a.integer("-n", 128), reps = a.integer("-r", 3);
+  const long long prompt = a.integer("-p", 512, 0, kMaxInt32), gen = a.integer("-n", 128, 0, kMaxInt32);
+  const long long reps = a.integer("-r", 3, 1, 1'000'000);
   std::vector<long long> depths;
-  for (const std::string& d : a.all("--depth")) depths.push_back(parse_integer("--depth", d));
+  for (const std::string& d : a.all("--depth")) depths.push_back(parse_integer("--depth", d, 1, kMaxInt32));
   const bool json = a.flag("--json");
   const bool roofline = a.flag("--roofline");
   const LoadOptions load = load_options(a);
@@ -215,7 +216,7 @@ int cmd_bench(Args& a) {
 }
 
 int cmd_roofline(Args& a) {
-  const long long threads = a.integer("-t", 0);
+  const long long threads = a.integer("-t", 0, 0, 1024);
   a.finish();
   const int n = threads < 1 ? ThreadPool::hardware_threads() : static_cast<int>(threads);
   for (int t = 1; t <= n; t = t < n && 2 * t > n ? n : 2 * t) {

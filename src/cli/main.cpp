@@ -70,14 +70,17 @@ int cmd_generate(Args& a) {
   const auto min_p = optional_number("--min-p"), penalty = optional_number("--repeat-penalty");
   const std::string top_k = a.value("--top-k", "");
   lf::GenerateOptions opt;
-  opt.max_new_tokens = static_cast<std::int32_t>(a.integer("-n", 128));
-  opt.sampling.penalty_last_n = static_cast<std::int32_t>(a.integer("--repeat-last-n", opt.sampling.penalty_last_n));
-  opt.sampling.seed = static_cast<std::uint64_t>(a.integer("--seed", static_cast<long long>(opt.sampling.seed)));
+  using lf::cli::kMaxInt32;
+  opt.max_new_tokens = static_cast<std::int32_t>(a.integer("-n", 128, 0, kMaxInt32));
+  opt.sampling.penalty_last_n =
+      static_cast<std::int32_t>(a.integer("--repeat-last-n", opt.sampling.penalty_last_n, -1, kMaxInt32));
+  opt.sampling.seed = static_cast<std::uint64_t>(
+      a.integer("--seed", static_cast<long long>(opt.sampling.seed), 0, std::numeric_limits<long long>::max()));
   opt.stop = a.all("--stop");
   opt.stop_at_eos = !a.flag("--no-eos");
   const std::string prompt = a.value("-p", "");
-  const long long ctx_arg = a.integer("--ctx", 0);
-  const long long top_k_value = top_k.empty() ? 0 : lf::cli::parse_integer("--top-k", top_k);
+  const long long ctx_arg = a.integer("--ctx", 0, 0, kMaxInt32);
+  const long long top_k_value = top_k.empty() ? 0 : lf::cli::parse_integer("--top-k", top_k, -kMaxInt32, kMaxInt32);
   const lf::LoadOptions load = lf::cli::load_options(a);
   const lf::ThreadCounts threads = lf::cli::thread_counts(a);
   const lf::DType kv = lf::cli::kv_type(a);
@@ -233,7 +236,7 @@ int main(int argc, char** argv) {
   } catch (const std::exception& e) {
     // One line: messages never contain newlines of their own except JSON
     // parser details, which are flattened.
-    std::string msg = e.what();
+    std::string msg = lf::printable(e.what());  // lf::Error is already; others may quote a file too
     for (char& ch : msg)
       if (ch == '\n') ch = ' ';
     std::fprintf(stderr, "liveformer %s: error: %s\n", command.c_str(), msg.c_str());

@@ -30,9 +30,8 @@ inline LoadOptions load_options(Args& a) {
 /// -t N (decode threads) and -tb N (prefill threads, default: -t's value);
 /// 0 means one per hardware thread.
 inline ThreadCounts thread_counts(Args& a) {
-  const long long t = a.integer("-t", 0);
-  const long long tb = a.integer("-tb", t);
-  LF_CHECK(t >= 0 && tb >= 0 && t <= 1024 && tb <= 1024, "arguments", "-t and -tb must be in [0, 1024]");
+  const long long t = a.integer("-t", 0, 0, 1024);
+  const long long tb = a.integer("-tb", t, 0, 1024);
   return {static_cast<int>(t), static_cast<int>(tb)};
 }
 

@@ -8,10 +8,6 @@
 
 namespace lf {
 
-void throw_error(const std::string& where, const std::string& what, ErrorKind kind) {
-  throw Error(where + ": " + what, kind);
-}
-
 namespace {
 
 std::array<std::int64_t, kMaxDims> contiguous_strides(const Shape& shape) {

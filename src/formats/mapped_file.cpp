@@ -32,10 +32,15 @@ struct FdGuard {
 }  // namespace
 
 std::shared_ptr<const MappedFile> MappedFile::open(const std::string& path) {
-  FdGuard fd{::open(path.c_str(), O_RDONLY | O_CLOEXEC)};
+  // O_NONBLOCK: opening a FIFO must not wait for a writer; it is refused below.
+  FdGuard fd{::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY)};
   if (fd.fd < 0) fail_errno(path, "cannot open");
+  return map_descriptor(fd.fd, path);
+}
+
+std::shared_ptr<const MappedFile> MappedFile::map_descriptor(int fd, const std::string& path) {
   struct stat st {};
-  if (::fstat(fd.fd, &st) != 0) fail_errno(path, "cannot stat");
+  if (::fstat(fd, &st) != 0) fail_errno(path, "cannot stat");
   LF_CHECK(!S_ISDIR(st.st_mode), path.c_str(), "is a directory, not a file");
   LF_CHECK(S_ISREG(st.st_mode), path.c_str(), "is not a regular file");
 
@@ -44,7 +49,7 @@ std::shared_ptr<const MappedFile> MappedFile::open(const std::string& path) {
   f->size_ = static_cast<std::size_t>(st.st_size);
   if (f->size_ == 0) return f;  // mmap rejects length 0; an empty file is simply empty
 
-  void* p = ::mmap(nullptr, f->size_, PROT_READ, MAP_PRIVATE, fd.fd, 0);
+  void* p = ::mmap(nullptr, f->size_, PROT_READ, MAP_PRIVATE, fd, 0);
   if (p == MAP_FAILED) fail_errno(path, "cannot mmap " + std::to_string(f->size_) + " bytes");
   f->data_ = static_cast<const std::byte*>(p);
   f->mapped_ = true;

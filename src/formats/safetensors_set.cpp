@@ -1,6 +1,8 @@
 // A model's tensors from one .safetensors file or a sharded, indexed set.
 #include <filesystem>
 
+#include "liveformer/formats/contained_file.hpp"
+#include "liveformer/formats/mapped_file.hpp"
 #include "liveformer/formats/safetensors.hpp"
 #include "safetensors_json.hpp"
 
@@ -17,8 +19,10 @@ constexpr const char* kIndexName = "model.safetensors.index.json";
 constexpr const char* kSingleName = "model.safetensors";
 
 // A shard must be a plain relative path inside the index's directory:
-// anything else could make a downloaded index read arbitrary files.
-// Returns the normalised name used to open each shard once.
+// anything else could make a downloaded index read arbitrary files. This is
+// the check on the text; ContainedDirectory checks the resolved file too
+// (a symlinked component). Returns the normalised name used to open each
+// shard once.
 std::string checked_shard_name(const std::string& where, const std::string& tensor, const std::string& shard) {
   const std::string what = "weight_map entry for '" + tensor + "' names shard '" + shard + "'";
   if (shard.empty()) throw_error(where, "weight_map entry for '" + tensor + "' names an empty shard path");
@@ -52,7 +56,9 @@ SafetensorsSet SafetensorsSet::open_directory(const std::string& dir) {
 SafetensorsSet SafetensorsSet::open_file(const std::string& path) {
   SafetensorsSet s;
   s.path_ = path;
-  s.shards_.push_back(SafetensorsFile::open(path));
+  const fs::path p(path);
+  const ContainedDirectory dir(p.has_parent_path() ? p.parent_path() : fs::path("."));
+  s.shards_.push_back(SafetensorsFile::parse(dir.map(p.filename())));
   s.metadata_ = s.shards_[0].metadata();
   s.add_shard_tensors(0);
   return s;
@@ -61,7 +67,9 @@ SafetensorsSet SafetensorsSet::open_file(const std::string& path) {
 SafetensorsSet SafetensorsSet::open_index(const std::string& index_path) {
   SafetensorsSet s;
   s.path_ = index_path;
-  const auto file = MappedFile::open(index_path);
+  const fs::path index_file(index_path);
+  const ContainedDirectory dir(index_file.has_parent_path() ? index_file.parent_path() : fs::path("."));
+  const auto file = dir.map(index_file.filename());
   if (file->size() > SafetensorsFile::kMaxHeaderBytes) {
     throw_error(index_path, "index is " + std::to_string(file->size()) + " bytes, over the limit of " +
                                 std::to_string(SafetensorsFile::kMaxHeaderBytes));
@@ -93,11 +101,10 @@ SafetensorsSet SafetensorsSet::open_index(const std::string& index_path) {
   }
 
   // Open each shard once, in file-name order.
-  const fs::path dir = fs::path(index_path).parent_path();
   std::map<std::string, std::size_t> shard_index;
   for (const auto& [name, tensor] : first_tensor_of) {
     try {
-      s.shards_.push_back(SafetensorsFile::open((dir / name).string()));
+      s.shards_.push_back(SafetensorsFile::parse(dir.map(name)));
     } catch (const Error& e) {
       throw_error(index_path, "cannot load shard '" + name + "' (listed for tensor '" + tensor + "'): " + e.what());
     }

@@ -39,6 +39,14 @@ const ByteAlphabet& byte_alphabet() {
   return alphabet;
 }
 
+// PCRE2's own words for an error code ("match limit exceeded"), with the
+// number: a bare "-47" tells a user nothing.
+std::string pcre2_message(int code) {
+  std::array<PCRE2_UCHAR, 256> message{};
+  if (pcre2_get_error_message(code, message.data(), message.size()) < 0) return "PCRE2 error " + std::to_string(code);
+  return std::string(reinterpret_cast<const char*>(message.data())) + " (PCRE2 error " + std::to_string(code) + ")";
+}
+
 // Owns a compiled PCRE2 pattern (JIT-compiled when available).
 class Regex {
  public:
@@ -47,12 +55,9 @@ class Regex {
     PCRE2_SIZE offset = 0;
     code_ = pcre2_compile(reinterpret_cast<PCRE2_SPTR>(pattern.data()), pattern.size(), PCRE2_UTF | PCRE2_UCP,
                           &error, &offset, nullptr);
-    if (code_ == nullptr) {
-      std::array<PCRE2_UCHAR, 256> message{};
-      pcre2_get_error_message(error, message.data(), message.size());
-      throw_error(kWhere, "cannot compile pre-tokenizer regex /" + pattern + "/ at offset " +
-                              std::to_string(offset) + ": " + reinterpret_cast<const char*>(message.data()));
-    }
+    if (code_ == nullptr)
+      throw_error(kWhere, "cannot compile pre-tokenizer regex /" + pattern + "/ at offset " + std::to_string(offset) +
+                              ": " + pcre2_message(error));
     pcre2_jit_compile(code_, PCRE2_JIT_COMPLETE);  // optional speed-up; the interpreter is the fallback
   }
   ~Regex() { pcre2_code_free(code_); }
@@ -73,7 +78,7 @@ class Regex {
       if (rc == PCRE2_ERROR_NOMATCH) break;
       if (rc < 0) {
         pcre2_match_data_free(md);
-        throw_error(kWhere, "regex match failed with PCRE2 error " + std::to_string(rc));
+        throw_error(kWhere, "pre-tokenizer regex match failed at byte " + std::to_string(pos) + ": " + pcre2_message(rc));
       }
       const PCRE2_SIZE* ov = pcre2_get_ovector_pointer(md);
       const std::size_t begin = ov[0], end = ov[1];

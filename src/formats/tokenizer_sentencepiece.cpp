@@ -4,8 +4,11 @@
 #include <cstdio>
 
 #include "liveformer/core/error.hpp"
+#include "liveformer/formats/contained_file.hpp"
+#include "liveformer/formats/input_limits.hpp"
 #include "liveformer/formats/tokenizer.hpp"
 #include "liveformer/formats/utf8.hpp"
+#include "sentencepiece_model_check.hpp"
 #include "sentencepiece_piece.hpp"
 
 namespace lf {
@@ -14,8 +17,11 @@ namespace {
 
 class SentencePieceTokenizer final : public Tokenizer {
  public:
-  explicit SentencePieceTokenizer(const std::filesystem::path& file) : where_("sentencepiece model " + file.string()) {
-    const auto status = processor_.Load(file.string());
+  // The library trusts the model's normalizer tables; ours checks them
+  // first (check_sentencepiece_model), then the library loads the bytes.
+  SentencePieceTokenizer(std::string_view serialized, const std::string& name) : where_("sentencepiece model " + name) {
+    detail::check_sentencepiece_model(serialized, where_);
+    const auto status = processor_.LoadFromSerializedProto(serialized);
     LF_CHECK(status.ok(), where_.c_str(), "cannot load: " + status.ToString());
     // Mirror the model into a Vocabulary so callers see one kind of data.
     vocab_.model = TokenizerModel::sentencepiece;
@@ -104,7 +110,12 @@ class SentencePieceTokenizer final : public Tokenizer {
 }  // namespace
 
 std::unique_ptr<Tokenizer> load_sentencepiece_model(const std::filesystem::path& model_file) {
-  return std::make_unique<SentencePieceTokenizer>(model_file);
+  const std::string bytes = read_contained_file(model_file, limits::kMaxTokenizerFileBytes);
+  return std::make_unique<SentencePieceTokenizer>(bytes, model_file.string());
+}
+
+std::unique_ptr<Tokenizer> load_sentencepiece_model_bytes(std::string_view serialized, const std::string& name) {
+  return std::make_unique<SentencePieceTokenizer>(serialized, name);
 }
 
 }  // namespace lf

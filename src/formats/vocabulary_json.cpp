@@ -4,7 +4,10 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "json_document.hpp"
 #include "liveformer/core/error.hpp"
+#include "liveformer/formats/contained_file.hpp"
+#include "liveformer/formats/input_limits.hpp"
 #include "liveformer/formats/vocabulary.hpp"
 
 namespace lf {
@@ -12,25 +15,34 @@ namespace {
 
 using nlohmann::json;
 
-json read_json(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  LF_CHECK(in.good(), path.string().c_str(), "cannot open file");
-  try {
-    return json::parse(in);
-  } catch (const json::exception& e) {
-    throw_error(path.string(), std::string("invalid JSON: ") + e.what());
-  }
+using detail::json_excerpt;
+
+// Every file is read inside the directory that holds it, under a size cap,
+// and parsed with the one depth limit (detail::parse_json).
+json read_json(const std::filesystem::path& path, std::size_t max_bytes) {
+  const std::string text = read_contained_file(path, max_bytes);
+  return detail::parse_json(text, path.string(), "file", detail::JsonRules{.invalid = "invalid JSON"});
+}
+
+// The highest token id a file listing `listed` tokens may use: gaps are
+// allowed, but memory must follow the file's size, not an id it names.
+std::int64_t id_limit(std::size_t listed) {
+  return std::min<std::int64_t>(2 * static_cast<std::int64_t>(listed) + limits::kTokenIdSlack, std::int64_t{1} << 24);
 }
 
 // Places token `text` at `id`, growing the arrays as needed.
 // `id` as JSON: only integers. nlohmann's get<int64_t> would also take a
 // float and convert it, which is undefined behaviour when it is out of
 // range (6e+44, found by fuzz_config_json) and silently truncates 2.5.
-void put_token(Vocabulary& v, const json& id_json, const std::string& text, TokenType type, const std::string& where) {
+void put_token(Vocabulary& v, const json& id_json, const std::string& text, TokenType type, const std::string& where,
+               std::int64_t max_id) {
   LF_CHECK(id_json.is_number_integer(), where.c_str(),
-           "token '" + text + "' has id " + id_json.dump() + ", expected an integer");
+           "token '" + text + "' has id " + json_excerpt(id_json) + ", expected an integer");
   const std::int64_t id = id_json.get<std::int64_t>();  // above 2^63 wraps negative: refused below
-  LF_CHECK(id >= 0 && id < (1 << 24), where.c_str(), "token '" + text + "' has invalid id " + id_json.dump());
+  LF_CHECK(id >= 0 && id < max_id, where.c_str(),
+           "token '" + text + "' has invalid id " + json_excerpt(id_json) + " (ids must be below " +
+               std::to_string(max_id) + ": twice the number of tokens the file lists, plus " +
+               std::to_string(limits::kTokenIdSlack) + ")");
   const auto i = static_cast<std::size_t>(id);
   if (i >= v.tokens.size()) {
     v.tokens.resize(i + 1);
@@ -54,7 +66,7 @@ std::string special_token_text(const json& config, const char* key, const std::s
   const json& value = config[key];
   if (value.is_string()) return value.get<std::string>();
   LF_CHECK(value.is_object() && value.contains("content") && value["content"].is_string(), where.c_str(),
-           std::string("\"") + key + "\" must be a string or an object with a string \"content\", got " + value.dump());
+           std::string("\"") + key + "\" must be a string or an object with a string \"content\", got " + json_excerpt(value));
   return value["content"].get<std::string>();
 }
 
@@ -103,17 +115,29 @@ void read_normalizer(const json& norm, Vocabulary& v, const std::string& where) 
 
 Vocabulary Vocabulary::from_tokenizer_json(const std::filesystem::path& tokenizer_json) {
   const std::string where = tokenizer_json.string();
-  const json doc = read_json(tokenizer_json);
+  const json doc = read_json(tokenizer_json, limits::kMaxTokenizerFileBytes);
+  LF_CHECK(doc.is_object(), where.c_str(), "expected a JSON object at the top level");
   Vocabulary v;
   v.model = TokenizerModel::byte_level_bpe;
+  // The field being read, so that a structural error names it (nlohmann's
+  // own text says "type must be string", not where).
+  const char* field = "model";
   try {
     const json& model = doc.at("model");
+    LF_CHECK(model.is_object(), where.c_str(), "\"model\" must be an object");
+    std::size_t listed = model.contains("vocab") ? model["vocab"].size() : 0;
+    if (doc.contains("added_tokens")) listed += doc["added_tokens"].size();
+    const std::int64_t max_id = id_limit(listed);
     LF_CHECK(model.value("type", "") == "BPE", where.c_str(),
           "model type '" + model.value("type", std::string("?")) + "' is not supported (only BPE)");
     LF_CHECK(model.value("continuing_subword_prefix", json()).is_null() || model["continuing_subword_prefix"] == "",
           where.c_str(), "continuing_subword_prefix is not supported");
+    field = "model.ignore_merges";
     v.ignore_merges = model.value("ignore_merges", false);
-    for (const auto& [text, id] : model.at("vocab").items()) put_token(v, id, text, TokenType::normal, where);
+    field = "model.vocab";
+    LF_CHECK(model.at("vocab").is_object(), where.c_str(), "\"model.vocab\" must be an object of token: id");
+    for (const auto& [text, id] : model.at("vocab").items()) put_token(v, id, text, TokenType::normal, where, max_id);
+    field = "model.merges";
     for (const json& m : model.at("merges")) {
       // Older files write "a b", newer ones ["a", "b"].
       if (m.is_array()) {
@@ -125,26 +149,30 @@ Vocabulary Vocabulary::from_tokenizer_json(const std::filesystem::path& tokenize
         v.merges.emplace_back(s.substr(0, space), s.substr(space + 1));
       }
     }
+    field = "added_tokens";
     if (doc.contains("added_tokens")) {
       for (const json& t : doc["added_tokens"]) {
         const TokenType type = t.value("special", false) ? TokenType::control : TokenType::user_defined;
-        put_token(v, t.at("id"), t.at("content").get<std::string>(), type, where);
+        put_token(v, t.at("id"), t.at("content").get<std::string>(), type, where, max_id);
       }
     }
+    field = "pre_tokenizer";
     bool byte_level = false;
-    read_pre_tokenizer(doc.value("pre_tokenizer", json()), v, byte_level, where);
+    read_pre_tokenizer(doc.contains("pre_tokenizer") ? doc["pre_tokenizer"] : json(), v, byte_level, where);
+    field = "decoder";
     if (doc.contains("decoder") && doc["decoder"].is_object() && doc["decoder"].value("type", "") == "ByteLevel")
       byte_level = true;
     LF_CHECK(byte_level, where.c_str(), "only byte-level BPE tokenizer.json files are supported (no ByteLevel step found)");
-    read_normalizer(doc.value("normalizer", json()), v, where);
+    field = "normalizer";
+    read_normalizer(doc.contains("normalizer") ? doc["normalizer"] : json(), v, where);
   } catch (const json::exception& e) {
-    throw_error(where, std::string("unexpected tokenizer.json structure: ") + e.what());
+    throw_error(where, std::string("unexpected tokenizer.json structure in \"") + field + "\": " + e.what());
   }
 
   // tokenizer_config.json beside it names the special tokens and BOS/EOS use.
   const auto config_path = tokenizer_json.parent_path() / "tokenizer_config.json";
-  if (std::filesystem::exists(config_path)) {
-    const json config = read_json(config_path);
+  if (std::error_code ec; std::filesystem::exists(std::filesystem::symlink_status(config_path, ec))) {
+    const json config = read_json(config_path, limits::kMaxSmallFileBytes);
     const std::string config_where = config_path.string();
     LF_CHECK(config.is_object(), config_where.c_str(), "expected a JSON object at the top level");
     // bos/eos must exist when named; a missing unk/pad token is tolerated.
@@ -163,7 +191,7 @@ Vocabulary Vocabulary::from_tokenizer_json(const std::filesystem::path& tokenize
     const auto flag = [&](const char* key) {
       if (!config.contains(key) || config[key].is_null()) return false;
       LF_CHECK(config[key].is_boolean(), config_where.c_str(),
-               std::string("\"") + key + "\" must be true or false, got " + config[key].dump());
+               std::string("\"") + key + "\" must be true or false, got " + json_excerpt(config[key]));
       return config[key].get<bool>();
     };
     v.add_bos = flag("add_bos_token") && v.bos_id >= 0;
@@ -178,12 +206,13 @@ Vocabulary Vocabulary::from_gpt2_files(const std::filesystem::path& encoder_json
   v.model = TokenizerModel::byte_level_bpe;
   v.split_pattern = pretokenizer_patterns::gpt2;
   v.pre_tokenizer = "gpt-2";
-  const json encoder = read_json(encoder_json);
+  const json encoder = read_json(encoder_json, limits::kMaxTokenizerFileBytes);
   LF_CHECK(encoder.is_object(), encoder_json.string().c_str(), "expected an object mapping tokens to ids");
-  for (const auto& [text, id] : encoder.items()) put_token(v, id, text, TokenType::normal, encoder_json.string());
+  const std::int64_t max_id = id_limit(encoder.size());
+  for (const auto& [text, id] : encoder.items())
+    put_token(v, id, text, TokenType::normal, encoder_json.string(), max_id);
 
-  std::ifstream in(vocab_bpe, std::ios::binary);
-  LF_CHECK(in.good(), vocab_bpe.string().c_str(), "cannot open file");
+  std::istringstream in(read_contained_file(vocab_bpe, limits::kMaxTokenizerFileBytes));
   std::string line;
   std::size_t line_no = 0;
   while (std::getline(in, line)) {

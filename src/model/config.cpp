@@ -1,5 +1,7 @@
 #include "liveformer/model/config.hpp"
 
+#include <cmath>
+
 #include "liveformer/core/error.hpp"
 
 namespace lf {
@@ -29,9 +31,12 @@ void ModelConfig::validate(const std::string& source) const {
   positive(n_ctx_train, "training context length");
   LF_CHECK(n_heads % n_kv_heads == 0, source.c_str(),
         "kv head count " + std::to_string(n_kv_heads) + " does not divide head count " + std::to_string(n_heads));
+  // Written so that NaN fails; every float a file supplies is range-checked.
   LF_CHECK(norm_eps > 0 && norm_eps < 1, source.c_str(), "norm epsilon " + std::to_string(norm_eps) + " out of range");
   if (uses_rope()) {
-    LF_CHECK(rope_theta > 0, source.c_str(), "rope theta must be positive");
+    // Real bases are 1e4 to 1e7; an infinite one would make every angle NaN.
+    LF_CHECK(std::isfinite(rope_theta) && rope_theta > 0 && rope_theta <= kMaxRopeTheta, source.c_str(),
+             "rope theta must be a finite number in (0, 1e12], got " + std::to_string(rope_theta));
     const std::int64_t rot = rotary_dim ? rotary_dim : head_dim;
     LF_CHECK(rot % 2 == 0 && rot <= head_dim, source.c_str(),
           "rotary dimension " + std::to_string(rot) + " must be even and <= head_dim " + std::to_string(head_dim));

@@ -1,11 +1,12 @@
 // config.json, generation_config.json and tokenizer_config.json, from memory.
 #include "hf_config.hpp"
 
-#include <fstream>
+#include <cmath>
 #include <nlohmann/json.hpp>
-#include <sstream>
 
+#include "../formats/json_document.hpp"
 #include "liveformer/core/error.hpp"
+#include "liveformer/formats/contained_file.hpp"
 
 namespace lf::detail {
 namespace {
@@ -13,12 +14,7 @@ namespace {
 using nlohmann::json;
 
 json parse_object(std::string_view text, const std::string& source) {
-  json j;
-  try {
-    j = json::parse(text);
-  } catch (const json::exception& e) {
-    throw_error(source, std::string("malformed JSON: ") + e.what());
-  }
+  const json j = parse_json(text, source, "file", JsonRules{.invalid = "malformed JSON"});
   LF_CHECK(j.is_object(), source.c_str(), "expected a JSON object at the top level");
   return j;
 }
@@ -33,7 +29,7 @@ class Fields {
   std::int64_t integer(const char* key) const {
     LF_CHECK(has(key), source_.c_str(), std::string("missing \"") + key + "\"");
     const json& v = j_.at(key);
-    LF_CHECK(v.is_number_integer(), source_.c_str(), std::string("\"") + key + "\" must be an integer, got " + v.dump());
+    LF_CHECK(v.is_number_integer(), source_.c_str(), std::string("\"") + key + "\" must be an integer, got " + json_excerpt(v));
     return v.get<std::int64_t>();
   }
   std::int64_t integer(const char* key, std::int64_t fallback) const { return has(key) ? integer(key) : fallback; }
@@ -41,21 +37,25 @@ class Fields {
   double number(const char* key, double fallback) const {
     if (!has(key)) return fallback;
     const json& v = j_.at(key);
-    LF_CHECK(v.is_number(), source_.c_str(), std::string("\"") + key + "\" must be a number, got " + v.dump());
-    return v.get<double>();
+    LF_CHECK(v.is_number(), source_.c_str(), std::string("\"") + key + "\" must be a number, got " + json_excerpt(v));
+    // 1e400 parses as infinity; no parameter of a model is infinite.
+    const double x = v.get<double>();
+    LF_CHECK(std::isfinite(x) && std::abs(x) <= 3.4e38, source_.c_str(),
+             std::string("\"") + key + "\" must be a finite number within float range, got " + json_excerpt(v));
+    return x;
   }
 
   bool boolean(const char* key, bool fallback) const {
     if (!has(key)) return fallback;
     const json& v = j_.at(key);
-    LF_CHECK(v.is_boolean(), source_.c_str(), std::string("\"") + key + "\" must be true or false, got " + v.dump());
+    LF_CHECK(v.is_boolean(), source_.c_str(), std::string("\"") + key + "\" must be true or false, got " + json_excerpt(v));
     return v.get<bool>();
   }
 
   std::string string(const char* key, const std::string& fallback) const {
     if (!has(key)) return fallback;
     const json& v = j_.at(key);
-    LF_CHECK(v.is_string(), source_.c_str(), std::string("\"") + key + "\" must be a string, got " + v.dump());
+    LF_CHECK(v.is_string(), source_.c_str(), std::string("\"") + key + "\" must be a string, got " + json_excerpt(v));
     return v.get<std::string>();
   }
 
@@ -66,7 +66,7 @@ class Fields {
     const json& v = j_.at(key);
     auto one = [&](const json& x) {
       LF_CHECK(x.is_number_integer() && x.get<std::int64_t>() >= 0 && x.get<std::int64_t>() < (1LL << 31), source_.c_str(),
-            std::string("\"") + key + "\" must hold token ids, got " + v.dump());
+            std::string("\"") + key + "\" must hold token ids, got " + json_excerpt(v));
       out.push_back(x.get<std::int32_t>());
     };
     if (v.is_array())
@@ -157,7 +157,11 @@ HfGenerationConfig parse_generation_config(std::string_view text, const std::str
   if (f.has("temperature")) d.temperature = static_cast<float>(f.number("temperature", 1.0));
   if (f.has("top_p")) d.top_p = static_cast<float>(f.number("top_p", 1.0));
   if (f.has("repetition_penalty")) d.repetition_penalty = static_cast<float>(f.number("repetition_penalty", 1.0));
-  if (f.has("top_k")) d.top_k = static_cast<std::int32_t>(f.integer("top_k"));
+  if (f.has("top_k")) {
+    const std::int64_t k = f.integer("top_k");
+    LF_CHECK(k >= 0 && k <= (std::int64_t{1} << 31) - 1, source.c_str(), "\"top_k\" must be in [0, 2^31), got " + std::to_string(k));
+    d.top_k = static_cast<std::int32_t>(k);
+  }
   return g;
 }
 
@@ -169,7 +173,7 @@ std::string parse_chat_template_config(std::string_view text, const std::string&
   // A list of named templates: take "default". Any other type is a broken
   // file, not "no template" (that would quietly change how chats render).
   LF_CHECK(t.is_array(), source.c_str(),
-           "\"chat_template\" must be a string or a list of {\"name\", \"template\"}, got " + t.dump());
+           "\"chat_template\" must be a string or a list of {\"name\", \"template\"}, got " + json_excerpt(t));
   for (const json& named : t)
     if (named.is_object() && named.contains("name") && named.at("name") == "default" && named.contains("template") &&
         named.at("template").is_string())
@@ -177,13 +181,6 @@ std::string parse_chat_template_config(std::string_view text, const std::string&
   return "";
 }
 
-std::string read_text_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  LF_CHECK(in.good(), path.c_str(), "cannot open");
-  std::stringstream text;
-  text << in.rdbuf();
-  LF_CHECK(!in.bad(), path.c_str(), "read error");
-  return text.str();
-}
+std::string read_text_file(const std::string& path) { return read_contained_file(path, limits::kMaxSmallFileBytes); }
 
 }  // namespace lf::detail

@@ -1,5 +1,7 @@
 // Hugging Face model directories: config.json, safetensors, tokenizer files.
 #include "hf_config.hpp"
+#include "liveformer/formats/contained_file.hpp"
+#include "liveformer/formats/input_limits.hpp"
 #include "liveformer/formats/safetensors.hpp"
 #include "liveformer/model/model.hpp"
 #include "weight_loader.hpp"
@@ -69,18 +71,22 @@ ModelWeights read_weights(const ModelConfig& c, detail::WeightLoader& ld) {
   return w;
 }
 
-std::string read_chat_template(const fs::path& dir) {
-  if (fs::exists(dir / "chat_template.jinja")) return detail::read_text_file((dir / "chat_template.jinja").string());
-  const fs::path config = dir / "tokenizer_config.json";
-  if (!fs::exists(config)) return "";
-  return detail::parse_chat_template_config(detail::read_text_file(config.string()), config.string());
+std::string read_chat_template(const ContainedDirectory& dir) {
+  if (dir.has("chat_template.jinja")) return dir.read("chat_template.jinja", limits::kMaxSmallFileBytes);
+  if (!dir.has("tokenizer_config.json")) return "";
+  return detail::parse_chat_template_config(dir.read("tokenizer_config.json", limits::kMaxSmallFileBytes),
+                                            (dir.path() / "tokenizer_config.json").string());
 }
 
 }  // namespace
 
+// Every file is read through `files`: inside the directory after symlinks,
+// regular files only, each under its size cap (ContainedDirectory).
 Model load_hf_model(const fs::path& dir, const LoadOptions& options) {
+  const ContainedDirectory files(dir);
   const std::string config_path = (dir / "config.json").string();
-  const detail::HfConfig hf = detail::parse_hf_config(detail::read_text_file(config_path), config_path);
+  const detail::HfConfig hf =
+      detail::parse_hf_config(files.read("config.json", limits::kMaxSmallFileBytes), config_path);
   const ModelConfig& config = hf.model;
 
   const SafetensorsSet tensors = SafetensorsSet::open_directory(dir.string());
@@ -88,9 +94,9 @@ Model load_hf_model(const fs::path& dir, const LoadOptions& options) {
   ModelWeights weights = read_weights(config, loader);
 
   std::shared_ptr<const Tokenizer> tokenizer;
-  if (fs::exists(dir / "tokenizer.json"))
+  if (files.has("tokenizer.json"))
     tokenizer = make_tokenizer(Vocabulary::from_tokenizer_json(dir / "tokenizer.json"));
-  else if (fs::exists(dir / "tokenizer.model"))
+  else if (files.has("tokenizer.model"))
     tokenizer = load_sentencepiece_model(dir / "tokenizer.model");
   else
     throw_error(dir.string(), "no tokenizer.json or tokenizer.model in the model directory");
@@ -99,18 +105,18 @@ Model load_hf_model(const fs::path& dir, const LoadOptions& options) {
   info.path = dir.string();
   info.format = "hf";
   info.name = hf.name;
-  info.chat_template = read_chat_template(dir);
+  info.chat_template = read_chat_template(files);
   info.weight_type = loader.weight_type();
   info.loaded_type = loader.loaded_type();
-  if (const fs::path gen = dir / "generation_config.json"; fs::exists(gen)) {
-    detail::HfGenerationConfig g = detail::parse_generation_config(detail::read_text_file(gen.string()), gen.string());
+  if (files.has("generation_config.json")) {
+    const fs::path gen = dir / "generation_config.json";
+    detail::HfGenerationConfig g =
+        detail::parse_generation_config(files.read("generation_config.json", limits::kMaxSmallFileBytes), gen.string());
     info.eos_ids = std::move(g.eos_ids);
     info.generation = g.defaults;
   }
   if (info.eos_ids.empty()) info.eos_ids = hf.eos_ids;
   if (info.eos_ids.empty() && tokenizer->vocabulary().eos_id >= 0) info.eos_ids.push_back(tokenizer->vocabulary().eos_id);
-  for (std::int32_t id : info.eos_ids)
-    LF_CHECK(id < config.vocab_size, dir.string().c_str(), "eos token id " + std::to_string(id) + " outside the vocabulary");
   return Model(config, std::move(weights), std::move(tokenizer), std::move(info));
 }
 

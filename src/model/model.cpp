@@ -14,6 +14,27 @@ Model::Model(ModelConfig config, ModelWeights weights, std::shared_ptr<const Tok
   LF_CHECK(static_cast<std::int64_t>(tokenizer_->vocab_size()) <= config_.vocab_size, info_.path.c_str(),
         "tokenizer has " + std::to_string(tokenizer_->vocab_size()) + " tokens but the model only " +
             std::to_string(config_.vocab_size) + " embeddings");
+  validate_special_ids();
+}
+
+// Every loader ends here, so every special-token id from every source
+// (GGUF's eos/eot/bos/unk/pad keys, config.json and generation_config.json's
+// eos_token_id, tokenizer_config.json, a tokenizer.model) is range-checked
+// once, before anything indexes the vocabulary or the embedding rows with it.
+// The tokenizer's size bounds both: it is at most the number of embeddings.
+void Model::validate_special_ids() const {
+  const auto n = static_cast<std::int64_t>(tokenizer_->vocab_size());
+  const auto check = [&](std::int64_t id, const std::string& what) {
+    LF_CHECK(id >= 0 && id < n, info_.path.c_str(),
+             what + " id " + std::to_string(id) + " outside the vocabulary (the tokenizer has " + std::to_string(n) +
+                 " tokens: ids 0 to " + std::to_string(n - 1) + ")");
+  };
+  for (const std::int32_t id : info_.eos_ids) check(id, "eos token");
+  const Vocabulary& v = tokenizer_->vocabulary();
+  const std::pair<std::int32_t, const char*> named[] = {
+      {v.bos_id, "bos"}, {v.eos_id, "eos"}, {v.unk_id, "unk"}, {v.pad_id, "pad"}};
+  for (const auto& [id, what] : named)
+    if (id != -1) check(id, std::string(what) + " token");
 }
 
 namespace {
@@ -33,6 +54,8 @@ Model load_by_format(const std::filesystem::path& path, const LoadOptions& optio
           "directory has no config.json (expected a Hugging Face model directory)");
     return load_hf_model(path, options);
   }
+  // Reading a FIFO would wait for a writer, /dev/zero never ends.
+  LF_CHECK(std::filesystem::is_regular_file(status), path.string().c_str(), "is not a regular file or a directory");
   if (path.extension() == ".gguf" || starts_with_gguf_magic(path)) return load_gguf_model(path, options);
   if (path.filename() == "config.json") return load_hf_model(path.parent_path(), options);
   throw_error(path.string(), "unrecognised model format (expected a .gguf file or a Hugging Face directory)");

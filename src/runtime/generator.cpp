@@ -291,6 +291,7 @@ GenerateResult Generator::generate(std::string_view prompt, const GenerateOption
 }
 
 GenerateResult Generator::generate(std::span<const std::int32_t> prompt, const GenerateOptions& options) {
+  options.sampling.validate();  // before any work: a bad parameter is the caller's error
   const auto t0 = Clock::now();
   // On a device, the token is picked there unless the host needs the logits.
   const SamplingParams on_device = device_sampling(options.sampling);
@@ -323,6 +324,7 @@ GenerateResult Generator::generate(std::span<const std::int32_t> prompt, const G
 
 std::vector<GenerateResult> Generator::generate_batch(const std::vector<std::vector<std::int32_t>>& prompts,
                                                       const GenerateOptions& options) {
+  options.sampling.validate();
   for (const auto& p : prompts) {
     LF_CHECK(!p.empty(), "generate_batch", "every prompt needs at least one token");
     LF_CHECK(static_cast<std::int64_t>(p.size()) <= context_length(), "generate_batch",
@@ -334,6 +336,7 @@ std::vector<GenerateResult> Generator::generate_batch(const std::vector<std::vec
 
 std::vector<GenerateResult> Generator::generate_batch_from_cache(const std::vector<std::vector<std::int32_t>>& prompts,
                                                                  const GenerateOptions& options) {
+  options.sampling.validate();
   std::vector<std::int64_t> keep;
   for (const auto& p : prompts) {
     LF_CHECK(!p.empty(), "generate_batch", "every prompt needs at least one token");
@@ -534,7 +537,14 @@ std::span<const float> Generator::eval(std::span<const std::int32_t> tokens) {
 std::vector<float> Generator::embed(std::span<const std::int32_t> tokens, Pooling pooling) {
   require_cpu("embed");
   LF_CHECK(!tokens.empty(), "embed", "no tokens to embed");
-  KvCache scratch(model_->config(), static_cast<std::int64_t>(tokens.size()));
+  // The context's limits hold here too: its length (which its KV budget
+  // was checked for) bounds the scratch cache and the work.
+  if (static_cast<std::int64_t>(tokens.size()) > context_length())
+    throw_error("embed",
+                std::to_string(tokens.size()) + " tokens do not fit the context length " +
+                    std::to_string(context_length()),
+                ErrorKind::context_full);
+  KvCache scratch(model_->config(), static_cast<std::int64_t>(tokens.size()), cache_->dtype());
   const SequenceInput in{&scratch, tokens, pooling == Pooling::mean};
   const Tensor hidden = forward(*model_, std::span<const SequenceInput>(&in, 1), workspace_, ForwardOutput::hidden);
   const std::int64_t rows = hidden.dim(0), width = hidden.dim(1);

@@ -9,14 +9,25 @@
 
 namespace lf {
 
-Sampler::Sampler(const SamplingParams& params) : params_(params), rng_(params.seed) {
-  LF_CHECK(std::isfinite(params.temperature), "Sampler", "temperature must be finite");
-  LF_CHECK(params.top_p > 0, "Sampler", "top_p must be positive (>= 1 turns it off), got " + std::to_string(params.top_p));
-  LF_CHECK(params.min_p >= 0 && params.min_p <= 1, "Sampler", "min_p must be in [0, 1], got " + std::to_string(params.min_p));
-  LF_CHECK(params.repetition_penalty > 0, "Sampler",
-        "repetition_penalty must be positive, got " + std::to_string(params.repetition_penalty));
-  LF_CHECK(params.penalty_last_n >= -1, "Sampler", "penalty_last_n must be >= -1");
+void SamplingParams::validate() const {
+  // Comparisons are written so that NaN fails them.
+  const auto finite = [](float v, const char* name) {
+    LF_CHECK(std::isfinite(v), "sampling", std::string(name) + " must be finite, got " + std::to_string(v));
+  };
+  finite(temperature, "temperature");
+  finite(top_p, "top_p");
+  finite(min_p, "min_p");
+  finite(repetition_penalty, "repetition_penalty");
+  finite(presence_penalty, "presence_penalty");
+  finite(frequency_penalty, "frequency_penalty");
+  LF_CHECK(top_p > 0, "sampling", "top_p must be positive (>= 1 turns it off), got " + std::to_string(top_p));
+  LF_CHECK(min_p >= 0 && min_p <= 1, "sampling", "min_p must be in [0, 1], got " + std::to_string(min_p));
+  LF_CHECK(repetition_penalty > 0, "sampling",
+           "repetition_penalty must be positive, got " + std::to_string(repetition_penalty));
+  LF_CHECK(penalty_last_n >= -1, "sampling", "penalty_last_n must be >= -1, got " + std::to_string(penalty_last_n));
 }
+
+Sampler::Sampler(const SamplingParams& params) : params_(params), rng_(params.seed) { params.validate(); }
 
 double Sampler::log_prob(std::span<const float> logits, std::int32_t id) {
   LF_CHECK(id >= 0 && static_cast<std::size_t>(id) < logits.size(), "Sampler::log_prob", "token id out of range");

@@ -3,6 +3,7 @@
 
 #include <stdexcept>
 #include <string>
+#include <string_view>
 
 namespace lf {
 
@@ -11,13 +12,21 @@ namespace lf {
 /// arguments or bad data, described by the message.
 enum class ErrorKind { invalid, io, unsupported, context_full };
 
+/// `text` safe to print on a terminal and to pass as a C string: control
+/// bytes (NUL, CR, ESC, DEL, the C1 controls U+0080..U+009F) are written as
+/// \xNN; newlines and tabs stay. Messages quote text from model files, which
+/// must not move the cursor or recolour the terminal, nor end the message
+/// early at a NUL.
+std::string printable(std::string_view text);
+
 /// Every failure liveformer reports is an lf::Error. The message names the
 /// operation (or file) and the offending values, e.g.
 ///   "softmax: mask shape [3,5] does not broadcast to input [2,3,7]".
+/// It is always printable() (escaped here, so no caller can forget).
 class Error : public std::runtime_error {
  public:
   explicit Error(const std::string& message, ErrorKind kind = ErrorKind::invalid)
-      : std::runtime_error(message), kind_(kind) {}
+      : std::runtime_error(printable(message)), kind_(kind) {}
   ErrorKind kind() const { return kind_; }
 
  private:
@@ -36,7 +45,3 @@ class Error : public std::runtime_error {
   do {                                  \
     if (!(condition)) ::lf::throw_error((where), (__VA_ARGS__)); \
   } while (0)
-
-namespace lf {
-
-}  // namespace lf

@@ -23,6 +23,11 @@ class MappedFile {
   /// Maps `path`. Throws lf::Error("<path>: ...") on failure.
   static std::shared_ptr<const MappedFile> open(const std::string& path);
 
+  /// Maps the open descriptor `fd` (which stays the caller's to close),
+  /// reported as `path`. It must be a regular file. ContainedDirectory opens
+  /// and checks the file first, then maps it here.
+  static std::shared_ptr<const MappedFile> map_descriptor(int fd, const std::string& path);
+
   /// A copy of `bytes` in a heap buffer of exactly that size, reported under
   /// `name` in errors. Out-of-bounds reads of it are caught by AddressSanitizer,
   /// which is what the malformed-input tests rely on.

@@ -70,6 +70,11 @@ std::unique_ptr<Tokenizer> make_tokenizer(Vocabulary vocab);
 
 /// A sentencepiece `tokenizer.model` file, run by the sentencepiece library
 /// itself (its own normalizer and algorithm), behind the same interface.
+/// The file is read inside its directory (ContainedDirectory), at most
+/// limits::kMaxTokenizerFileBytes, and its normalizer tables are checked
+/// before the library sees them (a bad precompiled_charsmap is an lf::Error).
 std::unique_ptr<Tokenizer> load_sentencepiece_model(const std::filesystem::path& model_file);
+/// The same from the file's bytes; `name` is used in errors.
+std::unique_ptr<Tokenizer> load_sentencepiece_model_bytes(std::string_view serialized, const std::string& name);
 
 }  // namespace lf

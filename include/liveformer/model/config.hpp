@@ -28,7 +28,8 @@ struct ModelConfig {
   std::int64_t n_ff = 0;           ///< feed-forward width
   std::int64_t n_ctx_train = 0;    ///< context length the model was trained for
   float norm_eps = 1e-5f;          ///< LayerNorm / RMSNorm epsilon
-  float rope_theta = 10000.0f;
+  float rope_theta = 10000.0f;     ///< validate(): finite, in (0, kMaxRopeTheta]
+  static constexpr float kMaxRopeTheta = 1e12f;
   RopeLayout rope_layout = RopeLayout::Interleaved;
   std::int64_t rotary_dim = 0;     ///< 0: the whole head
   bool tied_output = false;        ///< output projection shares token_embd

@@ -69,6 +69,9 @@ class Model {
   Model(ModelConfig config, ModelWeights weights, std::shared_ptr<const Tokenizer> tokenizer, ModelInfo info);
 
  private:
+  /// Throws lf::Error unless every special-token id is a token of the tokenizer.
+  void validate_special_ids() const;
+
   ModelConfig config_;
   ModelWeights weights_;
   std::shared_ptr<const Tokenizer> tokenizer_;

@@ -24,6 +24,12 @@ struct SamplingParams {
   float frequency_penalty = 0.0f;
   std::int32_t penalty_last_n = 64;  ///< 0: no penalties; -1: the whole history
   std::uint64_t seed = 42;           ///< same seed, same prompt, same output
+
+  /// Throws lf::Error naming the field unless every number is finite and in
+  /// range (a NaN penalty would reach a sort as an invalid comparison).
+  /// Every frontend's parameters pass here: Sampler's constructor and each
+  /// Generator entry point call it before any work.
+  void validate() const;
 };
 
 /// Stateful only through its random generator; one per sequence.
