@@ -217,6 +217,18 @@ static void test_with_model(const char* dir) {
   gp.sampling.top_p = 1;
   gp.sampling.min_p = 2;
   EXPECT_FAIL(lf_generate(ctx, "hi", &gp, &r), LF_ERR_INVALID_ARGUMENT, "min_p must be in [0, 1]");
+  /* Every number is checked for finiteness (a NaN penalty once reached a sort). */
+  gp.sampling = lf_sampling_default_params();
+  gp.sampling.presence_penalty = (float)NAN;
+  EXPECT_FAIL(lf_generate(ctx, "hi", &gp, &r), LF_ERR_INVALID_ARGUMENT, "presence_penalty must be finite");
+  gp.sampling.presence_penalty = 0;
+  gp.sampling.frequency_penalty = (float)NAN;
+  EXPECT_FAIL(lf_generate(ctx, "hi", &gp, &r), LF_ERR_INVALID_ARGUMENT, "frequency_penalty must be finite");
+  gp.sampling.frequency_penalty = (float)INFINITY;
+  EXPECT_FAIL(lf_generate_tokens(ctx, ids, 2, &gp, &r), LF_ERR_INVALID_ARGUMENT, "frequency_penalty must be finite");
+  gp.sampling.frequency_penalty = 0;
+  gp.sampling.repetition_penalty = (float)INFINITY;
+  EXPECT_FAIL(lf_generate(ctx, "hi", &gp, &r), LF_ERR_INVALID_ARGUMENT, "repetition_penalty must be finite");
   gp.sampling = lf_sampling_default_params();
   gp.sampling.temperature = 0;
   {
@@ -322,6 +334,15 @@ static void test_with_model(const char* dir) {
     EXPECT_FAIL(lf_embed(ctx, ids, 2, LF_POOL_MEAN, emb, -1), LF_ERR_INVALID_ARGUMENT, "negative capacity");
     EXPECT(lf_embed(ctx, ids, 2, LF_POOL_MEAN, emb, 1) == LF_ERR_BUFFER_TOO_SMALL);
     EXPECT_FAIL(lf_embed(ctx, ids, 2, (lf_pooling)-1, emb, 256), LF_ERR_INVALID_ARGUMENT, "unknown pooling -1");
+    /* The context's length holds for embeddings too (it is 32 here). */
+    {
+      lf_token many[40];
+      int i;
+      for (i = 0; i < 40; ++i) many[i] = ids[i % 2];
+      EXPECT_FAIL(lf_embed(ctx, many, 40, LF_POOL_MEAN, emb, 256), LF_ERR_CONTEXT_FULL,
+                  "do not fit the context length 32");
+      EXPECT(lf_embed(ctx, many, 32, LF_POOL_MEAN, emb, 256) == LF_OK);
+    }
   }
 
   /* A context keeps its model alive: the model's handle may be freed first,

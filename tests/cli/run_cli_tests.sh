@@ -470,7 +470,34 @@ if expect_ok "roofline"; then
   fi
 fi
 run bench -m "$QWEN2" -p 0 -n 0 -r 0
-expect_error "bench with zero repetitions" "-r >= 1"
+expect_error "bench with zero repetitions" "option -r must be in [1, 1000000]"
+
+# Numeric options are range-checked, never narrowed (-n 4294967296 once
+# became 0 tokens, 4294967299 three).
+for n in 4294967296 4294967299 -1 99999999999999999999; do
+  run generate -m "$QWEN2" -p hi -n "$n"
+  expect_error "generate -n $n" "option -n must be in [0, 2147483647]" "'$n'"
+done
+run generate -m "$QWEN2" -p hi --temp inf
+expect_error "generate --temp inf" "--temp needs a finite number"
+run generate -m "$QWEN2" -p hi --top-p nan
+expect_error "generate --top-p nan" "--top-p needs a finite number"
+run generate -m "$QWEN2" -p hi -t 99999
+expect_error "generate -t 99999" "option -t must be in [0, 1024]"
+
+# Text from a model file reaches errors escaped: a CR or ESC would move the
+# cursor or recolour the terminal, a NUL would cut the message short.
+ESC_DIR=$TMP/escapes
+mkdir -p "$ESC_DIR"
+cp "$QWEN2"/* "$ESC_DIR"/
+printf '%s' '{"model_type": "qwen2\r\u001b[31mred\u0000tail", "vocab_size": 1}' >"$ESC_DIR/config.json"
+run info -m "$ESC_DIR"
+expect_error "an error quoting CR, ESC and NUL from config.json" 'qwen2\x0d\x1b[31mred\x00tail'
+if grep -q $'\r\|\x1b' "$ERR"; then
+  fail "no raw CR or ESC reaches the terminal" "$(od -c "$ERR" | head -3)"
+else
+  pass "no raw CR or ESC reaches the terminal"
+fi
 
 NOTMODEL=$TMP/notes.txt
 echo "just some text" >"$NOTMODEL"

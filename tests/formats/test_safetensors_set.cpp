@@ -164,6 +164,8 @@ TEST_CASE("safetensors set: index validation", "[safetensors][set][malformed]") 
       {"{\"x\":\"a.safetensors\",\"z\":\"sub/../../b.safetensors\"}", "leaves the index's directory"},
       {"{\"x\":\"/etc/passwd\"}", "names shard '/etc/passwd', an absolute path"},
       {"{\"x\":\"\"}", "weight_map entry for 'x' names an empty shard path"},
+      // The message goes on past the NUL (lf::Error escapes it).
+      {"{\"x\":\"a\\u0000b\\r.safetensors\"}", "names shard 'a\\x00b\\x0d.safetensors', which contains a NUL byte"},
       {"{\"x\":\"a.safetensors\",\"w\":\"b.safetensors\"}",
        "tensor 'w' is listed in shard 'b.safetensors', which has no such tensor"},
       {"{\"x\":\"b.safetensors\",\"y\":\"a.safetensors\",\"z\":\"b.safetensors\"}",
