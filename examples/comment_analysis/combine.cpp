@@ -22,6 +22,12 @@ std::size_t argmax(const std::array<double, K>& a) {
 
 }  // namespace
 
+bool rules_decide(const RuleResult& rules) {
+  // With w > 1/2 the rules' label gets more than 1/2 and any other at most
+  // (1 - w) < 1/2. Intent 'other' without cues (w = 0.3) is no decision.
+  return rules.best_intent >= 0 && rules.intent_strength > 0.5 && rules.sentiment_strength > 0.5;
+}
+
 Decision combine(const RuleResult& rules, const std::optional<std::array<double, kModelLabels>>& model) {
   std::array<double, kRuleIntents> model_intent{};
   std::array<double, kRuleSentiments> model_sentiment{};

@@ -28,6 +28,11 @@ struct Decision {
   const char* source = "model";  ///< "rules", "model" or "both" (who picked the intent)
 };
 
+/// True if the rules are strong enough on both labels that no model
+/// distribution can change the outcome (weight above 1/2 on each): the
+/// model need not run, which keeps live latency low.
+bool rules_decide(const RuleResult& rules);
+
 /// `model`: the 21 answers' probabilities, intent-major (as the classifier
 /// scores them), or nullopt when no model ran.
 Decision combine(const RuleResult& rules, const std::optional<std::array<double, kModelLabels>>& model);

@@ -89,6 +89,7 @@ int comment_analysis(int argc, char** argv) {
        {"alert-share", "R", "complaint burst: and at least this share of the window (default 0.2)"},
        {"alert-users", "N", "question alert: one question from at least N users in a window (default 3)"},
        {"spam-users", "N", "the same long text from N users is spam (default 3)"},
+       {"score-all", "", "run the model on every comment, also where the rules decide alone"},
        {"jobs", "N", "classifying threads, one context each (default: cores, at most 8)"},
        {"top", "N", "how many top questions to list (default 10)"},
        {"ctx", "N", "context length (default: the model's, at most 4096)"}});
@@ -128,7 +129,7 @@ int comment_analysis(int argc, char** argv) {
   const comments::Classifier classifier(model, contexts.front().n_ctx());
 
   comments::CommentFeed feed(dup_window);
-  comments::Pipeline pipeline(&classifier, &contexts, spam_users);
+  comments::Pipeline pipeline(&classifier, &contexts, spam_users, args.flag("score-all"));
   comments::WindowAggregator windows(window, alerts);
   comments::LineReader reader(fd, comments::CommentFeed::kMaxLineBytes, stop.fd());
   std::vector<comments::Comment> all, pending;

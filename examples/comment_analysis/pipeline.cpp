@@ -66,20 +66,27 @@ void Pipeline::label(std::vector<Comment>& batch) {
     rules[i] = apply_rules(c.norm);
     c.question = rules[i].question;
     std::string reason = ad_reason(c.norm);
-    if (reason.empty() && !c.duplicate) {
+    // Viewers copy each other's questions and complaints (跟风): a repeated
+    // text is counted towards spam only if it is about nothing the host
+    // sells, or carries an ad hint.
+    const int topic = rules[i].best_intent;
+    const bool off_topic = (topic == kOther || topic == kNoIntent) && !rules[i].question;
+    if (reason.empty() && !c.duplicate && (off_topic || ad_hint(c.norm))) {
       // Anonymous comments each count as a different user.
       const std::string user = c.user ? "u:" + *c.user : "line:" + std::to_string(c.line);
       if (const std::size_t users = repeats_.add(clusters_.get(c.cluster).key, user); users >= repeats_.min_users())
         reason = "same text from " + std::to_string(users) + " users";
     }
     if (!reason.empty()) mark_spam(c, std::move(reason));
-    else todo.push_back(i);
+    else if (score_all_ || !rules_decide(rules[i])) todo.push_back(i);
   }
   std::vector<ModelProbs> probs(batch.size());
   if (classifier_ && contexts_ && !contexts_->empty()) probs = score(*classifier_, *contexts_, batch, todo);
-  for (std::size_t i : todo) {
-    const Decision d = combine(rules[i], probs[i]);
+  for (std::size_t i = 0; i < batch.size(); ++i) {
     Comment& c = batch[i];
+    if (c.spam) continue;
+    Decision d = combine(rules[i], probs[i]);
+    if (!probs[i] && classifier_) d.confidence = rules[i].intent_strength;  // not scored: the rules' own strength
     c.intent = d.intent;
     c.sentiment = d.sentiment;
     c.confidence = d.confidence;

@@ -20,8 +20,11 @@ namespace comments {
 class Pipeline {
  public:
   /// `classifier` and `contexts` may be null / empty: the rules alone.
-  Pipeline(const Classifier* classifier, std::vector<app::Context>* contexts, std::size_t spam_users)
-      : classifier_(classifier), contexts_(contexts), repeats_(spam_users) {}
+  /// The model scores only comments whose labels it could change (see
+  /// rules_decide()), or every comment with `score_all`.
+  Pipeline(const Classifier* classifier, std::vector<app::Context>* contexts, std::size_t spam_users,
+           bool score_all = false)
+      : classifier_(classifier), contexts_(contexts), repeats_(spam_users), score_all_(score_all) {}
 
   /// Labels `batch` in place (input order kept). Throws AppError if the
   /// model fails.
@@ -40,6 +43,7 @@ class Pipeline {
   const Classifier* classifier_;
   std::vector<app::Context>* contexts_;
   RepeatTracker repeats_;
+  bool score_all_;
   ClusterTable clusters_;
 };
 

@@ -55,6 +55,15 @@ std::string ad_reason(std::string_view norm) {
   return "";
 }
 
+bool ad_hint(std::string_view norm) {
+  if (longest_digit_run(norm) >= 5) return true;
+  for (std::size_t i = 0; i < norm.size(); ++i)
+    if (is_id_char(norm[i]) && id_after(norm, i)) return true;
+  for (const char* h : {"主页", "头像", "私", "赚", "代购", "微", "薇", "v", "q", "群", "关注我", "福利在"})
+    if (contains(norm, h)) return true;
+  return false;
+}
+
 std::size_t RepeatTracker::add(const std::string& key, const std::string& user) {
   if (app::utf8::length(key) < min_chars_) return 0;
   auto& users = users_[key];

@@ -16,6 +16,11 @@ namespace comments {
 /// phrase"), or "" if it does not look like one.
 std::string ad_reason(std::string_view norm);
 
+/// A weak ad signal (a 5+ digit number, an id of letters and digits, 主页,
+/// 头像, 私, 赚, 代购 ...): not spam alone, but a text with it that many
+/// users post is an ad campaign rather than viewers asking the same thing.
+bool ad_hint(std::string_view norm);
+
 /// Counts the distinct users of each long text: a text of at least
 /// `min_chars` characters (after folding) posted by `min_users` or more
 /// users is spam ("repeated by N users"), short ones (多少钱, 扣1) never.
