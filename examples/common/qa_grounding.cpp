@@ -11,6 +11,8 @@ namespace app::grounding {
 
 namespace {
 
+std::string label_words(const std::string& label);
+
 // What viewers ask about: the words that reveal the topic, the words a
 // product line's label carries for it, and the noun a decline names.
 struct Topic {
@@ -32,13 +34,24 @@ const std::vector<Topic>& topics() {
       {"colour", {"颜色", "配色", "什么色", "几个色", "色号"}, {"颜色", "色", "color"}, "颜色"},
       {"size", {"尺码", "尺寸", "码数", "大小", "身高", "体重", "穿多大", "偏大", "偏小", "size", "几码", "什么码"},
        {"尺码", "尺寸", "码", "size", "规格"}, "尺码"},
-      {"material", {"材质", "面料", "材料", "成分", "什么做的", "纯棉", "含量", "混纺", "真皮"}, {"材质", "面料", "成分", "材料"}, "材质"},
+      {"material",
+       {"材质", "面料", "材料", "成分", "什么做的", "纯棉", "含量", "混纺", "真皮", "不锈钢", "铝合金", "涤纶", "羊毛",
+        "羊绒", "蚕丝", "塑料", "玻璃", "陶瓷", "实木", "硅胶", "乳胶", "牛皮", "羊皮", "尼龙", "帆布", "纯银",
+        "纯金", "真金", "钛合金", "碳纤维", "竹纤维", "莫代尔", "冰丝", "棉麻", "亚麻"},
+       {"材质", "面料", "成分", "材料", "material"},
+       "材质"},
+      {"flavour", {"什么味", "啥味", "口味", "味道", "香味", "香型", "几种味"}, {"口味", "味道", "香型", "风味", "味"}, "口味"},
+      {"certificate", {"证书", "鉴定", "检测报告", "认证", "质检"}, {"证书", "certification", "认证", "鉴定", "检测"}, "证书"},
       {"shipping",
-       {"发货", "快递", "物流", "几天到", "多久到", "什么时候发", "包邮", "运费", "发啥", "哪里发", "几天能到", "哪发"},
+       {"发货", "快递", "物流", "几天到", "多久到", "什么时候发", "包邮", "运费", "发啥", "哪里发", "几天能到", "哪发",
+        "多久能到", "什么时候到", "到货", "几天发", "啥时候发"},
        {"发货", "物流", "快递"},
        "发货信息"},
-      {"returns", {"退货", "退换", "换货", "无理由", "售后", "退款", "运费险", "包退", "能退", "可以退", "退吗"}, {"售后", "退"}, "退换政策"},
-      {"warranty", {"保修", "质保", "保多久"}, {"保修", "质保"}, "保修"},
+      {"returns",
+       {"退货", "退换", "换货", "无理由", "售后", "退款", "运费险", "包退", "能退", "可以退", "退吗", "坏果"},
+       {"售后", "退"},
+       "退换政策"},
+      {"warranty", {"保修", "质保", "保多久", "坏了", "破损", "质量问题", "换新"}, {"保修", "质保", "售后"}, "保修"},
       {"stock", {"库存", "有货", "现货", "多少件", "抢完", "没货", "断货", "补货", "还有吗"}, {"库存"}, "库存"},
       {"audience",
        {"适合", "适用", "男生", "女生", "孩子", "小孩", "老人", "年龄", "肤质", "几岁", "能用吗", "敏感肌"},
@@ -47,7 +60,8 @@ const std::vector<Topic>& topics() {
       {"weight", {"多重", "重量", "几斤", "多少克", "净含量", "克重", "重不重"}, {"重量", "净含量", "克重", "净重"}, "重量"},
       {"capacity", {"容量", "毫升", "ml", "装多少", "多大容量"}, {"容量"}, "容量"},
       {"battery", {"续航", "电池", "充电", "待机", "电量"}, {"续航", "电池", "充电"}, "续航"},
-      {"origin", {"产地", "哪里产", "哪产", "进口", "国产", "哪里生产", "哪生产"}, {"产地", "原产"}, "产地"},
+      {"origin", {"产地", "哪里产", "哪产", "进口", "国产", "哪里生产", "哪生产", "哪里的", "哪儿产", "哪的"},
+       {"产地", "原产", "origin"}, "产地"},
       {"shelf_life", {"保质期", "过期", "生产日期", "能放多久"}, {"保质期"}, "保质期"},
       {"waterproof", {"防水"}, {"防水"}, "防水等级"},
       {"brand", {"牌子", "品牌", "什么牌", "叫什么"}, {"品牌", "商品"}, "品牌"},
@@ -75,14 +89,27 @@ std::string strip_end(std::string s) {
 // Lines whose label carries one of the topic's label words.
 std::vector<const ProductLine*> lines_for(const Topic& t, const FactSheet& facts) {
   std::vector<const ProductLine*> out;
-  for (const ProductLine& l : facts.lines()) {
-    const std::string label = normalize(l.label);
-    if (any_in(label, t.labels)) out.push_back(&l);
-  }
+  for (const std::string& word : t.labels)  // the topic's first label word first
+    for (const ProductLine& l : facts.lines())
+      if (contains(label_words(l.label), word) && std::find(out.begin(), out.end(), &l) == out.end()) out.push_back(&l);
   // 赠品 also lives in a promotion that gives something away.
   if (std::string(t.name) == "gift" && out.empty())
     if (const ProductLine* promo = facts.find("优惠"); promo && (contains(promo->value, "送") || contains(promo->value, "赠")))
       out.push_back(promo);
+  return out;
+}
+
+// A line's label with the Chinese words of common English keys, so that a
+// "warranty" line answers 保修 and "origin" answers 产地.
+std::string label_words(const std::string& label) {
+  static const std::vector<std::pair<const char*, const char*>> english{
+      {"warranty", "保修质保"}, {"origin", "产地"},     {"certification", "证书认证"}, {"flavor", "口味"},
+      {"flavour", "口味"},      {"weight", "重量"},     {"capacity", "容量"},         {"material", "材质"},
+      {"battery", "电池续航"},  {"power", "功率"},      {"brand", "品牌"},            {"shelf_life", "保质期"},
+      {"size", "尺码"},         {"color", "颜色"},      {"colour", "颜色"},           {"dimensions", "尺寸"}};
+  std::string out = normalize(label);
+  for (const auto& [en, zh] : english)
+    if (contains(out, en)) out += zh;
   return out;
 }
 
@@ -126,16 +153,28 @@ double overlap(const std::set<std::u32string>& grams, const ProductLine& l) {
   return hits;
 }
 
+// How a line's label reads in an answer: an English key in Chinese.
+std::string display_label(const std::string& label) {
+  static const std::vector<std::pair<const char*, const char*>> names{
+      {"warranty", "保修"}, {"origin", "产地"},  {"certification", "证书"}, {"flavor", "口味"},  {"flavour", "口味"},
+      {"brand", "品牌"},    {"power", "功率"},   {"battery", "电池"},       {"dimensions", "尺寸"}, {"shelf_life", "保质期"}};
+  const std::string n = normalize(label);
+  for (const auto& [en, zh] : names)
+    if (n == en) return zh;
+  return label;
+}
+
 std::string line_answer(const ProductLine& l) {
   const std::string v = strip_end(brief(l.value, 120));
+  const std::string label = display_label(l.label);
   if (l.key == "selling_points") return v + "哦。";
   if (l.label == "价格" || l.label == "原价") return l.label + "是" + v + "。";
   if (l.label == "发货" || l.label == "售后" || l.label == "优惠") return v + "哦。";
   if (l.label == "赠品") return "下单送" + v + "哦。";
   if (l.label == "人群") return "适合" + v + "哦。";
   if (l.label == "库存") return "库存还有" + v + "哦。";
-  if (l.items.size() > 1) return l.label + "有" + v + "哦。";
-  return l.label + "是" + v + "哦。";
+  if (l.items.size() > 1) return label + "有" + v + "哦。";
+  return label + "是" + v + "哦。";
 }
 
 std::string price_answer(const FactSheet& facts) {
@@ -174,6 +213,140 @@ std::vector<std::string> labels_of(const std::vector<const ProductLine*>& lines)
   return out;
 }
 
+// A quantity question ("多重", "几片", "多少包", "续航多久") names the unit
+// its answer is written in; the line holding a number with that unit
+// answers it. Each entry: question words, then the units.
+struct UnitQuery {
+  std::vector<std::string> words;
+  std::vector<std::string> units;
+  std::vector<std::string> labels;  ///< label words of the lines that state it
+};
+
+const std::vector<UnitQuery>& unit_queries() {
+  static const std::vector<UnitQuery> q{
+      {{"多重", "重量", "几斤", "多少斤", "多少克", "几克", "多少g", "多少kg", "几公斤", "多少公斤", "重不重"},
+       {"kg", "g", "克", "公斤", "斤"},
+       {"重量", "净重", "克重", "净含量"}},
+      {{"多厚", "多粗", "多深"}, {"mm", "cm", "毫米", "厘米"}, {"厚度", "粗细", "深度"}},
+      {{"多长", "多高", "多宽", "多大", "尺寸", "多少厘米", "几厘米", "多少cm", "几米", "多少寸", "几寸"},
+       {"cm", "mm", "厘米", "毫米", "米", "寸", "m"},
+       {"尺寸", "长度", "高度", "宽度", "大小", "规格"}},
+      {{"多大"}, {"ml", "毫升", "l", "升"}, {"容量"}},
+      {{"几瓦", "多少瓦", "功率", "多少w"}, {"w", "瓦"}, {"功率"}},
+      {{"多少度", "几度", "度数"}, {"度", "°"}, {"度数", "酒精度"}},
+      {{"容量", "多少毫升", "多少ml", "几升", "多少升", "装多少"}, {"ml", "毫升", "l", "升"}, {"容量", "规格"}},
+      {{"续航", "多久", "能用多久", "多长时间", "几个小时", "几小时"}, {"小时", "分钟", "天", "个月", "年", "h"},
+       {"续航", "时长"}},
+      {{"多少mah", "电池多大", "电池容量"}, {"mah"}, {"电池"}},
+      {{"几天到", "几天能到", "多久能到", "多久到"}, {"天"}, {"发货", "物流"}},
+  };
+  return q;
+}
+
+// Measure words a viewer counts with: "几片", "多少包", "一包多少抽".
+constexpr std::u32string_view kMeasureWords = U"片包层页支孔头抽粒袋盒瓶个件双张只条枚颗节卷块罐听根把套";
+
+bool is_digit(char c) { return c >= '0' && c <= '9'; }
+
+// Whether `text` (normalized) holds a number directly followed by `unit`.
+bool has_number_with(const std::string& text, const std::string& unit) {
+  for (std::size_t at = text.find(unit); at != std::string::npos; at = text.find(unit, at + 1)) {
+    std::size_t b = at;
+    while (b > 0 && (text[b - 1] == ' ')) --b;
+    if (b > 0 && is_digit(text[b - 1])) {
+      // An ASCII unit must not run into more letters ("m" of "mah").
+      const std::size_t e = at + unit.size();
+      const bool ascii = unit[0] >= 'a' && unit[0] <= 'z';
+      if (!ascii || e >= text.size() || !(text[e] >= 'a' && text[e] <= 'z')) return true;
+    }
+  }
+  return false;
+}
+
+// Label words of the lines a quantity question is about ("多长": 尺寸, 长度).
+std::vector<std::string> unit_labels(const std::string& q) {
+  std::vector<std::string> labels;
+  for (const UnitQuery& uq : unit_queries())
+    if (any_in(q, uq.words)) labels.insert(labels.end(), uq.labels.begin(), uq.labels.end());
+  return labels;
+}
+
+// "多厚" and a line that says 厚: the dimension asked about is named.
+bool says_dimension(const std::string& q, const ProductLine& l) {
+  const std::string v = normalize(l.label + l.value);
+  for (const char* d : {"长", "高", "宽", "厚", "粗", "深"})
+    if (contains(q, std::string("多") + d) && contains(v, d)) return true;
+  return false;
+}
+
+// The units a quantity question asks in, or none.
+std::vector<std::string> asked_units(const std::string& q) {
+  std::vector<std::string> units;
+  for (const UnitQuery& uq : unit_queries())
+    if (any_in(q, uq.words)) units.insert(units.end(), uq.units.begin(), uq.units.end());
+  // 几X / 多少X with a measure word X.
+  const std::u32string cps = utf8::decode(q);
+  for (std::size_t i = 0; i + 1 < cps.size(); ++i) {
+    const bool ji = cps[i] == U'几';
+    const bool duoshao = i >= 1 && cps[i - 1] == U'多' && cps[i] == U'少';
+    if ((ji || duoshao) && kMeasureWords.find(cps[i + 1]) != std::u32string_view::npos)
+      units.push_back(utf8::encode(cps.substr(i + 1, 1)));
+  }
+  return units;
+}
+
+// A number with a unit the viewer asks for ("有30W的吗", "500g的有吗"),
+// normalized ("30w"), or "".
+std::string asked_quantity(const std::string& q) {
+  static const std::vector<std::string> units{"mah", "ml", "kg", "cm", "mm", "w", "g", "l", "m", "毫升", "厘米", "毫米",
+                                              "公斤", "克", "斤", "度", "寸", "瓦", "升", "米", "片", "包", "支", "粒"};
+  for (std::size_t i = 0; i < q.size(); ++i) {
+    if (!is_digit(q[i]) || (i > 0 && (is_digit(q[i - 1]) || q[i - 1] == '.'))) continue;
+    std::size_t j = i;
+    while (j < q.size() && (is_digit(q[j]) || q[j] == '.')) ++j;
+    for (const std::string& u : units)
+      if (q.compare(j, u.size(), u) == 0) {
+        const std::size_t e = j + u.size();
+        const bool ascii = u[0] >= 'a' && u[0] <= 'z';
+        if (ascii && e < q.size() && q[e] >= 'a' && q[e] <= 'z') continue;
+        return q.substr(i, e - i);
+      }
+  }
+  return "";
+}
+
+// Words viewers use for the same people or things as product text does.
+const std::vector<std::vector<std::string>>& synonym_groups() {
+  static const std::vector<std::vector<std::string>> g{
+      {"小孩", "孩子", "儿童", "宝宝", "小朋友", "少儿", "少年"},
+      {"孕妇", "孕期", "怀孕", "备孕", "哺乳"},
+      {"老人", "中老年", "长辈", "老年", "爸妈", "父母"},
+      {"男生", "男士", "男人", "男款", "老公", "男朋友"},
+      {"女生", "女士", "女人", "女款", "老婆", "女朋友"},
+      {"苹果", "iphone", "ios"},
+      {"安卓", "android", "华为", "小米"},
+      {"学生", "学生党", "上学"},
+      {"干皮", "干性"},
+      {"油皮", "油性"},
+      {"敏感肌", "敏感"},
+      {"猫", "猫咪", "幼猫", "成猫"},
+      {"狗", "狗狗", "幼犬", "成犬"},
+  };
+  return g;
+}
+
+// `words` plus every synonym of each.
+std::vector<std::string> with_synonyms(const std::string& text) {
+  std::vector<std::string> out;
+  for (const auto& group : synonym_groups())
+    for (const std::string& w : group)
+      if (contains(text, w)) {
+        out.insert(out.end(), group.begin(), group.end());
+        break;
+      }
+  return out;
+}
+
 // A question that expects yes or no: 吗/嘛/么 at the end, or an A-not-A
 // form (是不是, 有没有, 能不能...). "还是" asks to choose, not yes/no.
 bool is_yes_no(const std::string& q) {
@@ -188,8 +361,8 @@ bool is_yes_no(const std::string& q) {
 // What a yes/no question asks about beyond its topic: the question without
 // function words and the topic's own cue words ("是纯棉的吗" -> "纯棉").
 // Cue words that name a value (小孩, 纯棉) stay. Empty when under two
-// characters remain.
-std::string asked_content(const std::string& q, const Topic& t) {
+// characters (`min_chars`) remain.
+std::string asked_content(const std::string& q, const Topic& t, std::size_t min_chars = 2) {
   static const std::vector<std::string> function_words = [] {
     std::vector<std::string> w{"是不是", "有没有", "能不能", "可不可以", "会不会", "支不支持", "这个", "那个", "这款",
                                "主播", "请问", "宝宝", "姐妹", "一下", "可以", "是否", "适合", "能用", "吗", "嘛",
@@ -210,7 +383,7 @@ std::string asked_content(const std::string& q, const Topic& t) {
   std::u32string kept;
   for (char32_t c : utf8::decode(rest))
     if (!utf8::is_punctuation_or_symbol(c) && !utf8::is_space(c)) kept.push_back(c);
-  return kept.size() >= 2 ? utf8::encode(kept) : std::string();
+  return kept.size() >= min_chars ? utf8::encode(kept) : std::string();
 }
 
 // Whether `a` and `b` share a character bigram.
@@ -275,7 +448,10 @@ QaDecision decide_answer(std::string_view question, const FactSheet& facts) {
   }
 
   // 2. An asked size: the first size named is the one asked for.
-  if (const std::vector<std::string> sizes = find_sizes(q); !sizes.empty() && (topic_name.empty() || topic_name == "size")) {
+  bool counts = false;  // "多少片", "几包": a count, not a size question
+  for (const std::string& u : asked_units(q)) counts = counts || kMeasureWords.find(utf8::decode(u).front()) != std::u32string_view::npos;
+  if (const std::vector<std::string> sizes = find_sizes(q);
+      !sizes.empty() && !counts && (topic_name.empty() || topic_name == "size")) {
     std::vector<const ProductLine*> lines = lines_for(topics()[4], facts);
     QaDecision d;
     d.topic = "size";
@@ -331,14 +507,47 @@ QaDecision decide_answer(std::string_view question, const FactSheet& facts) {
     QaDecision d;
     d.topic = c.group;
     d.asked = c.text;
-    for (const ProductLine& l : facts.lines()) {
-      const std::string v = normalize(l.label + "：" + l.value);
-      for (const std::string& w : claim_words(c.group))
-        if (contains(v, w)) {
-          d.support = {l.label};
-          d.answer = line_answer(l);
-          return d;
+    // The exact service is asked about: 运费险 is not 退换, 无理由 is not
+    // 包退. Words that mean the same thing count as the same word.
+    static const std::vector<std::vector<std::string>> same{
+        {"包邮", "免运费", "免邮", "运费全免"}, {"退货", "退换", "包退", "可退", "退款", "包换"},
+        {"保修", "质保", "延保"}, {"库存", "现货"}, {"正品", "官方授权", "专柜"}};
+    std::vector<std::string> words{c.text};
+    for (const auto& group : same)
+      if (std::find(group.begin(), group.end(), c.text) != group.end()) words = group;
+    if (c.group == "gift") words = claim_words("gift");
+    const ProductLine* found = nullptr;
+    if (c.group == "gift") {
+      // "送几个刷头": the line that gives something away and names it.
+      const std::set<std::u32string> grams = content_bigrams(q);
+      for (const ProductLine& l : facts.lines())
+        if (!found && any_in(normalize(l.value), words) && overlap(grams, l) >= 1 && l.label != "商品") found = &l;
+      if (!found) found = facts.find("赠品");
+    }
+    for (const ProductLine& l : facts.lines())
+      if (!found && any_in(label_words(l.label) + "：" + normalize(l.value), words)) found = &l;
+    if (found) {
+      d.support = {found->label};
+      d.answer = line_answer(*found);
+      if (c.group == "gift" && found->label == "赠品")
+        if (const ProductLine* promo = facts.find("优惠"); promo && (contains(promo->value, "送") || contains(promo->value, "赠"))) {
+          d.support.push_back(promo->label);
+          d.answer += strip_end(brief(promo->value, 120)) + "。";
         }
+      // "送安装吗": the gift line exists but says nothing of 安装.
+      if (is_yes_no(q)) {
+        std::string asked = asked_content(q, topics()[2]);
+        for (const std::string& w : claim_words(c.group)) {
+          for (std::size_t at = asked.find(w); at != std::string::npos; at = asked.find(w)) asked.erase(at, w.size());
+        }
+        if (utf8::length(asked) >= 2 && !shares_bigram(asked, normalize(found->label + found->value)) &&
+            !contains(normalize(found->value), asked)) {
+          d.decline = true;
+          d.asked = asked;
+          d.answer = "商品信息里没有写" + asked + "哦，" + found->label + "是" + strip_end(brief(found->value, 120)) + "。";
+        }
+      }
+      return d;
     }
     // Not in the product: say what the nearest line does offer.
     const char* label = c.group == "free_shipping" ? "发货" : c.group == "returns" || c.group == "warranty" ? "售后" : "";
@@ -349,6 +558,82 @@ QaDecision decide_answer(std::string_view question, const FactSheet& facts) {
       return d;
     }
     return decline_missing(c.group, c.text, c.text);
+  }
+
+  // 4b. A number with a unit asked for ("有30W的吗"): offered or declined
+  //     with the line that has that unit.
+  if (const std::string qty = asked_quantity(q); !qty.empty() && is_yes_no(q)) {
+    std::string unit = qty;
+    while (!unit.empty() && (is_digit(unit.front()) || unit.front() == '.')) unit.erase(0, 1);
+    const ProductLine* same_unit = nullptr;
+    for (const ProductLine& l : facts.lines()) {
+      const std::string v = normalize(l.value);
+      bool same = false;  // the whole number: "2kg" is not in "1.2kg"
+      for (std::size_t at = v.find(qty); at != std::string::npos && !same; at = v.find(qty, at + 1))
+        same = at == 0 || !(is_digit(v[at - 1]) || v[at - 1] == '.');
+      if (same) {
+        QaDecision d;
+        d.topic = "quantity";
+        d.asked = qty;
+        d.support = {l.label};
+        d.answer = "有的，" + line_answer(l);
+        return d;
+      }
+      if (!same_unit && has_number_with(v, unit)) same_unit = &l;
+    }
+    QaDecision d;
+    d.topic = "quantity";
+    d.decline = true;
+    d.asked = qty;
+    if (same_unit) {
+      d.support = {same_unit->label};
+      d.answer = "没有" + qty + "的哦，" + line_answer(*same_unit);
+    } else {
+      d.answer = "商品信息里没有写" + qty + "哦，具体可以问问客服～";
+    }
+    return d;
+  }
+
+  // 4c. A quantity question: the line with a number in the asked unit,
+  //     preferring the topic's own lines, then the one sharing most words.
+  if (const std::vector<std::string> units = asked_units(q); !units.empty()) {
+    const std::set<std::u32string> grams = content_bigrams(q);
+    // A topic that is not only about amounts ("保质期多久") keeps to its
+    // own lines; with none, the topic branch below declines.
+    std::vector<const ProductLine*> own;
+    const bool restrict = topic && topic_name != "weight" && topic_name != "capacity" && topic_name != "battery";
+    if (restrict) {
+      own = lines_for(*topic, facts);
+      if (own.empty()) own = lines_mentioning(*topic, facts);
+    }
+    const std::vector<std::string> hint_labels = unit_labels(q);
+    const ProductLine* best = nullptr;
+    double best_score = 0;
+    for (const ProductLine& l : facts.lines()) {
+      if (l.label == "价格" || l.label == "原价" || l.label == "库存") continue;
+      if (restrict && std::find(own.begin(), own.end(), &l) == own.end()) continue;
+      const std::string v = normalize(l.label + " " + l.value);
+      bool unit_ok = false;
+      for (const std::string& u : units) unit_ok = unit_ok || has_number_with(v, u);
+      const double words = overlap(grams, l);
+      if (!unit_ok && words < 1) continue;
+      // Shared words count most ("吸力多大" -> the 吸力 line), then the unit;
+      // the name is the last resort.
+      double score = 2 * words + (unit_ok ? 1 : 0) + (l.label == "商品" ? -0.5 : 0) +
+                     (any_in(label_words(l.label), hint_labels) ? 0.5 : 0) + (says_dimension(q, l) ? 0.75 : 0);
+      if (topic && any_in(label_words(l.label), topic->labels)) score += 10;
+      if (score > best_score) {
+        best_score = score;
+        best = &l;
+      }
+    }
+    if (best) {
+      QaDecision d;
+      d.topic = topic ? topic_name : "quantity";
+      d.support = {best->label};
+      d.answer = line_answer(*best);
+      return d;
+    }
   }
 
   // 5. A recognised topic: its lines answer; none means declining.
@@ -364,6 +649,12 @@ QaDecision decide_answer(std::string_view question, const FactSheet& facts) {
     }
     std::vector<const ProductLine*> lines = lines_for(*topic, facts);
     if (lines.empty()) lines = lines_mentioning(*topic, facts);
+    if (lines.empty() && topic_name == "origin")  // "哪里产的": a line naming a place
+      for (const ProductLine& l : facts.lines())
+        if (l.label != "发货" && !find_places(normalize(l.value)).empty()) {
+          lines.push_back(&l);
+          break;
+        }
     if (!lines.empty()) {
       QaDecision d;
       d.topic = topic_name;
@@ -374,6 +665,16 @@ QaDecision decide_answer(std::string_view question, const FactSheet& facts) {
       if (const std::string asked = asked_content(q, *topic); !asked.empty() && is_yes_no(q)) {
         bool backed = false;
         for (const ProductLine* l : lines) backed = backed || shares_bigram(asked, normalize(l->label + l->value));
+        // "小孩能用吗" is backed by "适合儿童": the same people in other words.
+        for (const std::string& w : with_synonyms(asked))
+          for (const ProductLine& l : facts.lines())
+            if (contains(normalize(l.value), w)) {
+              backed = true;
+              lines.insert(lines.begin(), &l);
+              d.support = {l.label};
+              d.answer = line_answer(l);
+              break;
+            }
         if (!backed) {
           d.decline = true;
           d.asked = asked;
@@ -398,23 +699,57 @@ QaDecision decide_answer(std::string_view question, const FactSheet& facts) {
       return d;
     }
   const std::set<std::u32string> grams = content_bigrams(q);
+  std::vector<std::string> synonyms;  // other words for the question's words, not the words themselves
+  for (const std::string& w : with_synonyms(q))
+    if (!contains(q, w)) synonyms.push_back(w);
   const ProductLine* best = nullptr;
   double best_score = 0;
   for (const ProductLine& l : facts.lines()) {
-    if (l.label == "商品" || l.label == "类目") continue;
-    const double s = overlap(grams, l);
+    if (l.label == "类目") continue;
+    double s = overlap(grams, l);
+    if (any_in(normalize(l.value), synonyms)) s += 1;  // "苹果能用吗" and "iPhone通用"
+    if (l.label == "商品") s -= 0.5;                     // the name only when nothing else says it
     if (s > best_score) {
       best_score = s;
       best = &l;
     }
   }
-  if (best && best_score >= 1) {
+  if (best && best_score >= 0.5) {
     QaDecision d;
     d.topic = topic_name.empty() ? best->label : topic_name;
     d.support = {best->label};
     d.answer = line_answer(*best);
     d.score = best_score;
     return d;
+  }
+  // Weak evidence: one distinctive character of the question in one line
+  // ("有谷物吗" and "无谷配方"). Not enough to answer, so the answer says
+  // the product does not state it and shows that line for the viewer to judge.
+  if (const std::string asked = asked_content(q, topic ? *topic : topics()[0], 1); !asked.empty()) {
+    static const std::u32string_view common = U"么点下用能吃穿戴看玩买卖送发到多少大小好不没有是的了吗呢啊";
+    const ProductLine* only = nullptr;
+    int lines_hit = 0;
+    for (const ProductLine& l : facts.lines()) {
+      if (l.label == "类目" || l.label == "价格" || l.label == "原价") continue;
+      const std::u32string v = utf8::decode(normalize(l.value));
+      bool hit = false;
+      for (char32_t c : utf8::decode(asked))
+        if (c >= 0x4E00 && c <= 0x9FFF && common.find(c) == std::u32string_view::npos && v.find(c) != std::u32string::npos)
+          hit = true;
+      if (hit) {
+        ++lines_hit;
+        if (!only || only->label == "商品") only = &l;
+      }
+    }
+    if (lines_hit >= 1 && lines_hit <= 2) {
+      QaDecision d;
+      d.decline = true;
+      d.topic = topic_name.empty() ? only->label : topic_name;
+      d.asked = asked;
+      d.support = {only->label};
+      d.answer = "商品信息里没有直接写" + asked + "哦，相关的是：" + strip_end(brief(only->value, 120)) + "。";
+      return d;
+    }
   }
   if (topic) return decline_missing(topic_name, topic->noun, "");
   return decline_missing("", "这个", "");

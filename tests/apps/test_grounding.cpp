@@ -35,6 +35,11 @@ const char* kSparse = R"({"name": "北岸 陶瓷马克杯", "price": 39, "sellin
 
 bool has(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
+// A shirt whose material is not cotton.
+FactSheet product_from_sheet_helper() {
+  return FactSheet(product_from(R"({"name": "速干T恤", "price": 49, "specs": {"面料": "100%涤纶"}})"));
+}
+
 }  // namespace
 
 TEST_CASE("product_lines: slot labels and values in the slot-format order", "[grounding]") {
@@ -226,4 +231,42 @@ TEST_CASE("accept_model_answer keeps only answers that agree with the decision",
   CHECK(accept_model_answer("现在只要99元哦。", price, facts).empty());        // a wrong price
   CHECK(accept_model_answer("颜色有【颜色】哦。", price, facts).empty());      // does not answer it
   CHECK(accept_model_answer("【价格】。【原价】。【优惠】。", price, facts).empty());  // three sentences
+}
+
+TEST_CASE("decide_answer: quantities, exact services, synonyms and weak evidence", "[grounding]") {
+  const FactSheet mat(product_from(R"({"name": "TPE瑜伽垫", "price": 69, "selling_points": ["6mm加厚", "双面防滑"],
+    "specs": {"尺寸": "183×61cm", "重量": "1.2kg", "颜色": ["紫色", "灰色"]}, "warranty": "一年换新",
+    "returns": "签收后质量问题包退换", "gifts": ["绑带"], "适用人群": "儿童、成人"})"));
+  CHECK(has(decide_answer("多长", mat).answer, "183×61cm"));  // the length line, not the 6mm selling point
+  CHECK(has(decide_answer("多厚", mat).answer, "6mm"));       // the thickness is the selling point
+  CHECK(has(decide_answer("多重啊", mat).answer, "1.2kg"));
+  QaDecision d = decide_answer("有2kg的吗", mat);              // an asked amount that is not offered
+  CHECK(d.decline);
+  CHECK(has(d.answer, "1.2kg"));
+  d = decide_answer("保修多久", mat);                          // an English key answers a Chinese question
+  CHECK_FALSE(d.decline);
+  CHECK(has(d.answer, "保修是一年换新"));
+  d = decide_answer("七天无理由吗", mat);                      // 包退换 is not 七天无理由
+  CHECK(d.decline);
+  CHECK(has(d.answer, "包退换"));
+  d = decide_answer("运费险有吗", mat);
+  CHECK(d.decline);
+  d = decide_answer("送安装吗", mat);                          // a gift exists, but not this one
+  CHECK(d.decline);
+  d = decide_answer("送啥", mat);
+  CHECK(has(d.answer, "绑带"));
+  d = decide_answer("小孩能用吗", mat);                        // 小孩 = 儿童
+  CHECK_FALSE(d.decline);
+  CHECK(has(d.answer, "儿童"));
+  d = decide_answer("送什么快递", mat);                        // the courier topic, not a gift
+  CHECK(d.topic == "shipping");
+  CHECK(d.decline);
+  // One distinctive character in one line is not enough to answer: the
+  // answer says it is not stated and shows the line.
+  d = decide_answer("防水吗", mat);
+  CHECK(d.decline);
+  const FactSheet shirt = product_from_sheet_helper();
+  d = decide_answer("是纯棉的吗", shirt);
+  CHECK(d.decline);
+  CHECK(has(d.answer, "涤纶"));
 }
