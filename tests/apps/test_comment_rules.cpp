@@ -576,3 +576,47 @@ TEST_CASE("hand-labelled comments: the rules alone get at least 95% of intents a
       CHECK(intent_of(c.text) == "complaint");
     }
 }
+
+TEST_CASE("rules_decide: the model is skipped only where it cannot change the labels", "[comment_rules]") {
+  CHECK(rules_decide(apply_rules(normalize("收到是坏的 要退款"))));
+  CHECK(rules_decide(apply_rules(normalize("多少钱"))));
+  CHECK_FALSE(rules_decide(apply_rules(normalize("这是啥"))));  // no cue
+  CHECK_FALSE(rules_decide(apply_rules(normalize("嗯嗯"))));    // only the weak 'other' default
+  // Where the rules decide, no model distribution changes the outcome.
+  const RuleResult r = apply_rules(normalize("已拍 冲冲冲"));
+  REQUIRE(rules_decide(r));
+  const Decision alone = combine(r, std::nullopt);
+  for (int i = 0; i < 7; ++i)
+    for (int s = 0; s < 3; ++s) {
+      const Decision d = combine(r, model_says(i, s));
+      CHECK(d.intent == alone.intent);
+      CHECK(d.sentiment == alone.sentiment);
+    }
+}
+
+TEST_CASE("spam: many users copying a question is not spam, an ad campaign is", "[comment_rules]") {
+  CHECK(ad_hint(normalize("关注主页领福利")));
+  CHECK(ad_hint(normalize("加我 abc12345")));
+  CHECK_FALSE(ad_hint(normalize("身高165体重110穿什么码")));
+  Pipeline p(nullptr, nullptr, 3);
+  std::vector<Comment> batch;
+  const char* users[] = {"a", "b", "c", "d"};
+  for (int i = 0; i < 4; ++i) {
+    Comment q;
+    q.line = static_cast<std::size_t>(i + 1), q.t = i, q.user = users[i];
+    q.text = q.clean = "身高165体重110穿什么码";  // the same long question, 4 users
+    batch.push_back(q);
+  }
+  for (int i = 0; i < 3; ++i) {
+    Comment ad;
+    ad.line = static_cast<std::size_t>(i + 5), ad.t = i + 5, ad.user = users[i];
+    ad.text = ad.clean = "好用的面膜同款去我主页看看";  // a product word, but an ad hint (主页)
+    batch.push_back(ad);
+  }
+  p.label(batch);
+  for (int i = 0; i < 4; ++i) CHECK_FALSE(batch[static_cast<std::size_t>(i)].spam);
+  CHECK_FALSE(batch[4].spam);  // 1 and 2 users
+  CHECK_FALSE(batch[5].spam);
+  CHECK(batch[6].spam);  // the third user
+  CHECK(batch[6].spam_reason == "same text from 3 users");
+}
