@@ -9,7 +9,7 @@
 #        tools/fuzz.sh --list                    list the targets
 #
 # Targets: gguf_file safetensors config_json bpe_encode spm_encode
-# detokenize_stream chat_template product_json comment_jsonl (default: all). The committed seeds in
+# detokenize_stream chat_template product_json comment_jsonl spm_model deep_json (default: all). The committed seeds in
 # tests/fuzz/corpus/<target>/ are read, never written; what the fuzzer
 # learns goes to build-fuzz/corpus/<target>/ and is reused by later runs.
 # A crashing input is saved as tests/fuzz/crashes/<target>-crash-<sha1>
@@ -25,7 +25,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
 all_targets=(gguf_file safetensors config_json bpe_encode spm_encode detokenize_stream chat_template product_json
-  comment_jsonl)
+  comment_jsonl spm_model deep_json)
 build=${FUZZ_DIR:-build-fuzz}
 launcher=()
 if command -v ccache >/dev/null; then launcher=(-DCMAKE_C_COMPILER_LAUNCHER=ccache -DCMAKE_CXX_COMPILER_LAUNCHER=ccache); fi

@@ -7,7 +7,7 @@
 
 set(LIVEFORMER_FUZZ_DIR ${CMAKE_CURRENT_LIST_DIR})
 set(LIVEFORMER_FUZZ_TARGETS gguf_file safetensors config_json bpe_encode spm_encode detokenize_stream
-  chat_template product_json comment_jsonl)
+  chat_template product_json comment_jsonl spm_model deep_json)
 
 # The apps' input parsers the app targets call (examples/; plain C++ over
 # nlohmann_json, no model).
@@ -29,8 +29,13 @@ function(liveformer_fuzz_target target name)
     target_include_directories(${target} PRIVATE ${LIVEFORMER_ROOT}/examples)
     target_link_libraries(${target} PRIVATE nlohmann_json::nlohmann_json)
   endif()
-  if(name STREQUAL "config_json")
+  if(name STREQUAL "config_json" OR name STREQUAL "deep_json")
     target_include_directories(${target} PRIVATE ${LIVEFORMER_ROOT}/src/model)  # hf_config.hpp
+  endif()
+  if(name STREQUAL "deep_json" OR name STREQUAL "spm_model")
+    # json_document.hpp, sentencepiece_model_check.hpp (library-private)
+    target_include_directories(${target} PRIVATE ${LIVEFORMER_ROOT}/src/formats)
+    target_link_libraries(${target} PRIVATE nlohmann_json::nlohmann_json)
   endif()
   target_compile_options(${target} PRIVATE -Wall -Wextra)
   target_compile_definitions(${target} PRIVATE
