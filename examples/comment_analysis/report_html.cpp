@@ -181,6 +181,29 @@ std::string render_html(const app::Json& r) {
     h += "</ul>\n";
   }
 
+  const app::Json& buckets = r["per_minute"];
+  h += "<h2>意图随时间变化 Intent counts per minute</h2>\n";
+  if (buckets.empty()) h += "<p class='muted'>no comments</p>\n";
+  else h += intent_chart(buckets) + "\n";
+  h += "<h2>情感趋势 Sentiment trend (share per minute)</h2>\n";
+  if (!buckets.empty()) h += sentiment_chart(buckets) + "\n";
+
+  h += "<h2>总计 Totals</h2>\n" + counts_table(r["totals"]["intents"], kIntentSeries, std::size(kIntentSeries)) +
+       counts_table(r["totals"]["sentiments"], kSentimentSeries, std::size(kSentimentSeries)) + "\n";
+
+  h += "<h2>高频问题 Most asked questions</h2>\n<table><tr><th>问题 question</th><th>次数 count</th><th>intent</th></tr>";
+  for (const app::Json& q : r["top_questions"])
+    h += "<tr><td>" + esc(str(q["text"])) + "</td><td>" + str(q["count"]) + "</td><td>" + esc(str(q["intent"])) + "</td></tr>";
+  h += "</table>\n";
+
+  h += "<h2>关注点 Product aspects</h2>\n<table><tr><th>aspect</th><th>提及 mentions</th><th>提问 questions</th>"
+       "<th>正面</th><th>中性</th><th>负面</th></tr>";
+  for (const app::Json& a : r["aspects"])
+    h += "<tr><td>" + esc(str(a["label"])) + " (" + esc(str(a["aspect"])) + ")</td><td>" + str(a["count"]) + "</td><td>" +
+         str(a["questions"]) + "</td><td>" + str(a["sentiments"]["positive"]) + "</td><td>" +
+         str(a["sentiments"]["neutral"]) + "</td><td>" + str(a["sentiments"]["negative"]) + "</td></tr>";
+  h += "</table>\n";
+
   h += "<h2>商品相关建议 Product suggestions</h2>\n";
   if (r.contains("product")) h += "<p class='muted'>商品 product: " + esc(str(r["product"])) + "</p>\n";
   if (r["product_suggestions"].empty()) h += "<p class='muted'>暂无 (none)</p>\n";
@@ -224,29 +247,6 @@ std::string render_html(const app::Json& r) {
   h += "</table>\n";
 
   h += "<h2>广告 Spam</h2>\n<p>" + str(r["spam"]["count"]) + " 条广告/刷屏 spam comments (not in the statistics)</p>\n";
-
-  const app::Json& buckets = r["per_minute"];
-  h += "<h2>意图随时间变化 Intent counts per minute</h2>\n";
-  if (buckets.empty()) h += "<p class='muted'>no comments</p>\n";
-  else h += intent_chart(buckets) + "\n";
-  h += "<h2>情感趋势 Sentiment trend (share per minute)</h2>\n";
-  if (!buckets.empty()) h += sentiment_chart(buckets) + "\n";
-
-  h += "<h2>总计 Totals</h2>\n" + counts_table(r["totals"]["intents"], kIntentSeries, std::size(kIntentSeries)) +
-       counts_table(r["totals"]["sentiments"], kSentimentSeries, std::size(kSentimentSeries)) + "\n";
-
-  h += "<h2>高频问题 Most asked questions</h2>\n<table><tr><th>问题 question</th><th>次数 count</th><th>intent</th></tr>";
-  for (const app::Json& q : r["top_questions"])
-    h += "<tr><td>" + esc(str(q["text"])) + "</td><td>" + str(q["count"]) + "</td><td>" + esc(str(q["intent"])) + "</td></tr>";
-  h += "</table>\n";
-
-  h += "<h2>关注点 Product aspects</h2>\n<table><tr><th>aspect</th><th>提及 mentions</th><th>提问 questions</th>"
-       "<th>正面</th><th>中性</th><th>负面</th></tr>";
-  for (const app::Json& a : r["aspects"])
-    h += "<tr><td>" + esc(str(a["label"])) + " (" + esc(str(a["aspect"])) + ")</td><td>" + str(a["count"]) + "</td><td>" +
-         str(a["questions"]) + "</td><td>" + str(a["sentiments"]["positive"]) + "</td><td>" +
-         str(a["sentiments"]["neutral"]) + "</td><td>" + str(a["sentiments"]["negative"]) + "</td></tr>";
-  h += "</table>\n";
 
   const app::Json& cs = r["comments"];
   constexpr std::size_t kShown = 1000;
