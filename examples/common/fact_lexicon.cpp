@@ -248,6 +248,26 @@ std::vector<FactSpan> find_claims(std::string_view s) {
   return out;
 }
 
+std::vector<std::string> gift_objects(std::string_view s) {
+  std::vector<std::string> out;
+  const std::u32string cps = utf8::decode(s);
+  const std::u32string_view not_before = U"配运发递护传输欢目接";
+  const std::u32string_view not_after = U"到达货出回走别行上给人";
+  const std::u32string_view skip = U"你您大家一二两三四五六七八九十0123456789个份套张支件瓶盒包只条双款同价值的还再就也";
+  for (std::size_t i = 0; i < cps.size(); ++i) {
+    if (cps[i] != U'送' && cps[i] != U'赠') continue;
+    if (i > 0 && not_before.find(cps[i - 1]) != std::u32string_view::npos) continue;
+    std::size_t j = i + 1;
+    if (j < cps.size() && cps[j] == U'品') continue;  // 赠品 names the field, not an object
+    if (j < cps.size() && not_after.find(cps[j]) != std::u32string_view::npos) continue;
+    while (j < cps.size() && skip.find(cps[j]) != std::u32string_view::npos) ++j;
+    std::u32string obj;
+    while (j < cps.size() && obj.size() < 2 && cps[j] >= 0x4E00 && cps[j] <= 0x9FFF) obj.push_back(cps[j++]);
+    if (obj.size() == 2) out.push_back(utf8::encode(obj));
+  }
+  return out;
+}
+
 const std::vector<std::string>& claim_words(std::string_view group) {
   static const std::vector<std::string> none;
   const auto it = claim_groups().find(group);

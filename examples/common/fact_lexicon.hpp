@@ -63,6 +63,11 @@ std::vector<std::string> find_places(std::string_view normalized);
 /// The claim groups mentioned in a normalized text, with the word found.
 std::vector<FactSpan> find_claims(std::string_view normalized);
 
+/// What a text gives away: the two characters after each 送/赠 (past
+/// 你, 一个, 两份 ...), e.g. "量杯" of "下单还送你一个量杯". Delivering (送到,
+/// 配送) gives nothing away.
+std::vector<std::string> gift_objects(std::string_view normalized);
+
 /// The words of one claim group (for support checks).
 const std::vector<std::string>& claim_words(std::string_view group);
 

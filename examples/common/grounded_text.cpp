@@ -85,6 +85,10 @@ std::vector<std::string> unsupported_spans(std::string_view text, const FactShee
   std::vector<std::string> out;
   for (const FactSpan& span : find_fact_spans(text))
     if (!facts.supports(span)) out.push_back(std::string(span_kind_name(span.kind)) + " " + span.text);
+  // A gift is a fact of its own: "还送量杯" needs 量杯 in the product, not
+  // just some gift.
+  for (const std::string& obj : gift_objects(normalize(text)))
+    if (facts.text().find(obj) == std::string::npos) out.push_back("gift " + obj);
   return out;
 }
 

@@ -227,6 +227,10 @@ GroundedScript build_script(std::string_view draft, const FactSheet& facts, std:
     if (grams > 0 && old * 2 >= grams) continue;
     for (std::size_t i = 0; i + 4 <= cps.size(); ++i) said.insert(cps.substr(i, 4));
     out.text += part;
+    // A draft's last sentence may lack its closing mark; the next part
+    // must not run into it.
+    const char32_t last = utf8::decode(part).back();
+    if (std::u32string_view(U"。！？!?；;～~…").find(last) == std::u32string_view::npos) out.text += "。";
   }
   return out;
 }

@@ -92,7 +92,11 @@ TEST_CASE("FactSheet::supports backs spans with the product's own text only", "[
   // The sparse product backs no service claim at all.
   const FactSheet sparse(product_from(kSparse));
   CHECK(unsupported_spans("支持七天无理由退货", sparse).size() == 2);  // 无理由 and 退货, one group each word
-  CHECK(unsupported_spans("下单送杯垫", sparse) == std::vector<std::string>{"claim 送"});
+  CHECK(unsupported_spans("下单送杯垫", sparse) == (std::vector<std::string>{"claim 送", "gift 杯垫"}));
+  // A product with a gift backs that gift, not any other: the object counts.
+  CHECK(unsupported_spans("下单还送你一个防水袋", facts).empty());
+  CHECK(unsupported_spans("下单还送量杯", facts) == std::vector<std::string>{"gift 量杯"});
+  CHECK(unsupported_spans("全国配送，送到家门口", facts).empty());
 }
 
 TEST_CASE("check_sentence fills slots verbatim and rejects what the product does not say", "[grounding]") {
