@@ -2,6 +2,7 @@
 #include "sentencepiece_model_check.hpp"
 
 #include <cstdint>
+#include <algorithm>
 #include <cstring>
 #include <vector>
 
@@ -63,6 +64,13 @@ class Wire {
   std::size_t pos_ = 0;
 };
 
+// sentencepiece's Normalizer collects at most this many prefix matches in a
+// stack array, but loops over as many as commonPrefixSearch counts.
+constexpr std::uint32_t kMaxTrieResults = 32;
+// No normalization rule is this long (nmt_nfkc's longest key is a few
+// code points); the cap bounds each search, so normalizing stays linear.
+constexpr std::uint32_t kMaxTrieDepth = 256;
+
 // darts-clone's DoubleArrayUnit, bit for bit.
 struct Unit {
   std::uint32_t u;
@@ -99,34 +107,68 @@ void check_precompiled_charsmap(std::string_view blob, const std::string& where)
 
   // Walk what commonPrefixSearch can reach: from a node's base b it reads
   // unit b ^ c for every input byte c, and a match moves to that unit's
-  // base. Each base is queued once, so the walk is at most 256 reads a unit.
+  // base. Depth first over bases, each finished once (at most 512 unit
+  // reads a base): every read must be inside the trie, the walk must end
+  // (no cycle: one would make every search run to the end of the input),
+  // and no input may match more than kMaxTrieResults rules, the size of
+  // the array sentencepiece collects matches in on its stack, nor be
+  // followed deeper than kMaxTrieDepth bytes.
   const std::size_t last_nul = strings.rfind('\0');
-  std::vector<bool> queued(n, false);
-  std::vector<std::uint32_t> todo;
-  const auto visit = [&](std::uint32_t base) {
+  enum : std::uint8_t { kNew, kOpen, kDone };
+  std::vector<std::uint8_t> state(n, kNew);
+  std::vector<std::uint16_t> depth(n, 0), leaves(n, 0);  // below each finished base
+  struct Frame {
+    std::uint32_t base;
+    std::uint32_t next_byte;
+  };
+  std::vector<Frame> stack;
+  const auto enter = [&](std::uint32_t base) {
     if ((static_cast<std::uint64_t>(base) | 0xFF) >= n)
       fail("trie reaches unit " + std::to_string(base | 0xFF) + " of " + std::to_string(n));
-    if (!queued[base]) {
-      queued[base] = true;
-      todo.push_back(base);
+    if (state[base] == kOpen) fail("trie has a cycle through unit " + std::to_string(base));
+    if (state[base] == kNew) {
+      state[base] = kOpen;
+      stack.push_back({base, 0});
     }
   };
-  visit(units[0].offset());  // the root's base
-  while (!todo.empty()) {
-    const std::uint32_t base = todo.back();
-    todo.pop_back();
-    for (std::uint32_t c = 0; c < 256; ++c) {
+  enter(units[0].offset());  // the root's base
+  while (!stack.empty()) {
+    Frame& top = stack.back();
+    const std::uint32_t base = top.base;
+    bool descended = false;
+    while (!descended && top.next_byte < 256) {  // `top` dangles once descended
+      const std::uint32_t c = top.next_byte++;
       const Unit unit = units[base ^ c];
       if (unit.label() != c) continue;
       const std::uint32_t child = (base ^ c) ^ unit.offset();
-      visit(child);
       if (unit.has_leaf()) {
+        if (child >= n) fail("trie leaf at unit " + std::to_string(child) + " of " + std::to_string(n));
         const std::uint32_t v = units[child].value();
         if (last_nul == std::string_view::npos || v > last_nul)
           fail("value " + std::to_string(v) + " is not a NUL-terminated string inside the " +
                std::to_string(strings.size()) + " bytes of replacements");
       }
+      const std::size_t before = stack.size();
+      enter(child);  // may reallocate `stack`: `top` is not used after this
+      descended = stack.size() > before;
     }
+    if (descended) continue;
+    // All edges seen, every child finished: this base's longest path.
+    std::uint32_t d = 0, l = 0;
+    for (std::uint32_t c = 0; c < 256; ++c) {
+      const Unit unit = units[base ^ c];
+      if (unit.label() != c) continue;
+      const std::uint32_t child = (base ^ c) ^ unit.offset();
+      d = std::max<std::uint32_t>(d, 1u + depth[child]);
+      l = std::max<std::uint32_t>(l, (unit.has_leaf() ? 1u : 0u) + leaves[child]);
+    }
+    if (d > kMaxTrieDepth) fail("trie is deeper than " + std::to_string(kMaxTrieDepth) + " bytes");
+    if (l > kMaxTrieResults)
+      fail("trie lets one input match more than " + std::to_string(kMaxTrieResults) + " rules");
+    depth[base] = static_cast<std::uint16_t>(d);
+    leaves[base] = static_cast<std::uint16_t>(l);
+    state[base] = kDone;
+    stack.pop_back();
   }
 }
 

@@ -16,8 +16,10 @@ namespace lf::detail {
 ///  - the 4-byte trie size fits the blob and is a whole number of units;
 ///  - every trie node reachable from the root, for every input byte, reads
 ///    units inside the trie (what commonPrefixSearch reads);
-///  - every leaf's value points inside the strings and a NUL follows it.
-/// Cost: 256 unit reads per trie node at most, linear in the blob.
+///  - every leaf's value points inside the strings and a NUL follows it;
+///  - the trie has no cycle, no path deeper than 256 bytes and no path with
+///    more than 32 matches (sentencepiece's stack array of results).
+/// Cost: 512 unit reads per trie node at most, linear in the blob.
 /// Throws lf::Error("<where>: ...") on malformed wire data or a bad charsmap.
 void check_sentencepiece_model(std::string_view proto, const std::string& where);
 

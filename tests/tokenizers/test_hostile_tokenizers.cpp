@@ -10,6 +10,7 @@
 
 #include <cstdint>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <random>
@@ -65,10 +66,13 @@ std::uint64_t varint(const std::string& b, std::size_t& pos) {
   return v;
 }
 
-// [begin, end) of the first length-delimited field `field` in b[from, to).
-std::pair<std::size_t, std::size_t> find_field(const std::string& b, std::size_t from, std::size_t to, int field) {
+// [begin, end) of the first length-delimited field `field` in b[from, to);
+// `key_at` (if given) gets where its key starts.
+std::pair<std::size_t, std::size_t> find_field(const std::string& b, std::size_t from, std::size_t to, int field,
+                                               std::size_t* key_at = nullptr) {
   std::size_t pos = from;
   while (pos < to) {
+    if (key_at) *key_at = pos;
     const std::uint64_t key = varint(b, pos);
     switch (key & 7) {
       case 0: varint(b, pos); break;
@@ -95,6 +99,48 @@ std::pair<std::size_t, std::size_t> charsmap_span(const std::string& model) {
   return blob;
 }
 
+std::string encode_varint(std::uint64_t v) {
+  std::string out;
+  do {
+    out += static_cast<char>((v & 0x7f) | (v >= 0x80 ? 0x80 : 0));
+    v >>= 7;
+  } while (v);
+  return out;
+}
+
+// The trained model with its normalizer's charsmap replaced by `blob`.
+std::string with_charsmap(const std::string& model, const std::string& blob) {
+  std::size_t spec_key = 0, map_key = 0;
+  const auto spec = find_field(model, 0, model.size(), 3, &spec_key);
+  const auto map = find_field(model, spec.first, spec.second, 2, &map_key);
+  const std::string new_spec = model.substr(spec.first, map_key - spec.first) + "\x12" + encode_varint(blob.size()) +
+                               blob + model.substr(map.second, spec.second - map.second);
+  return model.substr(0, spec_key) + "\x1a" + encode_varint(new_spec.size()) + new_spec + model.substr(spec.second);
+}
+
+// A hand-made darts-clone trie of 512 units: every unit not set here gets a
+// label no base reaches (as darts-clone's builder does), the root's base is
+// `root_base`, and the strings are "x\0".
+struct HandTrie {
+  std::vector<std::uint32_t> units;
+  explicit HandTrie(std::uint32_t root_base) : units(512) {
+    for (std::uint32_t i = 0; i < units.size(); ++i) units[i] = (i ^ 0xEE) & 0xFF;
+    units[0] = root_base << 10;
+  }
+  // An edge from `base` on byte c to `child`, with a leaf (value 0) or not.
+  void edge(std::uint32_t base, unsigned char c, std::uint32_t child, bool leaf) {
+    units[base ^ c] = (((base ^ c) ^ child) << 10) | (leaf ? 0x100u : 0u) | c;
+    if (leaf) units[child] = 1u << 31;  // the value unit: value 0, a label nothing matches
+  }
+  std::string blob() const {
+    std::string b(4 + 4 * units.size(), '\0');
+    const std::uint32_t size = static_cast<std::uint32_t>(4 * units.size());
+    std::memcpy(b.data(), &size, 4);
+    std::memcpy(b.data() + 4, units.data(), 4 * units.size());
+    return b + std::string("x\0", 2);
+  }
+};
+
 void put_u32(std::string& b, std::size_t at, std::uint32_t v) {
   for (int i = 0; i < 4; ++i) b[at + static_cast<std::size_t>(i)] = static_cast<char>((v >> (8 * i)) & 0xff);
 }
@@ -103,6 +149,7 @@ std::string load_error(const std::string& model) {
   try {
     const auto tok = lf::load_sentencepiece_model_bytes(model, "test.model");
     tok->encode("hello ＡＢＣ world ①");
+    tok->encode(std::string(40, 'a'));  // the hand-made tries' path
   } catch (const lf::Error& e) {
     return e.what();
   }
@@ -167,6 +214,21 @@ TEST_CASE("hostile: broken precompiled_charsmaps are errors, not crashes", "[tok
   SECTION("a 9-byte model file") {
     const std::string tiny("\x1a\x07\x12\x05\xf0\xff\xff\xff\x00", 9);
     CHECK_THAT(load_error(tiny), Contains("precompiled_charsmap"));
+  }
+  SECTION("a hand-made trie that is fine") {
+    HandTrie t(256);
+    t.edge(256, 'a', 300, true);
+    CHECK(load_error(with_charsmap(model, t.blob())).empty());
+  }
+  SECTION("a trie with a cycle (every search would run to the end of the input)") {
+    HandTrie t(256);
+    t.edge(256, 'a', 256, false);
+    CHECK_THAT(load_error(with_charsmap(model, t.blob())), Contains("trie has a cycle"));
+  }
+  SECTION("a path with more matches than sentencepiece's 32-entry result array") {
+    HandTrie t(257);
+    for (std::uint32_t k = 1; k <= 40; ++k) t.edge(256 + k, 'a', 256 + k + 1, true);
+    CHECK_THAT(load_error(with_charsmap(model, t.blob())), Contains("more than 32 rules"));
   }
   SECTION("150 random corruptions of the trie") {
     std::mt19937 rng(24);
