@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "common/utf8.hpp"
+
 namespace comments {
 
 namespace {
@@ -78,6 +80,13 @@ bool again_pattern(std::string_view text) {
   return le != std::string_view::npos && le - you <= 7 * 3;
 }
 
+// A Chinese numeral character at the start of `s` (一 ... 十, 百, 千, 两).
+bool cn_numeral_at(std::string_view s) {
+  for (const char* n : {"一", "二", "三", "四", "五", "六", "七", "八", "九", "十", "百", "千", "两"})
+    if (s.rfind(n, 0) == 0) return true;
+  return false;
+}
+
 double strength_of(double best, double second) {
   const double margin = best - 0.5 * second;
   if (margin <= 0) return 0;
@@ -86,7 +95,16 @@ double strength_of(double best, double second) {
 
 }  // namespace
 
+// A-不-A (好不好, 累不累, 贵不贵): a yes-no question without a particle.
+bool a_not_a(std::string_view norm) {
+  const std::u32string cps = app::utf8::decode(norm);
+  for (std::size_t i = 1; i + 1 < cps.size(); ++i)
+    if ((cps[i] == U'不' || cps[i] == U'没') && cps[i - 1] == cps[i + 1] && cps[i - 1] >= 0x4E00) return true;
+  return false;
+}
+
 bool is_question_text(std::string_view norm) {
+  if (a_not_a(norm)) return true;
   for (const char* q : question_cues()) {
     const std::string_view cue = q;
     if (cue == "么") {
@@ -163,20 +181,56 @@ RuleResult apply_rules(std::string_view norm) {
     if (sentiment != kNoSentiment) r.sentiment[static_cast<std::size_t>(sentiment)] += sw;
     r.hits.push_back(std::move(hit));
   }
-  // A number with a money unit is a price (199米, 99r, 50块); 1米8 is a height.
+  // A number with a money unit is a price (199米, 99r, 50块, 九块九); 1米8 is a height.
   for (std::size_t i = 0; i + 1 < norm.size(); ++i) {
-    if (norm[i] < '0' || norm[i] > '9') continue;
-    const std::string_view rest = norm.substr(i + 1);
+    const bool digit = norm[i] >= '0' && norm[i] <= '9';
+    const std::string_view here = norm.substr(i);
+    const bool hanzi = cn_numeral_at(here);
+    if (!digit && !hanzi) continue;
+    const std::string_view rest = norm.substr(i + (digit ? 1 : 3));
+    if (rest.empty()) continue;
     const bool money = rest.rfind("米", 0) == 0 || rest.rfind("元", 0) == 0 || rest.rfind("块", 0) == 0 ||
                        rest.rfind("r", 0) == 0 || rest.rfind("w", 0) == 0;
     if (!money) continue;
     const std::size_t unit = rest[0] == 'r' || rest[0] == 'w' ? 1 : 3;
+    if (hanzi && unit == 1) continue;  // 五w? not a price spelling
     const bool then_digit = rest.size() > unit && rest[unit] >= '0' && rest[unit] <= '9';
     const bool then_letter = rest.size() > unit && rest[unit] >= 'a' && rest[unit] <= 'z';
     if (then_digit || then_letter) continue;
     r.intent[kPrice] += 1.5;
     r.hits.push_back("number+money");
     break;
+  }
+  // Waiting counted out (五天了, 3天了, 两周了, 一个月了) is a grievance.
+  for (const char* unit : {"天了", "周了", "个月了", "星期了", "小时了"}) {
+    const std::size_t at = norm.find(unit);
+    if (at == std::string_view::npos || at == 0) continue;
+    const std::string_view before = norm.substr(0, at);
+    const bool counted = (before.back() >= '0' && before.back() <= '9') ||
+                         (before.size() >= 3 && (cn_numeral_at(before.substr(before.size() - 3)) ||
+                                                 before.substr(before.size() - 3) == "几" ||
+                                                 before.substr(before.size() - 3) == "好" ||
+                                                 before.substr(before.size() - 3) == "个"));
+    if (counted) {
+      r.intent[kComplaint] += 1.5;
+      r.sentiment[kNegative] += 1;
+      r.hits.push_back("waited");
+      break;
+    }
+  }
+  // 比……贵 / 比……还高: paying more than elsewhere is a price grievance.
+  if (const std::size_t bi = norm.find("比"); bi != std::string_view::npos) {
+    const std::string_view after = norm.substr(bi);
+    if (contains(after, "贵") || contains(after, "还高") || contains(after, "高了")) {
+      r.intent[kComplaint] += 1.5;
+      r.sentiment[kNegative] += 1;
+      r.hits.push_back("dearer than");
+    }
+  }
+  // 又……了 with a bad word: the same problem again.
+  if (again_pattern(norm) && r.sentiment[kNegative] > 0) {
+    r.intent[kComplaint] += 1;
+    r.hits.push_back("again");
   }
   if (r.sarcastic) {
     r.intent[kComplaint] += 2;
@@ -195,7 +249,12 @@ RuleResult apply_rules(std::string_view norm) {
     std::stable_sort(idx.begin(), idx.end(), [&](std::size_t x, std::size_t y) { return a[x] > a[y]; });
     return idx;
   };
-  const auto idx = order(ranked);
+  auto idx = order(ranked);
+  if (r.intent[kComplaint] >= 1.5 && idx[0] != kComplaint) {
+    // A clear complaint cue wins over any topic: 比超市贵了十块 is a grievance first.
+    std::rotate(idx.begin(), std::find(idx.begin(), idx.end(), std::size_t{kComplaint}),
+                std::find(idx.begin(), idx.end(), std::size_t{kComplaint}) + 1);
+  }
   if (ranked[idx[0]] > 0) {
     r.best_intent = static_cast<int>(idx[0]);
     r.intent_strength = strength_of(ranked[idx[0]], ranked[idx[1]]);
