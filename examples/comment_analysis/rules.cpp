@@ -181,6 +181,11 @@ RuleResult apply_rules(std::string_view norm) {
     if (sentiment != kNoSentiment) r.sentiment[static_cast<std::size_t>(sentiment)] += sw;
     r.hits.push_back(std::move(hit));
   }
+  // "1", "11", "111": 扣1, the live-room way to say "I want one".
+  if (!norm.empty() && norm.find_first_not_of('1') == std::string_view::npos && norm.size() <= 6) {
+    r.intent[kPurchase] += 2;
+    r.hits.push_back("1");
+  }
   // A number with a money unit is a price (199米, 99r, 50块, 九块九); 1米8 is a height.
   for (std::size_t i = 0; i + 1 < norm.size(); ++i) {
     const bool digit = norm[i] >= '0' && norm[i] <= '9';
