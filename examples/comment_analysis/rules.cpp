@@ -145,6 +145,16 @@ RuleResult apply_rules(std::string_view norm) {
     int intent = c.intent, sentiment = c.sentiment;
     double iw = c.intent_w, sw = c.sentiment_w;
     std::string hit = c.text;
+    if ((c.kind & kDefect) && !(c.kind & kGrievance)) {
+      // 不掉色, 没有色差, 无异味: a defect denied is a good word about the product.
+      if (const std::string_view neg = negator_before(norm, m.begin, matches); !neg.empty()) {
+        r.negated = true;
+        r.intent[kPraise] += 0.7;
+        r.sentiment[kPositive] += 1;
+        r.hits.push_back(std::string(neg) + "+" + c.text);
+        continue;
+      }
+    }
     if (c.kind & kEvaluative) {
       if (const std::string_view neg = negator_before(norm, m.begin, matches); !neg.empty()) {
         r.negated = true;
@@ -244,6 +254,21 @@ RuleResult apply_rules(std::string_view norm) {
   }
   if (contains(norm, "呵呵")) r.sentiment[kNegative] += 1.5;
 
+  // Good words about the host (主播今天穿的好好看), with no product in view,
+  // are chat about the stream rather than product praise.
+  // Only looks: good words about how the host sells (讲得好, 专业) are praise.
+  const bool about_host = contains(norm, "主播") || contains(norm, "背景");
+  bool product_in_view = false, looks = false;
+  for (const char* d : {"这个", "这款", "这件", "这条", "衣服", "裙子", "质量", "效果", "东西", "产品", "推荐"})
+    if (contains(norm, d)) product_in_view = true;
+  for (const char* w : {"好看", "漂亮", "美", "可爱", "帅", "甜", "颜值"})
+    if (contains(norm, w)) looks = true;
+  if (about_host && looks && !product_in_view && r.intent[kPraise] > 0 && r.intent[kComplaint] == 0) {
+    r.intent[kOther] += r.intent[kPraise] + 0.5;
+    r.intent[kPraise] = 0;
+    r.hits.push_back("host");
+  }
+
   // Intent: complaint first once it has real evidence (it matters most to
   // the host); otherwise the strongest, with complaint counted half again.
   std::array<double, kRuleIntents> ranked = r.intent;
@@ -265,10 +290,22 @@ RuleResult apply_rules(std::string_view norm) {
     r.intent_strength = strength_of(ranked[idx[0]], ranked[idx[1]]);
     if (r.best_intent == kComplaint && r.intent[kComplaint] >= 1.5) r.intent_strength = std::max(r.intent_strength, 0.9);
   } else if (!r.question) {
-    // No cue at all: most such comments are chat; a weak vote the model can overrule.
-    r.intent[kOther] = 0.3;
+    // No cue at all: most such statements are chat; a vote the model
+    // overrules only when it is very sure (p > 0.85).
+    r.intent[kOther] = 0.6;
     r.best_intent = kOther;
-    r.intent_strength = strength_of(0.3, 0);
+    r.intent_strength = strength_of(0.6, 0);
+  } else {
+    // A question with no cue asks about the product (能用多久, 有什么区别)
+    // unless it is about people (主播, 大家, 谁, 有…的吗 roll calls).
+    bool people = false;
+    for (const char* w : {"主播", "大家", "谁", "有人", "人吗", "的吗", "你们", "播", "吃", "睡", "下班", "天气"})
+      if (contains(norm, w)) people = true;
+    const int guess = people ? kOther : kSpec;
+    r.intent[static_cast<std::size_t>(guess)] = 1.0;
+    r.best_intent = guess;
+    r.intent_strength = strength_of(1.0, 0);
+    r.hits.push_back(people ? "question:people" : "question:product");
   }
 
   // Sentiment: the cues; without any, what the intent implies.

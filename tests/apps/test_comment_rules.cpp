@@ -113,6 +113,8 @@ TEST_CASE("rules: negation", "[comment_rules]") {
 
 TEST_CASE("rules: a defect asked about is a spec question, a defect stated a complaint", "[comment_rules]") {
   CHECK(intent_of("会掉色吗") == "spec");
+  CHECK(intent_of("洗了不掉色") == "praise");  // a defect denied
+  CHECK(sentiment_of("没有色差") == "positive");
   CHECK(sentiment_of("会掉色吗") == "neutral");
   CHECK(intent_of("掉色了") == "complaint");
   CHECK(intent_of("怎么又起球了") == "complaint");  // rhetorical: a complaint, not a question
@@ -142,8 +144,8 @@ TEST_CASE("combine: clear rules decide, the model decides without cues", "[comme
   const Decision both = combine(apply_rules(normalize("多少钱")), model_says(kPrice, kNeutral));
   CHECK(both.intent == kPrice);
   CHECK(std::string(both.source) == "both");
-  // A question without any cue: the model's label.
-  const Decision m = combine(apply_rules(normalize("这是啥")), model_says(kSpec, kNeutral, 0.9));
+  // A statement without any cue: a weak 'other' vote the model overrules when sure.
+  const Decision m = combine(apply_rules(normalize("嗯嗯")), model_says(kSpec, kNeutral, 0.9));
   CHECK(m.intent == kSpec);
   CHECK(std::string(m.source) == "model");
   // The output is always one of the labels, confidence in (0, 1].
@@ -607,6 +609,56 @@ TEST_CASE("hand-labelled comments: the rules alone get at least 95% of intents a
       {"今天人好多啊", "other", "neutral"},
       {"有没有一起熬夜的", "other", "neutral"},
       {"好想睡觉", "other", "negative"},
+      {"姐妹们这个到底多少钱啊 我刚来", "price", "neutral"},
+      {"有没有满减活动", "price", "neutral"},
+      {"是不是比双十一便宜", "price", "neutral"},
+      {"这个价位还行吧", "price", "positive"},
+      {"便宜是便宜 就是不知道质量咋样", "price", "neutral"},
+      {"买一送一吗", "price", "neutral"},
+      {"主播这个能用多久", "spec", "neutral"},
+      {"有没有小一点的", "spec", "neutral"},
+      {"这款跟上一款有什么区别", "spec", "neutral"},
+      {"里面是什么填充的", "spec", "neutral"},
+      {"防水吗 下雨能穿吗", "spec", "neutral"},
+      {"充一次电能用几天", "spec", "neutral"},
+      {"160 100斤 选s还是m", "spec", "neutral"},
+      {"这个紫色好显黑", "spec", "negative"},
+      {"昨天下的单什么时候发", "shipping", "neutral"},
+      {"能不能先发货", "shipping", "neutral"},
+      {"我在广州 几天到", "shipping", "neutral"},
+      {"默认什么快递", "shipping", "neutral"},
+      {"物流挺快的 三天就到了", "shipping", "positive"},
+      {"快递到了不给打电话直接放驿站", "complaint", "negative"},
+      {"付款半个月了还没发 你们是不是倒闭了", "complaint", "negative"},
+      {"我的快递怎么显示签收了我没收到", "complaint", "negative"},
+      {"拍了三单", "purchase", "positive"},
+      {"给闺蜜也拍了一个", "purchase", "positive"},
+      {"想入 但是在犹豫", "purchase", "neutral"},
+      {"哪个链接", "purchase", "neutral"},
+      {"秒空了吗", "purchase", "neutral"},
+      {"还会返场吗", "purchase", "neutral"},
+      {"抢到了开心", "purchase", "positive"},
+      {"这款真的绝 闭眼买", "praise", "positive"},
+      {"已经第三次回购了 是真的好用", "purchase", "positive"},
+      {"主播推荐的都好用", "praise", "positive"},
+      {"质量杠杠的", "praise", "positive"},
+      {"香味很高级", "praise", "positive"},
+      {"衣服很有质感", "praise", "positive"},
+      {"又翻车了 这次是漏发", "complaint", "negative"},
+      {"买了一周就坏 售后还推来推去", "complaint", "negative"},
+      {"一股塑料味 根本没法用", "complaint", "negative"},
+      {"洗完缩水缩成童装了", "complaint", "negative"},
+      {"主播你们这是虚假宣传", "complaint", "negative"},
+      {"真是服了 发个货要半个月", "complaint", "negative"},
+      {"衣服线头好多", "complaint", "negative"},
+      {"你们家的东西“太好了” 我退了三次", "complaint", "negative"},
+      {"下雨了 大家注意安全", "other", "neutral"},
+      {"主播今天穿的好好看", "other", "positive"},
+      {"谁懂啊 今天好累", "other", "negative"},
+      {"有广东的吗", "other", "neutral"},
+      {"主播别走 再播一会", "other", "neutral"},
+      {"哈哈哈哈我来晚了", "other", "positive"},
+      {"今天的背景好好看", "other", "positive"},
       {"介个神马价各", "price", "neutral"},
       {"有木有优惠卷", "price", "neutral"},
       {"姐妹们这个多钱", "price", "neutral"},
@@ -690,8 +742,7 @@ TEST_CASE("hand-labelled comments: the rules alone get at least 95% of intents a
 TEST_CASE("rules_decide: the model is skipped only where it cannot change the labels", "[comment_rules]") {
   CHECK(rules_decide(apply_rules(normalize("收到是坏的 要退款"))));
   CHECK(rules_decide(apply_rules(normalize("多少钱"))));
-  CHECK_FALSE(rules_decide(apply_rules(normalize("这是啥"))));  // no cue
-  CHECK_FALSE(rules_decide(apply_rules(normalize("嗯嗯"))));    // only the weak 'other' default
+  CHECK_FALSE(rules_decide(apply_rules(normalize("嗯嗯"))));  // no cue: only the weak 'other' default
   // Where the rules decide, no model distribution changes the outcome.
   const RuleResult r = apply_rules(normalize("已拍 冲冲冲"));
   REQUIRE(rules_decide(r));
