@@ -105,6 +105,10 @@ bool a_not_a(std::string_view norm) {
 
 bool is_question_text(std::string_view norm) {
   if (a_not_a(norm)) return true;
+  // A trailing 不 / 没 asks too: 能便宜不, 有券没.
+  std::string_view t = norm;
+  while (!t.empty() && (t.back() == ' ' || t.back() == '!' || t.back() == '.' || t.back() == '~')) t.remove_suffix(1);
+  if (ends_with(t, "不") || ends_with(t, "没")) return true;
   for (const char* q : question_cues()) {
     const std::string_view cue = q;
     if (cue == "么") {
