@@ -80,6 +80,20 @@ bool again_pattern(std::string_view text) {
   return le != std::string_view::npos && le - you <= 7 * 3;
 }
 
+// Verb + 不 + result (打不开, 充不进电, 用不了): it does not work. Fixed
+// phrases that only look like it (买不起, 抢不到, 舍不得, 差不多) are not.
+bool cannot_work(std::string_view text) {
+  static const char* verbs[] = {"用", "充", "打", "开", "穿", "拉", "洗", "扣", "装", "插", "连", "关", "启", "拧",
+                                "合", "扫", "吹", "亮", "转", "戴", "折", "放", "拔", "按", "刷", "登", "蓝牙"};
+  static const char* results[] = {"了", "进", "开", "通", "上", "动", "掉", "住", "出", "起来", "亮", "响", "稳", "干净", "紧"};
+  for (const char* v : verbs)
+    for (const char* r : results) {
+      const std::string pat = std::string(v) + "不" + r;
+      if (text.find(pat) != std::string_view::npos) return true;
+    }
+  return false;
+}
+
 // A Chinese numeral character at the start of `s` (一 ... 十, 百, 千, 两).
 bool cn_numeral_at(std::string_view s) {
   for (const char* n : {"一", "二", "三", "四", "五", "六", "七", "八", "九", "十", "百", "千", "两"})
@@ -221,7 +235,7 @@ RuleResult apply_rules(std::string_view norm) {
     break;
   }
   // Waiting counted out (五天了, 3天了, 两周了, 一个月了) is a grievance.
-  for (const char* unit : {"天了", "周了", "个月了", "星期了", "小时了"}) {
+  for (const char* unit : {"天了", "周了", "个月了", "多月了", "星期了", "小时了"}) {
     const std::size_t at = norm.find(unit);
     if (at == std::string_view::npos || at == 0) continue;
     const std::string_view before = norm.substr(0, at);
@@ -236,6 +250,22 @@ RuleResult apply_rules(std::string_view norm) {
       r.hits.push_back("waited");
       break;
     }
+  }
+  // V不C (充不进电, 打不开, 用不了, 拉不上): it does not work, a defect.
+  if (cannot_work(norm) && !r.question) {
+    r.intent[kComplaint] += 2;
+    r.sentiment[kNegative] += 1.5;
+    r.hits.push_back("cannot");
+  }
+  // Said after getting it (收到, 买回来, 用了, 穿着 …) with a bad word: a
+  // reported problem, however it is phrased.
+  bool experienced = false;
+  for (const char* e : {"收到", "买回来", "买回家", "到手", "用了", "用着", "穿了", "穿着", "吃了", "吃着", "拆开", "打开",
+                        "洗了", "洗完", "上脚", "戴了", "涂了", "喝了"})
+    if (contains(norm, e)) experienced = true;
+  if (experienced && r.sentiment[kNegative] > 0 && r.intent[kComplaint] > 0 && !asks) {
+    r.intent[kComplaint] += 1;
+    r.hits.push_back("experienced");
   }
   // 比……贵 / 比……还高: paying more than elsewhere is a price grievance.
   if (const std::size_t bi = norm.find("比"); bi != std::string_view::npos) {

@@ -171,7 +171,7 @@ TEST_CASE("spam: links, contact ids and ad phrases; prices and specs are not", "
 
 TEST_CASE("spam: the same long text from several users; short questions never", "[comment_rules]") {
   RepeatTracker t(3, 10);
-  const std::string ad = fold_key(normalize("全场一折清仓快来抢购吧宝宝们"));
+  const std::string ad = fold_key(normalize("家人们快去看今晚的月亮好圆好圆"));
   CHECK(t.add(ad, "a") == 1);
   CHECK(t.add(ad, "a") == 1);  // one user twice is one user
   CHECK(t.add(ad, "b") == 2);
@@ -186,7 +186,7 @@ TEST_CASE("spam: the same long text from several users; short questions never", 
 TEST_CASE("pipeline (rules only): spam is flagged, earlier copies too, and kept out of cluster counts", "[comment_rules]") {
   Pipeline p(nullptr, nullptr, 3);
   std::vector<Comment> all;
-  const char* ad = "全场一折清仓快来抢购吧宝宝们";
+  const char* ad = "家人们快去看今晚的月亮好圆好圆";  // off-topic, flooded by 4 users
   int line = 0;
   for (const char* user : {"a", "b", "c", "d"}) {
     Comment c;
@@ -709,6 +709,66 @@ TEST_CASE("hand-labelled comments: the rules alone get at least 95% of intents a
       {"主播笑起来好好看", "other", "positive"},
       {"困了 明天见", "other", "negative"},
       {"第一次看直播", "other", "neutral"},
+      {"质量一般般 不值这个钱", "complaint", "negative"},
+      {"穿着扎得慌", "complaint", "negative"},
+      {"鞋子磨脚", "complaint", "negative"},
+      {"收到少了个盖子", "complaint", "negative"},
+      {"盒子都是瘪的", "complaint", "negative"},
+      {"用着手疼 设计有问题", "complaint", "negative"},
+      {"这个颜色跟直播间看到的完全两个色", "complaint", "negative"},
+      {"口红断在管子里了", "complaint", "negative"},
+      {"充不进电", "complaint", "negative"},
+      {"吃着有股怪味", "complaint", "negative"},
+      {"售后电话打不通", "complaint", "negative"},
+      {"退货运费还要自己出？", "complaint", "negative"},
+      {"都半个多月了还在揽收", "complaint", "negative"},
+      {"给差评还打电话骚扰我", "complaint", "negative"},
+      {"买回来两天就起毛了", "complaint", "negative"},
+      {"主播说的和实际不一样", "complaint", "negative"},
+      {"什么破东西", "complaint", "negative"},
+      {"别买 真的别买", "complaint", "negative"},
+      {"说好的送赠品呢", "complaint", "negative"},
+      {"退了 不喜欢", "complaint", "negative"},
+      {"价格多少呀宝", "price", "neutral"},
+      {"福袋什么时候开", "price", "neutral"},
+      {"直播间专属价吗", "price", "neutral"},
+      {"这么便宜不会是假的吧", "price", "neutral"},
+      {"太划算了吧", "price", "positive"},
+      {"有点贵啊", "price", "negative"},
+      {"多大码合适 我腰围二尺二", "spec", "neutral"},
+      {"有孕妇能穿的吗", "spec", "neutral"},
+      {"是真丝吗", "spec", "neutral"},
+      {"会不会很闷", "spec", "neutral"},
+      {"什么香型", "spec", "neutral"},
+      {"这个屏幕多大", "spec", "neutral"},
+      {"有发票吗", "other", "neutral"},
+      {"明天发货能到上海吗", "shipping", "neutral"},
+      {"要等几天", "shipping", "neutral"},
+      {"从哪个仓发", "shipping", "neutral"},
+      {"拍了能马上发吗", "shipping", "neutral"},
+      {"物流太快了 惊喜", "shipping", "positive"},
+      {"拍下了 期待", "purchase", "positive"},
+      {"手快有手慢无", "purchase", "positive"},
+      {"秒拍", "purchase", "positive"},
+      {"怎么付款", "purchase", "neutral"},
+      {"能分期吗", "purchase", "neutral"},
+      {"可以货到付款吗", "purchase", "neutral"},
+      {"已下单两件 宝宝们冲", "purchase", "positive"},
+      {"颜值超高", "praise", "positive"},
+      {"性价比很高 推荐", "praise", "positive"},
+      {"面料很舒服 不起球", "praise", "positive"},
+      {"太香了 一口气吃完了", "praise", "positive"},
+      {"回头客了 一直用这个", "praise", "positive"},
+      {"主播辛苦了", "other", "positive"},
+      {"这个发型好适合你", "other", "positive"},
+      {"主播几点播完", "other", "neutral"},
+      {"好多人啊", "other", "neutral"},
+      {"终于等到你播了", "other", "positive"},
+      {"今天好热", "other", "negative"},
+      {"666 主播好会", "praise", "positive"},
+      {"听你说话好治愈", "other", "positive"},
+      {"刚刷到 来看看", "other", "neutral"},
+      {"点点关注不迷路", "other", "neutral"},
       {"介个神马价各", "price", "neutral"},
       {"有木有优惠卷", "price", "neutral"},
       {"姐妹们这个多钱", "price", "neutral"},
