@@ -227,6 +227,13 @@ RuleResult apply_rules(std::string_view norm) {
     if (!money) continue;
     const std::size_t unit = rest[0] == 'r' || rest[0] == 'w' ? 1 : 3;
     if (hanzi && unit == 1) continue;  // 五w? not a price spelling
+    if (hanzi && rest.rfind("块", 0) == 0) {
+      // 一块 is also "a piece" (凹进去一块): money only as 块钱, 九块九, 二十块.
+      const std::string_view after = rest.substr(3);
+      const bool money_next = after.rfind("钱", 0) == 0 || cn_numeral_at(after);
+      const bool numeral_before = i >= 3 && cn_numeral_at(norm.substr(i - 3));
+      if (!money_next && !numeral_before) continue;
+    }
     const bool then_digit = rest.size() > unit && rest[unit] >= '0' && rest[unit] <= '9';
     const bool then_letter = rest.size() > unit && rest[unit] >= 'a' && rest[unit] <= 'z';
     if (then_digit || then_letter) continue;
@@ -235,7 +242,7 @@ RuleResult apply_rules(std::string_view norm) {
     break;
   }
   // Waiting counted out (五天了, 3天了, 两周了, 一个月了) is a grievance.
-  for (const char* unit : {"天了", "周了", "个月了", "多月了", "星期了", "小时了"}) {
+  for (const char* unit : {"天了", "周了", "个月了", "多月了", "星期了", "小时了", "天还", "周还", "个月还", "星期还"}) {
     const std::size_t at = norm.find(unit);
     if (at == std::string_view::npos || at == 0) continue;
     const std::string_view before = norm.substr(0, at);
@@ -266,6 +273,20 @@ RuleResult apply_rules(std::string_view norm) {
   if (experienced && r.sentiment[kNegative] > 0 && r.intent[kComplaint] > 0 && !asks) {
     r.intent[kComplaint] += 1;
     r.hits.push_back("experienced");
+  }
+  // 上次/之前 …… 才 N: it was cheaper before, a price grievance.
+  for (const char* before : {"上次", "上回", "之前", "昨天", "前几天", "以前"}) {
+    const std::size_t at = norm.find(before);
+    if (at == std::string_view::npos) continue;
+    const std::size_t cai = norm.find("才", at);
+    if (cai == std::string_view::npos) continue;
+    const std::string_view next = norm.substr(cai + 3);
+    if (!next.empty() && ((next[0] >= '0' && next[0] <= '9') || cn_numeral_at(next))) {
+      r.intent[kComplaint] += 1.5;
+      r.sentiment[kNegative] += 1;
+      r.hits.push_back("cheaper before");
+      break;
+    }
   }
   // 比……贵 / 比……还高: paying more than elsewhere is a price grievance.
   if (const std::size_t bi = norm.find("比"); bi != std::string_view::npos) {
@@ -333,7 +354,7 @@ RuleResult apply_rules(std::string_view norm) {
     // A question with no cue asks about the product (能用多久, 有什么区别)
     // unless it is about people (主播, 大家, 谁, 有…的吗 roll calls).
     bool people = false;
-    for (const char* w : {"主播", "大家", "谁", "有人", "人吗", "的吗", "你们", "播", "吃", "睡", "下班", "天气"})
+    for (const char* w : {"主播", "大家", "谁", "有人", "人吗", "的人", "同城", "你们", "播", "吃", "睡", "下班", "天气"})
       if (contains(norm, w)) people = true;
     const int guess = people ? kOther : kSpec;
     r.intent[static_cast<std::size_t>(guess)] = 1.0;
