@@ -27,7 +27,8 @@ std::vector<app::Json> WindowAggregator::add(double t, int intent, int sentiment
                                              const std::string& cluster_text, const std::string* user, bool question,
                                              const std::string& norm) {
   std::vector<app::Json> out;
-  const auto index = static_cast<long long>(std::floor(t / window_s_));
+  // Clamped: a hostile "t" of 1e300 must not overflow the window index.
+  const auto index = static_cast<long long>(std::clamp(std::floor(t / window_s_), -1e15, 1e15));
   if (open_ && index > open_->index) out = close();
   if (!open_) {
     open_.emplace();
