@@ -157,7 +157,7 @@ TEST_CASE("combine: clear rules decide, the model decides without cues", "[comme
   }
 }
 
-TEST_CASE("spam: links, contact ids and ad phrases; prices and specs are not", "[comment_rules]") {
+TEST_CASE("spam: links, contact ids and ad phrases: prices and specs are not", "[comment_rules]") {
   CHECK(ad_reason(normalize("加vx abc12345 带你赚钱")) == "contact");
   CHECK(ad_reason(normalize("加薇：wx_778899")) == "contact");
   CHECK(ad_reason(normalize("QQ 2345678901")) == "contact");
@@ -169,7 +169,7 @@ TEST_CASE("spam: links, contact ids and ad phrases; prices and specs are not", "
   CHECK(ad_reason(normalize("vx什么时候发货")) == "");  // a marker without an id
 }
 
-TEST_CASE("spam: the same long text from several users; short questions never", "[comment_rules]") {
+TEST_CASE("spam: the same long text from several users: short questions never", "[comment_rules]") {
   RepeatTracker t(3, 10);
   const std::string ad = fold_key(normalize("家人们快去看今晚的月亮好圆好圆"));
   CHECK(t.add(ad, "a") == 1);
@@ -364,7 +364,7 @@ TEST_CASE("comment feed: invalid UTF-8, binary garbage and overlong lines are ba
   CHECK(feed.bad_lines()[2].reason.find("longer than") != std::string::npos);
 }
 
-TEST_CASE("product advice: repeat the asked attribute with the product's value; address complaints", "[comment_rules]") {
+TEST_CASE("product advice: repeat the asked attribute with the product's value: address complaints", "[comment_rules]") {
   app::Product p;
   p.name = "冰丝防晒衣";
   p.price = 129.9;
