@@ -288,10 +288,11 @@ RuleResult apply_rules(std::string_view norm) {
       break;
     }
   }
-  // 比……贵 / 比……还高: paying more than elsewhere is a price grievance.
+  // 比……贵 / 比……还高 / 比上次差: paying more, or getting worse, than before or elsewhere.
   if (const std::size_t bi = norm.find("比"); bi != std::string_view::npos) {
     const std::string_view after = norm.substr(bi);
-    if (contains(after, "贵") || contains(after, "还高") || contains(after, "高了")) {
+    if (contains(after, "贵") || contains(after, "还高") || contains(after, "高了") ||
+        (contains(after, "差") && !contains(after, "差不多"))) {
       r.intent[kComplaint] += 1.5;
       r.sentiment[kNegative] += 1;
       r.hits.push_back("dearer than");
