@@ -207,8 +207,12 @@ std::vector<std::string> find_colours(std::string_view s, bool loose) {
     for (const char* c : kSingleColours)
       for (const char* tail : {"的", "款"}) {
         const std::string w = std::string(c) + tail;
-        for (std::size_t at = masked.find(w); at != std::string::npos; at = masked.find(w, at + 1))
-          found.push_back(std::string(c) + "色");
+        for (std::size_t at = masked.find(w); at != std::string::npos; at = masked.find(w, at + 1)) {
+          // Only as a choice ("有红的吗", "要黑款"), not inside a word (口红的).
+          const std::u32string before = utf8::decode(masked.substr(0, at));
+          if (before.empty() || std::u32string_view(U"有要是买拿选，, 吗").find(before.back()) != std::u32string_view::npos)
+            found.push_back(std::string(c) + "色");
+        }
       }
   }
   return found;

@@ -29,8 +29,9 @@ const std::vector<Topic>& topics() {
         "原价", "现价", "多少一", "便宜", "太贵", "价位"},
        {"价格"},
        "价格"},
-      {"promotion", {"优惠", "活动", "券", "满减", "打折", "折扣", "福利", "秒杀", "降价"}, {"优惠"}, "优惠活动"},
-      {"gift", {"送", "赠", "礼品", "小样", "福袋"}, {"赠品"}, "赠品"},
+      {"promotion", {"优惠", "活动", "券", "满减", "打折", "折扣", "福利", "秒杀", "降价", "划算", "怎么买", "最便宜"},
+       {"优惠"}, "优惠活动"},
+      {"gift", {"送", "赠", "礼品", "礼物", "小样", "福袋"}, {"赠品"}, "赠品"},
       {"colour", {"颜色", "配色", "什么色", "几个色", "色号"}, {"颜色", "色", "color"}, "颜色"},
       {"size", {"尺码", "尺寸", "码数", "大小", "身高", "体重", "穿多大", "偏大", "偏小", "size", "几码", "什么码"},
        {"尺码", "尺寸", "码", "size", "规格"}, "尺码"},
@@ -52,7 +53,11 @@ const std::vector<Topic>& topics() {
        {"售后", "退"},
        "退换政策"},
       {"warranty", {"保修", "质保", "保多久", "坏了", "破损", "质量问题", "换新"}, {"保修", "质保", "售后"}, "保修"},
-      {"stock", {"库存", "有货", "现货", "多少件", "抢完", "没货", "断货", "补货", "还有吗"}, {"库存"}, "库存"},
+      {"stock",
+       {"库存", "有货", "现货", "多少件", "抢完", "没货", "断货", "补货", "还有吗", "卖完", "卖光", "还剩", "剩多少", "抢光"},
+       {"库存"},
+       "库存"},
+      {"spec", {"规格", "型号", "版本"}, {"规格", "型号", "版本", "容量", "净含量"}, "规格"},
       {"audience",
        {"适合", "适用", "男生", "女生", "孩子", "小孩", "老人", "年龄", "肤质", "几岁", "能用吗", "敏感肌"},
        {"人群", "适用", "适合", "年龄", "肤质"},
@@ -126,6 +131,11 @@ std::vector<const ProductLine*> lines_mentioning(const Topic& t, const FactSheet
   return out;
 }
 
+// The product's noun in a question ("电煮锅有多重") matches the name and
+// any line that repeats it, not the fact asked: those bigrams are left out.
+// (Declared here, defined after content_bigrams.)
+std::set<std::u32string> without_name(std::set<std::u32string> grams, const FactSheet& facts);
+
 // Content bigrams of a question: two adjacent letters/digits/CJK characters,
 // minus the bigrams every question shares.
 std::set<std::u32string> content_bigrams(std::string_view normalized) {
@@ -141,6 +151,12 @@ std::set<std::u32string> content_bigrams(std::string_view normalized) {
     if (!common.count(g)) out.insert(g);
   }
   return out;
+}
+
+std::set<std::u32string> without_name(std::set<std::u32string> grams, const FactSheet& facts) {
+  const std::u32string name = utf8::decode(normalize(facts.product().name));
+  for (auto it = grams.begin(); it != grams.end();) it = name.find(*it) != std::u32string::npos ? grams.erase(it) : std::next(it);
+  return grams;
 }
 
 // The lexical match of a question to a line: how many of its content
@@ -367,7 +383,8 @@ std::string asked_content(const std::string& q, const Topic& t, std::size_t min_
     std::vector<std::string> w{"是不是", "有没有", "能不能", "可不可以", "会不会", "支不支持", "这个", "那个", "这款",
                                "主播", "请问", "宝宝", "姐妹", "一下", "可以", "是否", "适合", "能用", "吗", "嘛",
                                "么", "呢", "啊", "呀", "哦", "吧", "的", "是", "有", "没", "不", "能", "会", "还",
-                               "也", "都", "就", "了", "我", "你", "用", "要", "想", "买", "穿", "个", "款", "支持"};
+                               "也", "都", "就", "了", "我", "你", "用", "要", "想", "买", "穿", "个", "款", "支持",
+                               "下单", "拍了", "买了", "什么", "啥", "几个", "多少"};
     std::sort(w.begin(), w.end(), [](const std::string& a, const std::string& b) { return a.size() > b.size(); });
     return w;
   }();
@@ -394,6 +411,75 @@ bool shares_bigram(const std::string& a, const std::string& b) {
   return false;
 }
 
+// `needle` in `hay` where a number in it stays whole: "2kg" is not in
+// "1.2kg", "3" is not in "36".
+bool contains_whole(const std::string& hay, const std::string& needle) {
+  for (std::size_t at = hay.find(needle); at != std::string::npos; at = hay.find(needle, at + 1)) {
+    const bool digit_start = is_digit(needle.front()), digit_end = is_digit(needle.back());
+    const bool before_ok = !digit_start || at == 0 || !(is_digit(hay[at - 1]) || hay[at - 1] == '.');
+    const std::size_t e = at + needle.size();
+    const bool after_ok = !digit_end || e >= hay.size() || !(is_digit(hay[e]) || hay[e] == '.');
+    if (before_ok && after_ok) return true;
+  }
+  return false;
+}
+
+// An availability question: "X还有吗", "X有货吗", "有没有X", "有X吗".
+bool is_availability(const std::string& q) {
+  for (const char* f : {"还有吗", "有货吗", "有货没", "还有没", "有没有", "还有货", "有吗", "有的吗"})
+    if (contains(q, f)) return true;
+  return contains(q, "有") && is_yes_no(q);
+}
+
+// The variant an availability question names: the question without its
+// frame, address and particles ("主播主播03小麦色还有吗呀" -> "03小麦色",
+// "8号码还有吗" -> "8号"); "" when it is not such a question or nothing
+// of two or more characters (or one digit-led token) is left.
+std::string asked_variant(const std::string& q) {
+  if (!is_availability(q)) return "";
+  static const std::vector<std::string> frame = [] {
+    std::vector<std::string> w{"还有货吗", "有货吗", "有货没", "还有吗", "还有没", "有没有", "有的吗", "有吗", "请问",
+                               "主播", "宝宝", "姐妹", "亲", "这款", "这个", "的", "呀", "啊", "呢", "吗", "哦", "嘛",
+                               "还", "有", "没", "货"};
+    std::sort(w.begin(), w.end(), [](const std::string& a, const std::string& b) { return a.size() > b.size(); });
+    return w;
+  }();
+  std::string rest = q;
+  for (const std::string& w : frame)
+    for (std::size_t at = rest.find(w); at != std::string::npos; at = rest.find(w, at)) rest.replace(at, w.size(), " ");
+  std::u32string kept;
+  const std::u32string r = utf8::decode(rest);
+  for (std::size_t i = 0; i < r.size(); ++i) {
+    const bool decimal_point = r[i] == U'.' && i > 0 && i + 1 < r.size() && r[i - 1] >= U'0' && r[i - 1] <= U'9' &&
+                               r[i + 1] >= U'0' && r[i + 1] <= U'9';  // 1.8米床
+    if (decimal_point || (!utf8::is_punctuation_or_symbol(r[i]) && !utf8::is_space(r[i]))) kept.push_back(r[i]);
+  }
+  // "8号码" asks for 8号; "XL码" for XL.
+  if (kept.size() >= 2 && kept.back() == U'码') kept.pop_back();
+  if (kept.empty() || kept.size() > 8) return "";
+  if (kept.size() == 1 && !(kept[0] < 128)) return "";
+  return utf8::encode(kept);
+}
+
+// No gift line. An explicit empty gift list says there is none; otherwise
+// the product just does not say.
+QaDecision no_gift(const FactSheet& facts) {
+  QaDecision d;
+  d.decline = true;
+  d.topic = "gift";
+  if (facts.product().gifts && facts.product().gifts->empty()) {
+    d.answer = "这款没有赠品哦";
+    if (const ProductLine* promo = facts.find("优惠")) {
+      d.support = {promo->label};
+      d.answer += "，不过现在" + strip_end(brief(promo->value, 120));
+    }
+    d.answer += "。";
+  } else {
+    d.answer = "商品信息里没有写赠品哦，具体可以问问客服～";
+  }
+  return d;
+}
+
 QaDecision decline_missing(const std::string& topic, const std::string& noun, const std::string& asked) {
   QaDecision d;
   d.decline = true;
@@ -411,13 +497,43 @@ QaDecision decide_answer(std::string_view question, const FactSheet& facts) {
   // list's order breaks ties.
   const Topic* topic = nullptr;
   std::size_t topic_cue = 0;
+  // A cue inside the product's own name ("帆布袋的规格") names the product,
+  // not the topic.
+  const std::string product_name = normalize(facts.product().name);
   for (const Topic& t : topics())
     for (const std::string& cue : t.cues)
-      if (contains(q, cue) && cue.size() > topic_cue) {
+      if (contains(q, cue) && cue.size() > topic_cue && !(utf8::length(cue) >= 2 && contains(product_name, cue))) {
         topic = &t;
         topic_cue = cue.size();
       }
   const std::string topic_name = topic ? topic->name : "";
+
+  // 0. A variant asked for by its own name ("天空蓝还有吗", "8号码有货吗",
+  //    "有没有02自然色的"): one of a list line's items, offered; a name in
+  //    no line is declined below (colour, size) or with the variant lines.
+  const std::string variant = asked_variant(q);
+  // The product itself ("洗发水还有吗" about a shampoo) is a stock question.
+  const bool names_product = !variant.empty() && shares_bigram(variant, normalize(facts.product().name));
+  if (!variant.empty() && !names_product)
+    for (const ProductLine& l : facts.lines()) {
+      if (l.key.rfind("specs.", 0) != 0 && l.items.size() < 2) continue;
+      for (const std::string& item : l.items) {
+        const std::string n = normalize(item);
+        const std::string vs = canonical_size(variant), is = canonical_size(n);
+        const bool same = !vs.empty() || !is.empty()
+                              ? vs == is
+                              : n == variant || (utf8::length(variant) >= 2 && contains_whole(n, variant)) ||
+                                    (utf8::length(n) >= 2 && contains_whole(variant, n));
+        if (same) {
+          QaDecision d;
+          d.topic = "variant";
+          d.asked = item;
+          d.support = {l.label};
+          d.answer = "有的，" + item + "有的哦。" + display_label(l.label) + "有" + brief(l.value, 120) + "。";
+          return d;
+        }
+      }
+    }
 
   // 1. An asked colour: offered or declined with what is offered.
   if (const std::vector<std::string> colours = find_colours(q, true); !colours.empty()) {
@@ -517,11 +633,16 @@ QaDecision decide_answer(std::string_view question, const FactSheet& facts) {
       if (std::find(group.begin(), group.end(), c.text) != group.end()) words = group;
     if (c.group == "gift") words = claim_words("gift");
     const ProductLine* found = nullptr;
+    if (c.group == "gift" && facts.product().gifts && facts.product().gifts->empty()) return no_gift(facts);
     if (c.group == "gift") {
       // "送几个刷头": the line that gives something away and names it.
-      const std::set<std::u32string> grams = content_bigrams(q);
+      std::string what = asked_content(q, topics()[2]);
+      for (const std::string& w : words)
+        for (std::size_t at = what.find(w); at != std::string::npos; at = what.find(w)) what.erase(at, w.size());
       for (const ProductLine& l : facts.lines())
-        if (!found && any_in(normalize(l.value), words) && overlap(grams, l) >= 1 && l.label != "商品") found = &l;
+        if (!found && utf8::length(what) >= 2 && any_in(normalize(l.value), words) &&
+            shares_bigram(what, normalize(l.value)) && l.label != "商品")
+          found = &l;
       if (!found) found = facts.find("赠品");
     }
     for (const ProductLine& l : facts.lines())
@@ -557,6 +678,7 @@ QaDecision decide_answer(std::string_view question, const FactSheet& facts) {
       d.answer = "没有写" + c.text + "哦，" + l->label + "是：" + strip_end(brief(l->value, 120)) + "。";
       return d;
     }
+    if (c.group == "gift") return no_gift(facts);
     return decline_missing(c.group, c.text, c.text);
   }
 
@@ -585,9 +707,15 @@ QaDecision decide_answer(std::string_view question, const FactSheet& facts) {
     d.topic = "quantity";
     d.decline = true;
     d.asked = qty;
+    const ProductLine* variants = nullptr;  // "有20寸吗" and sizes written 14英寸
+    for (const ProductLine& l : facts.lines())
+      if (!variants && l.items.size() >= 2 && l.key.rfind("specs.", 0) == 0) variants = &l;
     if (same_unit) {
       d.support = {same_unit->label};
       d.answer = "没有" + qty + "的哦，" + line_answer(*same_unit);
+    } else if (variants) {
+      d.support = {variants->label};
+      d.answer = "没有" + qty + "哦，目前" + display_label(variants->label) + "有" + brief(variants->value, 120) + "。";
     } else {
       d.answer = "商品信息里没有写" + qty + "哦，具体可以问问客服～";
     }
@@ -596,8 +724,11 @@ QaDecision decide_answer(std::string_view question, const FactSheet& facts) {
 
   // 4c. A quantity question: the line with a number in the asked unit,
   //     preferring the topic's own lines, then the one sharing most words.
-  if (const std::vector<std::string> units = asked_units(q); !units.empty()) {
-    const std::set<std::u32string> grams = content_bigrams(q);
+  std::vector<std::string> units = asked_units(q);
+  if (topic_name == "capacity") units = {"ml", "毫升", "l", "升"};  // "容量多大" is not a length
+  if (topic_name == "weight" && !units.empty()) units = {"kg", "g", "克", "公斤", "斤"};
+  if (!units.empty()) {
+    const std::set<std::u32string> grams = without_name(content_bigrams(q), facts);
     // A topic that is not only about amounts ("保质期多久") keeps to its
     // own lines; with none, the topic branch below declines.
     std::vector<const ProductLine*> own;
@@ -616,7 +747,7 @@ QaDecision decide_answer(std::string_view question, const FactSheet& facts) {
       bool unit_ok = false;
       for (const std::string& u : units) unit_ok = unit_ok || has_number_with(v, u);
       const double words = overlap(grams, l);
-      if (!unit_ok && words < 1) continue;
+      if (!unit_ok && (words < 1 || l.label == "商品")) continue;
       // Shared words count most ("吸力多大" -> the 吸力 line), then the unit;
       // the name is the last resort.
       double score = 2 * words + (unit_ok ? 1 : 0) + (l.label == "商品" ? -0.5 : 0) +
@@ -632,6 +763,30 @@ QaDecision decide_answer(std::string_view question, const FactSheet& facts) {
       d.topic = topic ? topic_name : "quantity";
       d.support = {best->label};
       d.answer = line_answer(*best);
+      return d;
+    }
+  }
+
+  // 4d. A variant asked about by availability ("中型犬有货吗", "枫叶棕还有吗")
+  //     that no list holds: declined with the list it would belong to (a
+  //     colour-like name: the colours; else the first list of variants).
+  if (!variant.empty() && !names_product && is_availability(q) && (!topic || topic_name == "stock")) {
+    const ProductLine* list = nullptr;
+    const bool colourish = std::u32string_view(U"红黄蓝绿紫粉白黑灰棕橙青金银色").find(utf8::decode(variant).back()) !=
+                           std::u32string_view::npos;
+    if (colourish) {
+      const std::vector<const ProductLine*> colours = lines_for(topics()[3], facts);
+      if (!colours.empty()) list = colours.front();
+    }
+    for (const ProductLine& l : facts.lines())
+      if (!list && l.items.size() >= 2 && l.key.rfind("specs.", 0) == 0) list = &l;
+    if (list) {
+      QaDecision d;
+      d.topic = "variant";
+      d.decline = true;
+      d.asked = variant;
+      d.support = {list->label};
+      d.answer = "没有" + variant + "哦，目前" + display_label(list->label) + "有" + brief(list->value, 120) + "。";
       return d;
     }
   }
@@ -698,17 +853,26 @@ QaDecision decide_answer(std::string_view question, const FactSheet& facts) {
       d.answer = line_answer(l);
       return d;
     }
-  const std::set<std::u32string> grams = content_bigrams(q);
+  const std::set<std::u32string> grams = without_name(content_bigrams(q), facts);
   std::vector<std::string> synonyms;  // other words for the question's words, not the words themselves
-  for (const std::string& w : with_synonyms(q))
-    if (!contains(q, w)) synonyms.push_back(w);
+  const std::string name = normalize(facts.product().name);
+  for (const auto& group : synonym_groups()) {
+    bool asked = false;  // a word of the group in the question, and not the product's own noun
+    for (const std::string& w : group) asked = asked || (contains(q, w) && !contains(name, w));
+    if (asked)
+      for (const std::string& w : group)
+        if (!contains(q, w)) synonyms.push_back(w);
+  }
   const ProductLine* best = nullptr;
   double best_score = 0;
   for (const ProductLine& l : facts.lines()) {
     if (l.label == "类目") continue;
     double s = overlap(grams, l);
     if (any_in(normalize(l.value), synonyms)) s += 1;  // "苹果能用吗" and "iPhone通用"
-    if (l.label == "商品") s -= 0.5;                     // the name only when nothing else says it
+    if (l.label == "商品") {  // the name only when nothing else says it, and never for a named topic
+      if (topic) continue;
+      s -= 0.5;
+    }
     if (s > best_score) {
       best_score = s;
       best = &l;
@@ -751,6 +915,7 @@ QaDecision decide_answer(std::string_view question, const FactSheet& facts) {
       return d;
     }
   }
+  if (topic_name == "gift") return no_gift(facts);
   if (topic) return decline_missing(topic_name, topic->noun, "");
   return decline_missing("", "这个", "");
 }
@@ -769,13 +934,13 @@ std::string accept_model_answer(std::string_view model_text, const QaDecision& d
   static const std::vector<std::string> kDecline{"没有", "不支持", "暂不", "没写", "不包", "不是", "无法", "不提供"};
   if (d.decline != any_in(n, kDecline)) return "";
   if (!d.asked.empty() && !contains(n, normalize(d.asked))) return "";
-  if (!d.decline && d.asked.empty()) {
-    // It must carry the value of a line that answers the question.
-    bool carries = false;
-    for (const std::string& label : d.support)
-      if (const ProductLine* l = facts.find(label))
-        for (const std::string& item : l->items) carries = carries || contains(n, normalize(strip_end(item)));
-    if (!carries) return "";
+  if (!d.decline) {
+    // It must carry the answering line's whole value: every item of a list
+    // ("颜色有奶油黄" leaves out 浅粉色 and is not the answer).
+    const ProductLine* l = d.support.empty() ? nullptr : facts.find(d.support.front());
+    if (!l) return "";
+    for (const std::string& item : l->items)
+      if (!contains(n, normalize(strip_end(brief(item, 120))))) return "";
   }
   return filled;
 }
