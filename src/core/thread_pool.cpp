@@ -1,5 +1,7 @@
 #include "liveformer/core/thread_pool.hpp"
 
+#include "liveformer/core/error.hpp"
+
 #include <algorithm>
 
 #if defined(__x86_64__) || defined(__i386__)
@@ -22,6 +24,8 @@ constexpr int kSpinIterations = 1 << 11;
 int ThreadPool::hardware_threads() { return std::max(1u, std::thread::hardware_concurrency()); }
 
 ThreadPool::ThreadPool(int n_threads) {
+  LF_CHECK(n_threads <= kMaxThreads, "ThreadPool",
+           "thread count " + std::to_string(n_threads) + " is over the limit of " + std::to_string(kMaxThreads));
   if (n_threads < 1) n_threads = hardware_threads();
   workers_.reserve(static_cast<std::size_t>(n_threads - 1));
   for (int i = 0; i < n_threads - 1; ++i) workers_.emplace_back([this, i] { worker(i); });

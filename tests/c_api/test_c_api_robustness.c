@@ -159,6 +159,9 @@ static void test_with_model(const char* dir) {
   cp.n_threads_batch = -2;
   EXPECT_FAIL(lf_context_create(model, &cp, &ctx), LF_ERR_INVALID_ARGUMENT, "n_threads_batch");
   cp.n_threads_batch = 0;
+  cp.n_threads = 2147483647; /* would try to start that many threads */
+  EXPECT_FAIL(lf_context_create(model, &cp, &ctx), LF_ERR_INVALID_ARGUMENT, "over the limit of 1024");
+  cp.n_threads = 0;
   cp.kv_type = (lf_kv_type)-4;
   EXPECT_FAIL(lf_context_create(model, &cp, &ctx), LF_ERR_INVALID_ARGUMENT, "unknown kv_type -4");
   cp.kv_type = LF_KV_F32;

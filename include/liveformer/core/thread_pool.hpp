@@ -20,8 +20,10 @@ class ThreadPool {
  public:
   /// A pool that runs work on `n_threads` threads in all: the caller of
   /// run() plus n_threads - 1 workers. n_threads < 1 means one per
-  /// hardware thread.
+  /// hardware thread; more than kMaxThreads is an lf::Error (every frontend's
+  /// thread count ends here: 2^31 - 1 would try to start that many threads).
   explicit ThreadPool(int n_threads = 1);
+  static constexpr int kMaxThreads = 1024;
   ~ThreadPool();
   ThreadPool(const ThreadPool&) = delete;
   ThreadPool& operator=(const ThreadPool&) = delete;
