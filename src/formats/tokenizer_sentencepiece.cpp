@@ -21,7 +21,14 @@ class SentencePieceTokenizer final : public Tokenizer {
   // first (check_sentencepiece_model), then the library loads the bytes.
   SentencePieceTokenizer(std::string_view serialized, const std::string& name) : where_("sentencepiece model " + name) {
     detail::check_sentencepiece_model(serialized, where_);
-    const auto status = processor_.LoadFromSerializedProto(serialized);
+    sentencepiece::util::Status status;
+    // The library throws its own exceptions on some broken models (darts-clone
+    // on an empty piece, found by fuzz_spm_model): they become lf::Error.
+    try {
+      status = processor_.LoadFromSerializedProto(serialized);
+    } catch (const std::exception& e) {
+      throw_error(where_, std::string("cannot load: ") + e.what());
+    }
     LF_CHECK(status.ok(), where_.c_str(), "cannot load: " + status.ToString());
     // Mirror the model into a Vocabulary so callers see one kind of data.
     vocab_.model = TokenizerModel::sentencepiece;
