@@ -15,6 +15,9 @@ std::array<double, K> one_hot(int best) {
   return p;
 }
 
+// How sure the model must be of a negative sentiment the rules have no cue for.
+constexpr double kModelSureNegative = 0.8;
+
 template <std::size_t K>
 std::size_t argmax(const std::array<double, K>& a) {
   return static_cast<std::size_t>(std::max_element(a.begin(), a.end()) - a.begin());
@@ -64,6 +67,12 @@ Decision combine(const RuleResult& rules, const std::optional<std::array<double,
   }
   const double ssum = ps[0] + ps[1] + ps[2];
   d.sentiment = ssum > 0 ? static_cast<int>(argmax(ps)) : kNeutral;
+  // The model does not turn a comment negative against the rules: with no
+  // negative cue at all (给主播点赞, 🐶, 点赞了) and no complaint, negative
+  // needs the model to be sure of it; otherwise the better of the other two.
+  if (model && d.sentiment == kNegative && d.intent != kComplaint && rules.sentiment[kNegative] == 0 &&
+      model_sentiment[kNegative] < kModelSureNegative)
+    d.sentiment = ps[kPositive] > ps[kNeutral] ? kPositive : kNeutral;
   if (d.intent == kComplaint) d.sentiment = kNegative;
   return d;
 }

@@ -35,7 +35,14 @@ const std::vector<Cue>& cues() {
       {"降价", kPrice, 1.5, X, 0, 0}, {"元", kPrice, 0.5, X, 0, 0}, {"块钱", kPrice, 1, X, 0, 0},
       {"赠品", kPrice, 2, X, 0, 0}, {"活动", kPrice, 1.5, X, 0, 0}, {"送什么", kPrice, 1, X, 0, 0}, {"有送", kPrice, 1, X, 0, 0},
       {"几折", kPrice, 1.5, X, 0, 0}, {"福利", kPrice, 1, X, 0, 0}, {"这个价", kPrice, 1.5, X, 0, 0},
-      {"最低价", kPrice, 2, X, 0, 0}, {"小样", kPrice, 1.5, X, 0, 0}, {"送点", kPrice, 1, X, 0, 0}, {"买一送一", kPrice, 2, X, 0, 0}, {"米多少", kPrice, 2, X, 0, 0}, {"福袋", kPrice, 1.5, X, 0, 0}, {"专属价", kPrice, 2, X, 0, 0},
+      {"最低价", kPrice, 2, X, 0, 0}, {"小样", kPrice, 1.5, X, 0, 0}, {"送点", kPrice, 1, X, 0, 0}, {"买一送一", kPrice, 2, X, 0, 0}, {"米多少", kPrice, 2, X, 0, 0}, {"专属价", kPrice, 2, X, 0, 0},
+      // How much, asked in other words; a coming price drop; paying with a coupon-like credit.
+      {"怎么卖", kPrice, 2, X, 0, 0}, {"咋卖", kPrice, 2, X, 0, 0}, {"红包", kPrice, 1.5, X, 0, 0},
+      {"会降", kPrice, 1.5, X, 0, 0}, {"还降", kPrice, 1.5, X, 0, 0}, {"再降", kPrice, 1.5, X, 0, 0}, {"能降", kPrice, 1.5, X, 0, 0},
+      // Good value stated: praise of the product (a question about it stays price).
+      {"性价比高", kPraise, 2, P, 1.5, E}, {"性价比很高", kPraise, 2, P, 1.5, E}, {"性价比超高", kPraise, 2, P, 1.5, E},
+      {"性价比太高", kPraise, 2, P, 1.5, E}, {"性价比好高", kPraise, 2, P, 1.5, E}, {"性价比真高", kPraise, 2, P, 1.5, E},
+      {"性价比低", kComplaint, 1.5, N, 1.5, G}, {"性价比太低", kComplaint, 1.5, N, 1.5, G},
       {"价", kPrice, 0.7, X, 0, 0}, {"💰", kPrice, 1.5, X, 0, 0},
       {"多少", kPrice, 0.7, X, 0, 0}, {"这价", kPrice, 1.5, X, 0, 0}, {"抢钱", kComplaint, 2, N, 2, R | G},
       {"还行", kNoIntent, 0, P, 0.8, E}, {"离谱", kNoIntent, 0, N, 1.5, 0}, {"减多少", kPrice, 2, X, 0, 0}, {"包邮价", kPrice, 1.5, X, 0, 0},
@@ -58,7 +65,7 @@ const std::vector<Cue>& cues() {
       {"身高", kSpec, 1.5, X, 0, 0}, {"体重", kSpec, 1.5, X, 0, 0}, {"斤", kSpec, 1.5, X, 0, 0},
       {"穿多大", kSpec, 2, X, 0, 0}, {"能穿", kSpec, 1.5, X, 0, 0}, {"xl", kSpec, 1.5, X, 0, 0},
       {"xs", kSpec, 1, X, 0, 0}, {"s码", kSpec, 1.5, X, 0, 0}, {"m码", kSpec, 1.5, X, 0, 0}, {"l码", kSpec, 1.5, X, 0, 0},
-      {"颜色", kSpec, 1.5, X, 0, 0}, {"颜色好正", kSpec, 1.5, P, 1.5, 0}, {"几个色", kSpec, 2, X, 0, 0},
+      {"颜色", kSpec, 1.5, X, 0, 0}, {"颜色好正", kPraise, 1.5, P, 1.5, 0}, {"几个色", kSpec, 2, X, 0, 0},
       {"什么色", kSpec, 2, X, 0, 0}, {"色号", kSpec, 1.5, X, 0, 0}, {"黑色", kSpec, 1, X, 0, 0}, {"白色", kSpec, 1, X, 0, 0},
       {"色", kSpec, 0.5, X, 0, 0}, {"材质", kSpec, 1.5, X, 0, 0}, {"面料", kSpec, 1.5, X, 0, 0},
       {"材料", kSpec, 1.5, X, 0, 0}, {"布料", kSpec, 1.5, X, 0, 0}, {"成分", kSpec, 1.5, X, 0, 0},
@@ -172,7 +179,7 @@ const std::vector<Cue>& cues() {
       // ---- complaint (defects and grievances) -------------------------------------
       // Asking about the returns policy is no complaint (能退货吗, 支持七天无理由吗).
       {"能退", kOther, 2, U, 0.8, 0}, {"可以退", kOther, 2, U, 0.8, 0}, {"支持退", kOther, 2, U, 0.8, 0},
-      {"包退", kOther, 1.5, U, 0.8, 0}, {"无理由", kOther, 1.5, U, 0.8, 0}, {"运费险", kOther, 1.5, U, 0.8, 0},
+      {"包退", kOther, 1.5, U, 0.8, 0}, {"无理由", kOther, 1.5, U, 0.8, 0}, {"运费险", kShipping, 2, U, 0.8, 0},
       {"退货", kComplaint, 1.5, N, 1, G}, {"退款", kComplaint, 2, N, 1.5, G}, {"退钱", kComplaint, 2, N, 2, G},
       {"差评", kComplaint, 2, N, 2, G}, {"投诉", kComplaint, 2, N, 2, G}, {"举报", kComplaint, 2, N, 2, G},
       {"12315", kComplaint, 2, N, 2, G}, {"维权", kComplaint, 2, N, 2, G}, {"曝光", kComplaint, 1.5, N, 1.5, G},
@@ -239,7 +246,7 @@ const std::vector<Cue>& cues() {
       {"在吗", kOther, 1.5, U, 0.8, 0}, {"有人吗", kOther, 1.5, U, 0.8, 0}, {"第一次来", kOther, 1.5, U, 0.8, 0},
       {"路过", kOther, 1, U, 0.8, 0}, {"下播", kOther, 1.5, U, 0.8, 0}, {"背景音乐", kOther, 1.5, U, 0.8, 0},
       {"bgm", kOther, 1.5, U, 0.8, 0}, {"哪里人", kOther, 1.5, U, 0.8, 0}, {"喝口水", kOther, 1.5, U, 0.8, 0},
-      {"关注了", kOther, 1, P, 0.5, 0}, {"点赞", kOther, 0.7, P, 0.5, 0}, {"哈哈", kOther, 0.7, P, 0.7, 0},
+      {"关注了", kOther, 1, U, 0.8, 0}, {"点赞", kOther, 1, U, 0.8, 0}, {"哈哈", kOther, 0.7, P, 0.7, 0},
       {"笑死", kOther, 1, P, 0.7, 0}, {"可爱", kOther, 1, P, 1, E}, {"开心", kOther, 1, P, 1, E},
       {"快乐", kOther, 1, P, 1, E}, {"无聊", kOther, 1.5, N, 1.5, 0}, {"困", kOther, 0.7, N, 0.5, E},
       {"烦", kOther, 1, N, 1.5, E}, {"累", kOther, 0.7, N, 1, E}, {"网好卡", kOther, 2, N, 1.5, 0},
@@ -260,6 +267,52 @@ const std::vector<Cue>& cues() {
       {"主播今天好漂亮", kOther, 2.5, P, 1.5, 0}, {"主播真漂亮", kOther, 2.5, P, 1.5, 0}, {"主播好帅", kOther, 2.5, P, 1.5, 0},
       {"主播好可爱", kOther, 2.5, P, 1.5, 0}, {"主播真好看", kOther, 2.5, P, 1.5, 0}, {"主播好好看", kOther, 2.5, P, 1.5, 0},
       {"小姐姐好美", kOther, 2.5, P, 1.5, 0}, {"小姐姐好漂亮", kOther, 2.5, P, 1.5, 0},
+      // ---- families added against a held-out set (tests/data/own_dev/comments_holdout.jsonl) --
+      // Where it goes: a delivery address or destination is a shipping question
+      // (送到乡镇吗, 能寄到香港吗, 下单后能改地址吗, 发到新疆).
+      {"地址", kShipping, 2, X, 0, 0}, {"送到", kShipping, 1.5, X, 0, 0}, {"寄到", kShipping, 2, X, 0, 0},
+      {"发到", kShipping, 1.5, X, 0, 0}, {"邮到", kShipping, 2, X, 0, 0}, {"能寄", kShipping, 1.5, X, 0, 0},
+      {"邮寄", kShipping, 1.5, X, 0, 0}, {"寄吗", kShipping, 1.5, X, 0, 0}, {"乡镇", kShipping, 1.5, X, 0, 0},
+      {"农村", kShipping, 1, X, 0, 0}, {"村里", kShipping, 1, X, 0, 0}, {"海外", kShipping, 1, X, 0, 0},
+      {"到付", kShipping, 1.5, X, 0, 0}, {"自提", kShipping, 1.5, X, 0, 0}, {"退货地址", kOther, 2, U, 0.8, 0},
+      // Suitability: who or what it can be used by or with (三岁宝宝能吃吗, 能用吗).
+      {"能吃", kSpec, 1.5, X, 0, 0}, {"可以吃", kSpec, 1.5, X, 0, 0}, {"能喝", kSpec, 1.5, X, 0, 0},
+      {"可以喝", kSpec, 1.5, X, 0, 0}, {"能用", kSpec, 1.5, X, 0, 0}, {"可以用", kSpec, 1.5, X, 0, 0},
+      {"能戴", kSpec, 1.5, X, 0, 0}, {"能装", kSpec, 1.5, X, 0, 0}, {"能洗", kSpec, 1.5, X, 0, 0},
+      // Body and product measurements (腰围多少, 多少瓦): a spec, not a price, whatever 多少 says.
+      {"腰围", kSpec, 2, X, 0, 0}, {"胸围", kSpec, 2, X, 0, 0}, {"臀围", kSpec, 2, X, 0, 0}, {"肩宽", kSpec, 2, X, 0, 0},
+      {"脚长", kSpec, 2, X, 0, 0}, {"脚宽", kSpec, 2, X, 0, 0}, {"脚胖", kSpec, 2, X, 0, 0}, {"腿粗", kSpec, 2, X, 0, 0},
+      {"多少瓦", kSpec, 2, X, 0, 0}, {"几瓦", kSpec, 2, X, 0, 0}, {"多少度", kSpec, 2, X, 0, 0}, {"多少寸", kSpec, 2, X, 0, 0},
+      {"几寸", kSpec, 2, X, 0, 0}, {"多少升", kSpec, 2, X, 0, 0}, {"几升", kSpec, 2, X, 0, 0}, {"多少克", kSpec, 2, X, 0, 0},
+      {"多少毫升", kSpec, 2, X, 0, 0}, {"多少厘米", kSpec, 2, X, 0, 0}, {"多少公分", kSpec, 2, X, 0, 0}, {"多高", kSpec, 1.5, X, 0, 0},
+      {"多少斤", kSpec, 2, X, 0, 0}, {"多少码", kSpec, 2, X, 0, 0}, {"多少ml", kSpec, 2, X, 0, 0}, {"耗电", kSpec, 1.5, X, 0, 0},
+      // Buying: asking for one, stock running out, another round.
+      {"给我来", kPurchase, 2, X, 0, 0}, {"给我留", kPurchase, 2, X, 0, 0},
+      {"秒没", kPurchase, 1.5, X, 0, 0}, {"再上", kPurchase, 1.5, X, 0, 0},
+      {"必须入", kPurchase, 2, P, 1.5, 0}, {"必须拍", kPurchase, 2, P, 1.5, 0},
+      {"手慢", kPurchase, 1.5, N, 1, 0}, {"手太慢", kPurchase, 2, N, 1, 0}, {"手速", kPurchase, 1, X, 0, 0},
+      // The stream itself: events, replays, the camera, going live.
+      {"抽奖", kOther, 2, U, 0.8, 0}, {"福袋", kOther, 2, U, 0.8, 0}, {"回放", kOther, 2, U, 0.8, 0},
+      {"开播", kOther, 2, U, 0.8, 0}, {"镜头", kOther, 1.5, U, 0.8, 0}, {"画面", kOther, 1.5, X, 0, 0},
+      {"直播间人", kOther, 1.5, U, 0.8, 0}, {"礼物", kOther, 1.5, U, 0.8, 0}, {"连麦", kOther, 2, U, 0.8, 0},
+      // About people, not products: age, names, who is who.
+      {"多大了", kOther, 2, U, 0.8, 0}, {"几岁了", kOther, 2, U, 0.8, 0}, {"叫什么名字", kOther, 2, U, 0.8, 0},
+      {"是谁", kOther, 1.5, U, 0.8, 0}, {"结婚了", kOther, 2, U, 0.8, 0}, {"拜拜", kOther, 1.5, U, 0.8, 0},
+      {"撤了", kOther, 1.5, U, 0.8, 0}, {"先走了", kOther, 1.5, U, 0.8, 0},
+      // The host's manner: praise (讲得好, 专业 are listed above).
+      {"耐心", kPraise, 1.5, P, 1.5, E}, {"用心", kPraise, 1.5, P, 1.5, E}, {"敬业", kPraise, 1.5, P, 1.5, E},
+      {"真诚", kPraise, 1.5, P, 1.5, E}, {"贴心", kPraise, 1.5, P, 1.5, E}, {"实在", kPraise, 1.5, P, 1.5, E},
+      {"宠粉", kPraise, 1, P, 1, E}, {"老顾客", kPraise, 1.5, P, 1, 0}, {"放心", kPraise, 1, P, 1, E},
+      {"好闻", kPraise, 1.5, P, 1.5, E}, {"精致", kPraise, 1.5, P, 1.5, E}, {"耐用", kPraise, 1.5, P, 1.5, E},
+      {"点个赞", kPraise, 1.5, P, 1.5, 0}, {"赞一个", kPraise, 1.5, P, 1.5, 0}, {"五星", kPraise, 1.5, P, 1.5, 0},
+      // Damage in transit, used or second-hand goods sent as new.
+      {"压扁", kComplaint, 2, N, 1.5, G}, {"压碎", kComplaint, 2, N, 1.5, G}, {"压烂", kComplaint, 2, N, 1.5, G},
+      {"摔坏", kComplaint, 2, N, 1.5, G}, {"摔碎", kComplaint, 2, N, 1.5, G}, {"扁了", kComplaint, 2, N, 1.5, G},
+      {"洒了", kComplaint, 2, N, 1.5, G}, {"漏了", kComplaint, 2, N, 1.5, G}, {"旧的", kComplaint, 2, N, 1.5, G},
+      {"二手", kComplaint, 2, N, 1.5, G}, {"使用痕迹", kComplaint, 2, N, 1.5, G}, {"被人用过", kComplaint, 2, N, 2, G},
+      {"翻新", kComplaint, 2, N, 1.5, G}, {"穿不上", kComplaint, 2, N, 1.5, G}, {"穿不进", kComplaint, 2, N, 1.5, G},
+      {"没给", kComplaint, 1.5, N, 1.5, G}, {"一言难尽", kComplaint, 2, N, 2, G}, {"全是托", kComplaint, 2, N, 2, G},
+      {"托儿", kComplaint, 1.5, N, 1.5, G}, {"刷的", kComplaint, 1.5, N, 1.5, G}, {"念稿", kComplaint, 1.5, N, 1.5, G},
       // ---- emoji and bracket emoticons --------------------------------------------
       {"😍", kNoIntent, 0, P, 1.5, 0}, {"❤", kNoIntent, 0, P, 1.5, 0}, {"👍", kPraise, 1, P, 1.5, 0},
       {"🥰", kNoIntent, 0, P, 1.5, 0}, {"😘", kNoIntent, 0, P, 1, 0}, {"💕", kNoIntent, 0, P, 1.5, 0},
@@ -294,7 +347,7 @@ const std::vector<const char*>& sarcasm_markers() {
 const std::vector<const char*>& question_cues() {
   static const std::vector<const char*> list = {"?", "吗", "嘛", "么", "多少", "几", "啥", "咋", "什么", "神马", "怎么",
                                                 "哪", "有没有", "有木有", "能不能", "可不可以", "是不是", "会不会",
-                                                "要不要", "如何", "呢", "多久", "多大", "多重", "多长"};
+                                                "要不要", "如何", "呢", "多久", "多大", "多重", "多长", "谁"};
   return list;
 }
 

@@ -19,6 +19,15 @@ bool ends_with(std::string_view s, std::string_view suffix) {
 
 bool contains(std::string_view s, std::string_view part) { return s.find(part) != std::string_view::npos; }
 
+// True if a 不 / 没 at `at` sits between two equal characters (能不能, 会不会,
+// 有没有): the middle of an A-not-A question, not a negation.
+bool inside_a_not_a(std::string_view text, std::size_t at) {
+  const std::string_view rest = text.substr(at);
+  if (rest.rfind("不", 0) != 0 && rest.rfind("没", 0) != 0) return false;
+  if (at < 3 || rest.size() < 6) return false;
+  return text.substr(at - 3, 3) == rest.substr(3, 3) && static_cast<unsigned char>(text[at - 3]) >= 0xE4;
+}
+
 // Every cue occurrence, longest first, overlapping ones dropped: 不错 keeps
 // 错 from matching, 没发货 keeps 发货 from counting as a shipping question.
 std::vector<Match> match_cues(std::string_view text) {
@@ -26,7 +35,8 @@ std::vector<Match> match_cues(std::string_view text) {
   for (const Cue& c : cues()) {
     const std::string_view pat = c.text;
     for (std::size_t at = text.find(pat); at != std::string_view::npos; at = text.find(pat, at + 1))
-      all.push_back({at, at + pat.size(), &c});
+      // 能不能用, 会不会坏: the 不 of an A-not-A question starts no negated cue (不能用).
+      if (!inside_a_not_a(text, at)) all.push_back({at, at + pat.size(), &c});
   }
   std::stable_sort(all.begin(), all.end(), [](const Match& a, const Match& b) {
     return a.end - a.begin != b.end - b.begin ? a.end - a.begin > b.end - b.begin : a.begin < b.begin;
@@ -48,12 +58,15 @@ std::string_view negator_before(std::string_view text, std::size_t at, const std
   const std::string_view before = text.substr(0, at);
   std::string_view best;
   for (const char* n : negators())
-    if (ends_with(before, n) && std::string_view(n).size() > best.size()) best = n;
+    if (ends_with(before, n) && std::string_view(n).size() > best.size() &&
+        !inside_a_not_a(text, at - std::string_view(n).size()))
+      best = n;
   if (best.empty() && before.size() >= 3) {
-    // One filler character between: 不太 is listed; also 不很, 没那.
+    // One filler character between: 不太 is listed; also 不很, 没那. Not the
+    // 不 of 会不会掉色: that asks.
     const std::string_view shorter = before.substr(0, before.size() - 3);
     for (const char* n : {"不", "没"})
-      if (ends_with(shorter, n)) best = n;
+      if (ends_with(shorter, n) && !inside_a_not_a(text, shorter.size() - 3)) best = n;
   }
   return best;
 }
@@ -98,6 +111,46 @@ bool cannot_work(std::string_view text) {
 bool cn_numeral_at(std::string_view s) {
   for (const char* n : {"一", "二", "三", "四", "五", "六", "七", "八", "九", "十", "百", "千", "两"})
     if (s.rfind(n, 0) == 0) return true;
+  return false;
+}
+
+// Nothing but emoji, punctuation and spaces (🐶🐶, ？？？, ...): no letter,
+// digit or CJK character.
+bool symbols_only(std::string_view norm) {
+  if (norm.empty()) return false;
+  for (char32_t cp : app::utf8::decode(norm)) {
+    if (cp < 0x80 && ((cp >= '0' && cp <= '9') || (cp >= 'a' && cp <= 'z'))) return false;
+    if (cp >= 0x3400 && cp <= 0x9FFF) return false;
+  }
+  return true;
+}
+
+// A clothing size on its own (170穿m还是l, 要xl, 2xl有吗): s, m, l, xs, xl, xxl,
+// 2xl ... between non-letters; "ml" and "mah" are units, not sizes.
+bool size_token(std::string_view norm) {
+  std::size_t i = 0;
+  while (i < norm.size()) {
+    if (!(norm[i] >= 'a' && norm[i] <= 'z')) {
+      ++i;
+      continue;
+    }
+    std::size_t j = i;
+    while (j < norm.size() && norm[j] >= 'a' && norm[j] <= 'z') ++j;
+    std::string_view word = norm.substr(i, j - i);
+    for (const char* sz : {"s", "m", "l", "xs", "xl", "xxl", "xxxl"})
+      if (word == sz) return true;
+    i = j;
+  }
+  return false;
+}
+
+// Provinces and big cities: 有广东的吗 is a roll call of viewers, not a product question.
+bool names_a_place(std::string_view norm) {
+  for (const char* p : {"北京", "上海", "天津", "重庆", "河北", "山西", "辽宁", "吉林", "黑龙江", "江苏", "浙江", "安徽",
+                        "福建", "江西", "山东", "河南", "湖北", "湖南", "广东", "广西", "海南", "四川", "贵州", "云南",
+                        "陕西", "甘肃", "青海", "内蒙", "宁夏", "东北", "广州", "深圳", "杭州", "成都", "武汉", "南京",
+                        "西安", "长沙", "苏州", "郑州", "老乡", "同城", "本地"})
+    if (contains(norm, p)) return true;
   return false;
 }
 
@@ -251,7 +304,17 @@ RuleResult apply_rules(std::string_view norm) {
                                                  before.substr(before.size() - 3) == "几" ||
                                                  before.substr(before.size() - 3) == "好" ||
                                                  before.substr(before.size() - 3) == "个"));
-    if (counted) {
+    // 用了一个月了 / 穿了两年了: how long it has been used, not a wait.
+    std::string_view lead = before;
+    while (!lead.empty() && ((lead.back() >= '0' && lead.back() <= '9') || lead.back() == ' ')) lead.remove_suffix(1);
+    while (lead.size() >= 3 && (cn_numeral_at(lead.substr(lead.size() - 3)) || lead.substr(lead.size() - 3) == "几" ||
+                                lead.substr(lead.size() - 3) == "好" || lead.substr(lead.size() - 3) == "个" ||
+                                lead.substr(lead.size() - 3) == "多"))
+      lead.remove_suffix(3);
+    bool used = false;
+    for (const char* v : {"用了", "穿了", "吃了", "戴了", "喝了", "涂了", "用", "穿", "吃", "戴", "坚持", "回购"})
+      if (ends_with(lead, v)) used = true;
+    if (counted && !used) {
       r.intent[kComplaint] += 1.5;
       r.sentiment[kNegative] += 1;
       r.hits.push_back("waited");
@@ -275,12 +338,15 @@ RuleResult apply_rules(std::string_view norm) {
     r.hits.push_back("experienced");
   }
   // 上次/之前 …… 才 N: it was cheaper before, a price grievance.
-  for (const char* before : {"上次", "上回", "之前", "昨天", "前几天", "以前"}) {
+  for (const char* before : {"上次", "上回", "之前", "昨天", "前天", "前几天", "以前", "上周", "上个月", "刚才", "早上", "去年", "平时"}) {
     const std::size_t at = norm.find(before);
     if (at == std::string_view::npos) continue;
-    const std::size_t cai = norm.find("才", at);
+    // 上次才99, 昨天还99 今天就129, 之前只要59.
+    std::size_t cai = std::string_view::npos, len = 3;
+    for (const char* w : {"才", "还", "只要", "只卖", "只有"})
+      if (const std::size_t f = norm.find(w, at); f != std::string_view::npos && f < cai) cai = f, len = std::string_view(w).size();
     if (cai == std::string_view::npos) continue;
-    const std::string_view next = norm.substr(cai + 3);
+    const std::string_view next = norm.substr(cai + len);
     if (!next.empty() && ((next[0] >= '0' && next[0] <= '9') || cn_numeral_at(next))) {
       r.intent[kComplaint] += 1.5;
       r.sentiment[kNegative] += 1;
@@ -325,6 +391,51 @@ RuleResult apply_rules(std::string_view norm) {
     r.hits.push_back("host");
   }
 
+  // A clothing size on its own (170穿m还是l) is a size question or choice.
+  if (size_token(norm)) {
+    r.intent[kSpec] += 1.5;
+    r.hits.push_back("size");
+  }
+  // 给主播点赞, 给你们点赞: a like given to someone is praise of them.
+  if (const std::size_t gei = norm.find("给"); gei != std::string_view::npos && norm.find("赞", gei) != std::string_view::npos) {
+    r.intent[kPraise] += 2;
+    r.sentiment[kPositive] += 1.5;
+    r.hits.push_back("give a like");
+  }
+  // A question that ends on the verb 发 (从哪个城市发, 今天能发) asks about shipping.
+  {
+    std::string_view t = norm;
+    while (!t.empty() && (t.back() == '?' || t.back() == ' ' || t.back() == '!' || t.back() == '.')) t.remove_suffix(1);
+    for (const char* p : {"啊", "呀", "呢", "吗", "不", "么"})
+      if (ends_with(t, p)) t.remove_suffix(3);
+    if (r.question && ends_with(t, "发")) {
+      r.intent[kShipping] += 1.5;
+      r.hits.push_back("ships?");
+    }
+  }
+  // Asking the other viewers (大家都买了吗, 你们都买了啥) is chat, not a purchase.
+  if (r.question && (contains(norm, "大家") || contains(norm, "你们")) && r.intent[kPurchase] > 0 &&
+      r.intent[kPrice] + r.intent[kSpec] + r.intent[kShipping] + r.intent[kComplaint] == 0) {
+    r.intent[kOther] += r.intent[kPurchase] + 0.5;
+    r.intent[kPurchase] = 0;
+    r.sentiment[kPositive] = 0;
+    r.hits.push_back("asks viewers");
+  }
+  // A good word about a named attribute (这个颜色好高级, 面料摸着很舒服) praises
+  // it: the attribute is the topic, the praise the intent. Asked, it stays a spec question.
+  if (!r.question && r.intent[kPraise] > 0 && r.intent[kSpec] > 0 && r.intent[kComplaint] == 0 &&
+      r.sentiment[kPositive] > r.sentiment[kNegative]) {
+    r.intent[kPraise] += r.intent[kSpec];
+    r.intent[kSpec] = 0;
+    r.hits.push_back("praised attribute");
+  }
+  // Nothing but emoji or punctuation (🐶🐶, ？？？): chat; neutral unless an emoji cue says otherwise.
+  if (symbols_only(norm) && r.intent[kPraise] == 0) {
+    r.intent[kOther] += 2;
+    if (r.sentiment[kPositive] + r.sentiment[kNegative] == 0) r.sentiment[kNeutral] += 2;
+    r.hits.push_back("symbols");
+  }
+
   // Intent: complaint first once it has real evidence (it matters most to
   // the host); otherwise the strongest, with complaint counted half again.
   std::array<double, kRuleIntents> ranked = r.intent;
@@ -355,8 +466,10 @@ RuleResult apply_rules(std::string_view norm) {
     // A question with no cue asks about the product (能用多久, 有什么区别)
     // unless it is about people (主播, 大家, 谁, 有…的吗 roll calls).
     bool people = false;
-    for (const char* w : {"主播", "大家", "谁", "有人", "人吗", "的人", "同城", "你们", "播", "吃", "睡", "下班", "天气"})
+    for (const char* w : {"主播", "大家", "谁", "有人", "人吗", "的人", "同城", "你们", "播", "睡", "下班", "天气", "姐妹",
+                          "宝妈", "小姐姐", "小哥哥", "助理", "名字", "吃饭", "吃什么", "吃啥", "晚饭", "午饭"})
       if (contains(norm, w)) people = true;
+    if (names_a_place(norm)) people = true;
     const int guess = people ? kOther : kSpec;
     r.intent[static_cast<std::size_t>(guess)] = 1.0;
     r.best_intent = guess;
@@ -373,7 +486,7 @@ RuleResult apply_rules(std::string_view norm) {
     // is neutral; a comment with no cue at all is left to the model.
     else r.sentiment[kNeutral] = r.question ? 1.0 : r.intent[static_cast<std::size_t>(r.best_intent)] >= 1 ? 0.8 : 0.4;
   } else if (r.question && r.sentiment[kNegative] == 0 && r.sentiment[kPositive] < 1) {
-    r.sentiment[kNeutral] += 0.5;  // a plain question with a faint positive hint is neutral
+    r.sentiment[kNeutral] += 1;  // a plain question with a faint positive hint (买了能改地址吗) is neutral
   }
   if (r.best_intent == kComplaint && r.intent[kComplaint] >= 1.5) r.sentiment[kNegative] += 1;
   std::size_t sbest = 0;

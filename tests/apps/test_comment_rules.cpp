@@ -991,3 +991,58 @@ TEST_CASE("spam: many users copying a question is not spam, an ad campaign is", 
   CHECK(batch[6].spam);  // the third user
   CHECK(batch[6].spam_reason == "same text from 3 users");
 }
+
+TEST_CASE("spam: bare domains and labelled ids are ads, decimals and units are not", "[comment_rules]") {
+  // normalize() cuts "www" to "ww": the domain itself must be recognised.
+  CHECK(ad_reason(normalize("WWW.youhui-88.cn 点击领券")) == "url");
+  CHECK(ad_reason(normalize("神券在 lingquan.top 自取")) == "url");
+  CHECK(ad_reason(normalize("打开 m.abc.com/x 有惊喜")) == "url");
+  CHECK(ad_reason(normalize("私信领红包 ID：55120")) == "contact");
+  CHECK(ad_reason(normalize("福利找我 id 73391")) == "contact");
+  CHECK(ad_reason(normalize("私信领取优惠")) == "ad phrase");
+  CHECK(ad_reason(normalize("9.9包邮吗")) == "");
+  CHECK(ad_reason(normalize("容量1.5l还是2l")) == "");
+  CHECK(ad_reason(normalize("到手99.9元")) == "");
+  CHECK(ad_reason(normalize("这个型号id是多少")) == "");
+}
+
+TEST_CASE("rules: where it is sent, and shipping insurance, are shipping questions", "[comment_rules]") {
+  for (const char* c : {"买了能改收货地址吗", "能寄到澳门吗", "送得到乡镇不", "发到村里要几天", "送运费险吗", "有没有运费险呀",
+                        "今天能从仓库发吗"}) {
+    INFO(c);
+    CHECK(intent_of(c) == "shipping");
+    CHECK(sentiment_of(c) == "neutral");
+  }
+}
+
+TEST_CASE("rules and combine: emoji-only chat and likes are never negative", "[comment_rules]") {
+  // Emoji or punctuation alone: chat, neutral, and the rules decide against any model.
+  for (const char* c : {"🐱🐱", "🐶", "？？", "。。。。"}) {
+    INFO(c);
+    CHECK(intent_of(c) == "other");
+    CHECK(sentiment_of(c) == "neutral");
+    const Decision d = combine(apply_rules(normalize(c)), model_says(kComplaint, kNegative, 0.7));
+    CHECK(d.intent == kOther);
+    CHECK(d.sentiment == kNeutral);
+  }
+  // A like given to someone is praise; a like reported is chat; neither is negative
+  // even when the model leans negative.
+  CHECK(intent_of("给小助理点个赞") == "praise");
+  CHECK(sentiment_of("给小助理点个赞") == "positive");
+  CHECK(intent_of("点赞点赞") == "other");
+  for (const char* c : {"给小助理点个赞", "点赞点赞", "已点赞"}) {
+    INFO(c);
+    const Decision d = combine(apply_rules(normalize(c)), model_says(kOther, kNegative, 0.75));
+    CHECK(d.sentiment != kNegative);
+  }
+}
+
+TEST_CASE("rules: an A-not-A question is no negation, a time of use is no wait", "[comment_rules]") {
+  CHECK(intent_of("洗了会不会缩水") == "spec");  // not 不会缩水 (praise)
+  CHECK(sentiment_of("洗了会不会缩水") == "neutral");
+  CHECK(intent_of("干皮能不能用") == "spec");      // not 不能用 (complaint)
+  CHECK(intent_of("有没有起球的问题") == "spec");
+  CHECK(intent_of("戴了三个月了 一直很喜欢") == "praise");  // 三个月了 of use
+  CHECK(intent_of("等了三个月了") == "complaint");
+  CHECK(intent_of("上周还59 现在79") == "complaint");  // cheaper before, said with 还
+}
