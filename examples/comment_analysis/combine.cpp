@@ -15,8 +15,8 @@ std::array<double, K> one_hot(int best) {
   return p;
 }
 
-// How sure the model must be of a negative sentiment the rules have no cue for.
-constexpr double kModelSureNegative = 0.8;
+// How sure the model must be of a polar sentiment the rules have no cue for.
+constexpr double kModelSure = 0.8;
 
 template <std::size_t K>
 std::size_t argmax(const std::array<double, K>& a) {
@@ -71,8 +71,13 @@ Decision combine(const RuleResult& rules, const std::optional<std::array<double,
   // negative cue at all (给主播点赞, 🐶, 点赞了) and no complaint, negative
   // needs the model to be sure of it; otherwise the better of the other two.
   if (model && d.sentiment == kNegative && d.intent != kComplaint && rules.sentiment[kNegative] == 0 &&
-      model_sentiment[kNegative] < kModelSureNegative)
+      model_sentiment[kNegative] < kModelSure)
     d.sentiment = ps[kPositive] > ps[kNeutral] ? kPositive : kNeutral;
+  // Likewise positive: a chat line, a question or an order with no positive
+  // cue (我家猫也这样, 给我留一个) is neutral unless the model is sure.
+  if (model && d.sentiment == kPositive && d.intent != kPraise && rules.sentiment[kPositive] == 0 &&
+      model_sentiment[kPositive] < kModelSure)
+    d.sentiment = ps[kNeutral] >= ps[kNegative] || rules.sentiment[kNegative] == 0 ? kNeutral : kNegative;
   if (d.intent == kComplaint) d.sentiment = kNegative;
   return d;
 }

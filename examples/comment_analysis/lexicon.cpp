@@ -313,6 +313,43 @@ const std::vector<Cue>& cues() {
       {"翻新", kComplaint, 2, N, 1.5, G}, {"穿不上", kComplaint, 2, N, 1.5, G}, {"穿不进", kComplaint, 2, N, 1.5, G},
       {"没给", kComplaint, 1.5, N, 1.5, G}, {"一言难尽", kComplaint, 2, N, 2, G}, {"全是托", kComplaint, 2, N, 2, G},
       {"托儿", kComplaint, 1.5, N, 1.5, G}, {"刷的", kComplaint, 1.5, N, 1.5, G}, {"念稿", kComplaint, 1.5, N, 1.5, G},
+      // Couriers by name (发申通吗, 极兔快吗): shipping.
+      {"申通", kShipping, 1.5, X, 0, 0}, {"极兔", kShipping, 1.5, X, 0, 0}, {"邮政", kShipping, 1.5, X, 0, 0},
+      {"ems", kShipping, 1.5, X, 0, 0}, {"百世", kShipping, 1.5, X, 0, 0}, {"德邦", kShipping, 1.5, X, 0, 0},
+      {"京东物流", kShipping, 2, X, 0, 0}, {"菜鸟", kShipping, 1.5, X, 0, 0}, {"天天快递", kShipping, 2, X, 0, 0},
+      // Counts per pack (一箱多少瓶, 一包几抽, 几天的量): a spec, whatever 多少 says.
+      {"多少瓶", kSpec, 2, X, 0, 0}, {"几瓶", kSpec, 2, X, 0, 0}, {"多少包", kSpec, 2, X, 0, 0}, {"几包", kSpec, 2, X, 0, 0},
+      {"多少袋", kSpec, 2, X, 0, 0}, {"几袋", kSpec, 2, X, 0, 0}, {"多少支", kSpec, 2, X, 0, 0}, {"几支", kSpec, 2, X, 0, 0},
+      {"多少粒", kSpec, 2, X, 0, 0}, {"几粒", kSpec, 2, X, 0, 0}, {"多少颗", kSpec, 2, X, 0, 0}, {"几颗", kSpec, 2, X, 0, 0},
+      {"多少片", kSpec, 2, X, 0, 0}, {"多少只", kSpec, 2, X, 0, 0}, {"几只", kSpec, 2, X, 0, 0}, {"多少抽", kSpec, 2, X, 0, 0},
+      {"几抽", kSpec, 2, X, 0, 0}, {"几层", kSpec, 2, X, 0, 0}, {"多少层", kSpec, 2, X, 0, 0}, {"多少双", kSpec, 2, X, 0, 0},
+      {"几双", kSpec, 2, X, 0, 0}, {"多少个", kSpec, 1.5, X, 0, 0}, {"的量", kSpec, 1.5, X, 0, 0}, {"多少条", kSpec, 1.5, X, 0, 0},
+      // A colour or size still there (奶白色还有吗, 42码还有吗) asks about the variant.
+      {"色还有", kSpec, 2, X, 0, 0}, {"色有吗", kSpec, 2, X, 0, 0}, {"色的", kSpec, 1, X, 0, 0}, {"码还有", kSpec, 2, X, 0, 0},
+      // Gifts asked for: price (赠品 is listed above).
+      {"礼品", kPrice, 1.5, X, 0, 0}, {"小礼物", kPrice, 1.5, X, 0, 0}, {"送个", kPrice, 1, X, 0, 0}, {"赠送", kPrice, 1.5, X, 0, 0},
+      // Looks and style words (款式好洋气, 颜色太正了): praise.
+      {"洋气", kPraise, 1.5, P, 1.5, E}, {"时髦", kPraise, 1.5, P, 1.5, E}, {"大气", kPraise, 1.5, P, 1.5, E},
+      {"百搭", kPraise, 1.5, P, 1.5, E}, {"显气质", kPraise, 1.5, P, 1.5, E}, {"有气质", kPraise, 1.5, P, 1.5, E},
+      {"颜色正", kPraise, 1.5, P, 1.5, E}, {"太正了", kPraise, 1.5, P, 1.5, E}, {"好正", kPraise, 1.5, P, 1.5, E},
+      {"清楚", kPraise, 1, P, 1, E}, {"讲的好", kPraise, 1.5, P, 1.5, E}, {"讲的真好", kPraise, 1.5, P, 1.5, E},
+      // Someone else's good word (我妈说好用): not 说好 (as promised).
+      {"说好用", kPraise, 1.5, P, 1.5, 0}, {"说好吃", kPraise, 1.5, P, 1.5, 0}, {"说好看", kPraise, 1.5, P, 1.5, 0},
+      {"说好喝", kPraise, 1.5, P, 1.5, 0}, {"说不错", kPraise, 1.5, P, 1.5, 0}, {"说舒服", kPraise, 1.5, P, 1.5, 0},
+      // Missing out on stock: a purchase gone wrong, not a complaint about the product.
+      {"抢空", kPurchase, 1.5, N, 1, 0}, {"抢没了", kPurchase, 1.5, N, 1, 0}, {"没抢", kPurchase, 1.5, N, 1, 0},
+      // Stream chat: new arrivals' schedule, fans, laughs.
+      {"上新", kOther, 1.5, U, 0.8, 0}, {"蹲直播", kOther, 2, U, 0.8, 0}, {"新粉", kOther, 1.5, U, 0.8, 0},
+      {"搞笑", kOther, 1, P, 1, 0}, {"好笑", kOther, 1, P, 1, 0},
+      // Grievances in other words: no reply, never again, paid too much, sarcastic 这也叫.
+      {"不回", kComplaint, 1.5, N, 1.5, G}, {"再也不", kComplaint, 2, N, 2, G}, {"买贵", kComplaint, 2, N, 1.5, R | G},
+      {"买亏", kComplaint, 2, N, 1.5, R | G}, {"这也叫", kComplaint, 2, N, 2, G}, {"这也算", kComplaint, 2, N, 2, G},
+      {"严重", kComplaint, 1.5, N, 1.5, D},
+      // The stream lagging is chat about the stream, not a delivery stuck (不动了).
+      {"画面不动", kOther, 2.5, N, 1.5, 0}, {"画面卡", kOther, 2.5, N, 1.5, 0}, {"网卡", kOther, 2, N, 1.5, 0},
+      {"直播卡", kOther, 2.5, N, 1.5, 0}, {"声音卡", kOther, 2.5, N, 1.5, 0},
+      // What the host wears (主播身上这件是几号) is a size question; a price one can buy at (99能拿吗).
+      {"身上", kSpec, 1, X, 0, 0}, {"能拿", kPrice, 1.5, X, 0, 0}, {"能拿下", kPrice, 1.5, X, 0, 0},
       // ---- emoji and bracket emoticons --------------------------------------------
       {"😍", kNoIntent, 0, P, 1.5, 0}, {"❤", kNoIntent, 0, P, 1.5, 0}, {"👍", kPraise, 1, P, 1.5, 0},
       {"🥰", kNoIntent, 0, P, 1.5, 0}, {"😘", kNoIntent, 0, P, 1, 0}, {"💕", kNoIntent, 0, P, 1.5, 0},

@@ -73,7 +73,8 @@ std::string_view negator_before(std::string_view text, std::size_t at, const std
 
 // A rhetorical question is a complaint, not a question: 怎么又起球了, 为什么还不发.
 bool rhetorical(std::string_view text) {
-  for (const char* r : {"怎么又", "咋又", "怎么还", "咋还", "为什么", "为啥", "凭什么", "怎么回事", "什么情况", "搞什么"})
+  for (const char* r : {"怎么又", "咋又", "怎么还", "咋还", "为什么", "为啥", "凭什么", "怎么回事", "什么情况", "搞什么", "谁买", "谁会买", "谁敢买", "谁懂",
+                        "谁信"})
     if (contains(text, r)) return true;
   return false;
 }
@@ -421,6 +422,12 @@ RuleResult apply_rules(std::string_view norm) {
     r.sentiment[kPositive] = 0;
     r.hits.push_back("asks viewers");
   }
+  // An order names its variant (已拍 黑色L, 我要白色m码): the colour or size is
+  // part of the purchase, not a question about it.
+  if (!r.question && r.intent[kPurchase] >= 1.5 && r.intent[kSpec] > 0 && r.intent[kComplaint] == 0) {
+    r.intent[kSpec] = 0;
+    r.hits.push_back("ordered variant");
+  }
   // A good word about a named attribute (这个颜色好高级, 面料摸着很舒服) praises
   // it: the attribute is the topic, the praise the intent. Asked, it stays a spec question.
   if (!r.question && r.intent[kPraise] > 0 && r.intent[kSpec] > 0 && r.intent[kComplaint] == 0 &&
@@ -467,7 +474,7 @@ RuleResult apply_rules(std::string_view norm) {
     // unless it is about people (主播, 大家, 谁, 有…的吗 roll calls).
     bool people = false;
     for (const char* w : {"主播", "大家", "谁", "有人", "人吗", "的人", "同城", "你们", "播", "睡", "下班", "天气", "姐妹",
-                          "宝妈", "小姐姐", "小哥哥", "助理", "名字", "吃饭", "吃什么", "吃啥", "晚饭", "午饭"})
+                          "宝妈", "小姐姐", "小哥哥", "助理", "名字", "吃饭", "吃什么", "吃啥", "晚饭", "午饭", "多人", "人多"})
       if (contains(norm, w)) people = true;
     if (names_a_place(norm)) people = true;
     const int guess = people ? kOther : kSpec;

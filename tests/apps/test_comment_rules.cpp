@@ -1046,3 +1046,13 @@ TEST_CASE("rules: an A-not-A question is no negation, a time of use is no wait",
   CHECK(intent_of("等了三个月了") == "complaint");
   CHECK(intent_of("上周还59 现在79") == "complaint");  // cheaper before, said with 还
 }
+
+TEST_CASE("rules: an order names its variant, 说好用 is someone's praise, a lagging stream is chat", "[comment_rules]") {
+  CHECK(intent_of("已拍 白色m") == "purchase");        // the size is part of the order
+  CHECK(intent_of("155穿s还是m") == "spec");           // a size asked about
+  CHECK(intent_of("我闺蜜说好吃") == "praise");         // not 说好 (as promised)
+  CHECK(intent_of("画面不动了 卡死") == "other");       // not a parcel that stopped moving
+  CHECK(intent_of("一包多少抽") == "spec");             // a count per pack, not a price
+  CHECK(intent_of("发极兔吗") == "shipping");
+  CHECK(intent_of("客服到现在都不回") == "complaint");
+}
