@@ -16,7 +16,7 @@ std::array<double, K> one_hot(int best) {
 }
 
 // How sure the model must be of a polar sentiment the rules have no cue for.
-constexpr double kModelSure = 0.8;
+constexpr double kModelSure = 0.9;
 
 template <std::size_t K>
 std::size_t argmax(const std::array<double, K>& a) {

@@ -90,8 +90,8 @@ const std::vector<Cue>& cues() {
       {"试一下", kSpec, 1, X, 0, 0}, {"试穿", kSpec, 1.5, X, 0, 0}, {"上身", kSpec, 1, X, 0, 0},
       {"国产", kSpec, 1.5, X, 0, 0}, {"进口", kSpec, 1.5, X, 0, 0}, {"裤长", kSpec, 1.5, X, 0, 0}, {"衣长", kSpec, 1.5, X, 0, 0},
       {"袖长", kSpec, 1.5, X, 0, 0}, {"长多少", kSpec, 1.5, X, 0, 0}, {"加厚", kSpec, 1.5, X, 0, 0}, {"区别", kSpec, 1.5, X, 0, 0}, {"能用多久", kSpec, 2, X, 0, 0}, {"能用几天", kSpec, 2, X, 0, 0}, {"充一次", kSpec, 1.5, X, 0, 0},
-      {"填充", kSpec, 1.5, X, 0, 0}, {"充电", kSpec, 1.5, X, 0, 0}, {"显黑", kSpec, 1.5, N, 1.5, 0},
-      {"显胖", kSpec, 1.5, N, 1.5, 0}, {"显老", kSpec, 1.5, N, 1.5, 0}, {"哪里产", kSpec, 1.5, X, 0, 0},
+      {"填充", kSpec, 1.5, X, 0, 0}, {"充电", kSpec, 1.5, X, 0, 0}, {"显黑", kSpec, 1.5, N, 1.5, D},
+      {"显胖", kSpec, 1.5, N, 1.5, D}, {"显老", kSpec, 1.5, N, 1.5, D}, {"哪里产", kSpec, 1.5, X, 0, 0},
       {"是正品", kSpec, 1.5, X, 0, 0}, {"正品吗", kSpec, 2, U, 0.5, 0}, {"尺码表", kSpec, 2, X, 0, 0},
       {"mah", kSpec, 1.5, X, 0, 0}, {"cm", kSpec, 1, X, 0, 0}, {"码全", kSpec, 1.5, P, 1, 0},
       {"颜色太少", kSpec, 2, N, 1.5, 0}, {"码不全", kSpec, 2, N, 1.5, 0}, {"没有我的码", kSpec, 2, N, 1.5, 0},
@@ -348,6 +348,32 @@ const std::vector<Cue>& cues() {
       // The stream lagging is chat about the stream, not a delivery stuck (不动了).
       {"画面不动", kOther, 2.5, N, 1.5, 0}, {"画面卡", kOther, 2.5, N, 1.5, 0}, {"网卡", kOther, 2, N, 1.5, 0},
       {"直播卡", kOther, 2.5, N, 1.5, 0}, {"声音卡", kOther, 2.5, N, 1.5, 0},
+      // Skin reactions: a defect (asked about: 会不会爆痘, a spec question).
+      {"爆痘", kComplaint, 2, N, 1.5, D}, {"长痘", kComplaint, 2, N, 1.5, D}, {"闷痘", kComplaint, 2, N, 1.5, D},
+      {"起痘", kComplaint, 2, N, 1.5, D}, {"冒痘", kComplaint, 2, N, 1.5, D}, {"红肿", kComplaint, 2, N, 1.5, D},
+      {"刺痛", kComplaint, 2, N, 1.5, D}, {"泛红", kComplaint, 1.5, N, 1.5, D}, {"起疹", kComplaint, 2, N, 1.5, D},
+      {"长疹", kComplaint, 2, N, 1.5, D}, {"辣眼", kComplaint, 1.5, N, 1.5, D},
+      // Unpleasant to smell, wear, wash: complaints (难用, 难吃, 难看 are listed above).
+      {"难闻", kComplaint, 2, N, 2, E}, {"难穿", kComplaint, 2, N, 2, E}, {"难喝", kComplaint, 2, N, 2, E},
+      {"难洗", kComplaint, 2, N, 1.5, E}, {"难装", kComplaint, 2, N, 1.5, E}, {"难擦", kComplaint, 2, N, 1.5, E},
+      // Being misled: complaints.
+      {"忽悠", kComplaint, 2, N, 2, G}, {"糊弄", kComplaint, 2, N, 2, G}, {"误导", kComplaint, 2, N, 2, G},
+      {"夸大", kComplaint, 2, N, 2, G}, {"吹牛", kComplaint, 2, N, 2, G}, {"吹得", kComplaint, 1.5, N, 1.5, G},
+      {"根本不是", kComplaint, 2, N, 2, G}, {"不是正品", kComplaint, 2, N, 2, G}, {"根本没", kComplaint, 1.5, N, 1.5, G},
+      // Arrived broken, said with 的 (到手是碎的, 收到烂的).
+      {"碎的", kComplaint, 2, N, 1.5, G}, {"烂的", kComplaint, 2, N, 1.5, G}, {"破的", kComplaint, 2, N, 1.5, G},
+      {"裂的", kComplaint, 2, N, 1.5, G}, {"脏的", kComplaint, 2, N, 1.5, G}, {"坏的", kComplaint, 2, N, 1.5, G},
+      // Paying with points or credits: price.
+      {"积分", kPrice, 1.5, X, 0, 0}, {"抵扣", kPrice, 1.5, X, 0, 0}, {"能抵", kPrice, 1.5, X, 0, 0},
+      {"购物金", kPrice, 1.5, X, 0, 0}, {"津贴", kPrice, 1.5, X, 0, 0},
+      // Authentic taste: praise.
+      {"正宗", kPraise, 1.5, P, 1.5, E}, {"地道", kPraise, 1.5, P, 1.5, E},
+      // Rushing an order: shipping.
+      {"加急", kShipping, 2, X, 0, 0}, {"催一下", kShipping, 1.5, X, 0, 0},
+      // Gifts to the host, interjections, coming from another stream: chat.
+      {"送主播", kOther, 2, P, 1, 0}, {"小花花", kOther, 1.5, P, 1, 0}, {"小心心", kOther, 1.5, P, 1, 0},
+      {"好家伙", kOther, 1.5, U, 0.8, 0}, {"我的天", kOther, 1, U, 0.5, 0}, {"天呐", kOther, 1, U, 0.5, 0},
+      {"天哪", kOther, 1, U, 0.5, 0}, {"啊这", kOther, 1, U, 0.5, 0}, {"别的直播间", kOther, 2, U, 0.8, 0},
       // What the host wears (主播身上这件是几号) is a size question; a price one can buy at (99能拿吗).
       {"身上", kSpec, 1, X, 0, 0}, {"能拿", kPrice, 1.5, X, 0, 0}, {"能拿下", kPrice, 1.5, X, 0, 0},
       // ---- emoji and bracket emoticons --------------------------------------------

@@ -19,7 +19,7 @@ constexpr std::u32string_view kTradSimp =
     U"識识請请極极術术態态隨随總总結结應应該该彈弹網网頁页車车幫帮錯错誤误過过邊边麵面衛卫標标準准確确"
     U"歲岁聽听講讲選选擇择將将專专業业機机電电視视漲涨場场戶户賬账達达較较髮发讀读師师慣惯灣湾團团圓圆"
     U"訂订單单聲声腦脑雙双壓压軟软舊旧換换雜杂醫医藥药夠够邊边劃划處处難难"
-    U"騷骚誰谁讓让幣币號号碼码驚惊喪丧討讨厭厌穩稳";
+    U"騷骚誰谁讓让幣币號号碼码驚惊喪丧討讨厭厌穩稳積积絲丝廠厂黴霉髒脏聞闻鮮鲜飾饰";
 
 const std::unordered_map<char32_t, char32_t>& trad_table() {
   static const std::unordered_map<char32_t, char32_t> table = [] {

@@ -61,6 +61,12 @@ std::string_view negator_before(std::string_view text, std::size_t at, const std
     if (ends_with(before, n) && std::string_view(n).size() > best.size() &&
         !inside_a_not_a(text, at - std::string_view(n).size()))
       best = n;
+  // 别 inside a word (特别喜欢, 区别, 分别, 个别) is no "don't".
+  if (best == "别" && before.size() >= 6) {
+    const std::string_view prev = before.substr(before.size() - 6, 3);
+    for (const char* w : {"特", "区", "分", "个", "级", "类", "差", "告", "识", "性", "派"})
+      if (prev == w) best = "";
+  }
   if (best.empty() && before.size() >= 3) {
     // One filler character between: 不太 is listed; also 不很, 没那. Not the
     // 不 of 会不会掉色: that asks.
@@ -295,6 +301,16 @@ RuleResult apply_rules(std::string_view norm) {
     r.hits.push_back("number+money");
     break;
   }
+  // 买二送一, 买3送1: a deal, a price question or statement.
+  if (const std::size_t mai = norm.find("买"); mai != std::string_view::npos) {
+    const std::string_view after = norm.substr(mai + 3);
+    const bool num = !after.empty() && ((after[0] >= '0' && after[0] <= '9') || cn_numeral_at(after));
+    const std::size_t song = after.find("送");
+    if (num && song != std::string_view::npos && song <= 3) {
+      r.intent[kPrice] += 2;
+      r.hits.push_back("buy n get m");
+    }
+  }
   // Waiting counted out (五天了, 3天了, 两周了, 一个月了) is a grievance.
   for (const char* unit : {"天了", "周了", "个月了", "多月了", "星期了", "小时了", "天还", "周还", "个月还", "星期还"}) {
     const std::size_t at = norm.find(unit);
@@ -492,7 +508,7 @@ RuleResult apply_rules(std::string_view norm) {
     // No opinion word: a question or a plain statement about the product
     // is neutral; a comment with no cue at all is left to the model.
     else r.sentiment[kNeutral] = r.question ? 1.0 : r.intent[static_cast<std::size_t>(r.best_intent)] >= 1 ? 0.8 : 0.4;
-  } else if (r.question && r.sentiment[kNegative] == 0 && r.sentiment[kPositive] < 1) {
+  } else if (r.question && r.sentiment[kNegative] == 0 && r.sentiment[kPositive] <= 1) {
     r.sentiment[kNeutral] += 1;  // a plain question with a faint positive hint (买了能改地址吗) is neutral
   }
   if (r.best_intent == kComplaint && r.intent[kComplaint] >= 1.5) r.sentiment[kNegative] += 1;

@@ -1056,3 +1056,15 @@ TEST_CASE("rules: an order names its variant, 说好用 is someone's praise, a l
   CHECK(intent_of("发极兔吗") == "shipping");
   CHECK(intent_of("客服到现在都不回") == "complaint");
 }
+
+TEST_CASE("rules: 别 inside a word is no negator, looks asked about are neutral, deals and skin reactions", "[comment_rules]") {
+  CHECK(intent_of("老人特别喜欢") == "praise");  // 特别 is not 别 (don't)
+  CHECK(sentiment_of("老人特别喜欢") == "positive");
+  CHECK(sentiment_of("黑色显不显老") == "neutral");  // asked: no opinion yet
+  CHECK(intent_of("买三送一吗") == "price");
+  CHECK(intent_of("積分可以抵扣嗎") == "price");
+  CHECK(intent_of("涂了两天就长痘") == "complaint");
+  CHECK(intent_of("会不会闷痘") == "spec");
+  CHECK(intent_of("收到是裂的") == "complaint");
+  CHECK(sentiment_of("买了能改收货地址吗") == "neutral");
+}
