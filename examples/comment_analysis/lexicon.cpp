@@ -374,6 +374,22 @@ const std::vector<Cue>& cues() {
       {"送主播", kOther, 2, P, 1, 0}, {"小花花", kOther, 1.5, P, 1, 0}, {"小心心", kOther, 1.5, P, 1, 0},
       {"好家伙", kOther, 1.5, U, 0.8, 0}, {"我的天", kOther, 1, U, 0.5, 0}, {"天呐", kOther, 1, U, 0.5, 0},
       {"天哪", kOther, 1, U, 0.5, 0}, {"啊这", kOther, 1, U, 0.5, 0}, {"别的直播间", kOther, 2, U, 0.8, 0},
+      // Speed asked as A-not-A (发货慢不慢, 快递快不快): a shipping question, no grievance.
+      {"慢不慢", kShipping, 2, U, 0.5, 0}, {"快不快", kShipping, 2, U, 0.5, 0},
+      // When it arrives, by day (明天到吗, 几号到), and the courier calling: shipping.
+      {"明天到", kShipping, 2, X, 0, 0}, {"后天到", kShipping, 2, X, 0, 0}, {"今天到", kShipping, 2, X, 0, 0},
+      {"几号到", kShipping, 2, X, 0, 0}, {"哪天到", kShipping, 2, X, 0, 0}, {"周末到", kShipping, 2, X, 0, 0},
+      {"明天能到", kShipping, 2, X, 0, 0}, {"打电话", kShipping, 1.5, X, 0, 0},
+      // A problem denied after the noun (一点问题没有, 没毛病): praise.
+      {"没问题", kPraise, 1.5, P, 1.5, E}, {"问题没有", kPraise, 1.5, P, 1.5, 0}, {"没毛病", kPraise, 1.5, P, 1.5, E},
+      {"毛病没有", kPraise, 1.5, P, 1.5, 0}, {"都说好", kPraise, 2, P, 1.5, 0}, {"物超所值", kPraise, 2, P, 2, 0},
+      // Snags in fabric, and the gap between the ad and the goods.
+      {"勾丝", kComplaint, 2, N, 1.5, D}, {"抽丝", kComplaint, 2, N, 1.5, D}, {"脱线", kComplaint, 2, N, 1.5, D},
+      {"差距", kComplaint, 1.5, N, 1.5, G}, {"落差", kComplaint, 1.5, N, 1.5, G}, {"买家秀", kComplaint, 1, N, 1, G},
+      // Keeping it (冰箱能放几天): a spec. Chat: arriving, being first, the host's make-up.
+      {"保存", kSpec, 1.5, X, 0, 0}, {"放几天", kSpec, 2, X, 0, 0}, {"放多久", kSpec, 2, X, 0, 0},
+      {"来咯", kOther, 1.5, U, 0.8, 0}, {"来喽", kOther, 1.5, U, 0.8, 0}, {"第一个", kOther, 1.5, U, 0.8, 0},
+      {"化妆", kOther, 1, U, 0.5, 0}, {"扣一", kPurchase, 2, X, 0, 0}, {"已抢", kPurchase, 2, P, 1, 0},
       // What the host wears (主播身上这件是几号) is a size question; a price one can buy at (99能拿吗).
       {"身上", kSpec, 1, X, 0, 0}, {"能拿", kPrice, 1.5, X, 0, 0}, {"能拿下", kPrice, 1.5, X, 0, 0},
       // ---- emoji and bracket emoticons --------------------------------------------

@@ -213,6 +213,11 @@ RuleResult apply_rules(std::string_view norm) {
   bool marker = false;
   for (const char* s : sarcasm_markers())
     if (contains(norm, s)) marker = true;
+  // 卖 + an amount (一个杯子卖两百, 卖199): what it costs, the target of sarcasm.
+  if (const std::size_t mai = norm.find("卖"); mai != std::string_view::npos) {
+    const std::string_view after = norm.substr(mai + 3);
+    if (!after.empty() && ((after[0] >= '0' && after[0] <= '9') || cn_numeral_at(after))) has_problem = true;
+  }
   bool quoted_praise = false;
   for (const Match& m : matches)
     if (m.cue->sentiment == kPositive && quoted(norm, m.begin, m.end)) quoted_praise = true;
@@ -479,14 +484,15 @@ RuleResult apply_rules(std::string_view norm) {
     r.best_intent = static_cast<int>(idx[0]);
     r.intent_strength = strength_of(ranked[idx[0]], ranked[idx[1]]);
     if (r.best_intent == kComplaint && r.intent[kComplaint] >= 1.5) r.intent_strength = std::max(r.intent_strength, 0.9);
-  } else if (!r.question) {
+  } else if (!r.question && !(contains(norm, "还是") && norm.rfind("还是", 0) != 0 && !ends_with(norm, "了"))) {
     // No cue at all: most such statements are chat; a vote the model
     // overrules only when it is very sure (p > 0.85).
     r.intent[kOther] = 0.6;
     r.best_intent = kOther;
     r.intent_strength = strength_of(0.6, 0);
   } else {
-    // A question with no cue asks about the product (能用多久, 有什么区别)
+    // A question with no cue asks about the product (能用多久, 有什么区别;
+    // a choice, 高腰还是中腰, asks too)
     // unless it is about people (主播, 大家, 谁, 有…的吗 roll calls).
     bool people = false;
     for (const char* w : {"主播", "大家", "谁", "有人", "人吗", "的人", "同城", "你们", "播", "睡", "下班", "天气", "姐妹",

@@ -1068,3 +1068,14 @@ TEST_CASE("rules: 别 inside a word is no negator, looks asked about are neutral
   CHECK(intent_of("收到是裂的") == "complaint");
   CHECK(sentiment_of("买了能改收货地址吗") == "neutral");
 }
+
+TEST_CASE("rules: speed asked as A-not-A, a problem denied after the noun, a choice asked, sarcasm about an amount", "[comment_rules]") {
+  CHECK(intent_of("快递慢不慢") == "shipping");
+  CHECK(sentiment_of("快递慢不慢") == "neutral");
+  CHECK(intent_of("戴了一年 一点问题没有") == "praise");
+  CHECK(intent_of("朋友们都说好") == "praise");       // not 说好 (as promised)
+  CHECK(intent_of("长款还是短款") == "spec");         // a choice between variants
+  CHECK(intent_of("后天到吗") == "shipping");
+  CHECK(intent_of("袜子勾丝了") == "complaint");
+  CHECK(intent_of("真是宠粉 一双袜子卖九十") == "complaint");
+}
