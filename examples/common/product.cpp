@@ -44,7 +44,10 @@ class Reader {
     }
     if (!v->is_number()) fail(std::string("field '") + key + "' must be a number, got " + json_type_name(*v));
     const double x = v->get<double>();
-    if (!std::isfinite(x) || x < 0) fail(std::string("field '") + key + "' must be a non-negative number, got " + v->dump());
+    // A price past a billion is a typo or an attack, and prints as a
+    // 300-digit number.
+    if (!std::isfinite(x) || x < 0 || x > 1e9)
+      fail(std::string("field '") + key + "' must be a number from 0 to 1e9, got " + v->dump());
     return x;
   }
 
@@ -149,7 +152,7 @@ Product parse_product(const Json& j, const std::string& source) {
   p.shipping = r.string("shipping", false);
   p.returns = r.string("returns", false);
   if (const Json* stock = r.get("stock")) {
-    if (!stock->is_number_integer() || stock->get<long long>() < 0)
+    if (!stock->is_number_integer() || stock->get<long long>() < 0 || stock->get<long long>() > 1000000000000LL)
       r.fail("field 'stock' must be a non-negative integer, got " + stock->dump());
     p.stock = stock->get<long long>();
   }

@@ -657,6 +657,8 @@ printf '{"price": 99, "selling_points": ["保暖"]}' >"$TMP/no_name.json"
 printf '{"name": "  ", "price": 99, "selling_points": []}' >"$TMP/empty_name.json"
 printf '{"name": "卫衣", "price": "99元", "selling_points": []}' >"$TMP/price_string.json"
 printf '["卫衣"]' >"$TMP/array.json"
+python3 -c 'print("{\"name\": \"x\", \"price\": 1, \"a\": " + "[" * 100000 + "]" * 100000 + "}")' >"$TMP/deep.json"
+printf '{"name": "卫衣", "price": 1e300}' >"$TMP/huge_price.json"
 : >"$TMP/empty.json"
 for pair in "script-gen:$SCRIPT_GEN" "live-qa:$LIVE_QA"; do
   app=${pair%%:*}
@@ -671,6 +673,14 @@ for pair in "script-gen:$SCRIPT_GEN" "live-qa:$LIVE_QA"; do
   expect_error "$app: product with an empty name" "$app" "'name' is empty"
   run "$exe" --model "$QWEN2" "$TMP/price_string.json"
   expect_error "$app: price given as a string" "$app" "'price' must be a number"
+  # Hostile products: nested 100,000 deep, a device that never ends, a price
+  # that would print as 300 digits. One line each, before any model loads.
+  run "$exe" --model "$QWEN2" "$TMP/deep.json"
+  expect_error "$app: product JSON nested 100,000 deep" "$app" "nested deeper than 64"
+  run "$exe" --model "$QWEN2" /dev/zero
+  expect_error "$app: /dev/zero as the product" "$app" "not a regular file or a pipe"
+  run "$exe" --model "$QWEN2" "$TMP/huge_price.json"
+  expect_error "$app: a price of 1e300" "$app" "'price' must be a number from 0 to 1e9"
   run "$exe" --model "$QWEN2" "$TMP/array.json"
   expect_error "$app: product JSON that is an array" "$app" "expected a product JSON object"
   run "$exe" --model "$QWEN2" "$TMP/empty.json"
@@ -693,6 +703,23 @@ run "$LIVE_QA" --model "$QWEN2" --ctx 1024 "$PRODUCT"
 expect_error "live-qa: no questions (empty stdin)" "live-qa" "no questions"
 run "$LIVE_QA" --model "$QWEN2" --ctx 1024 --questions "$MISSING" "$PRODUCT"
 expect_error "live-qa: missing --questions file" "live-qa" "$MISSING"
+run "$LIVE_QA" --model "$QWEN2" --ctx 1024 --questions /dev/zero "$PRODUCT"
+expect_error "live-qa: --questions /dev/zero" "live-qa" "not a regular file or a pipe"
+# A 20 MB question line is cut to 4096 bytes while it is read (memory stays
+# bounded) and answered with an error; the next question is answered.
+python3 -c 'import sys; sys.stdout.write("a" * 20000000 + "\n多少钱\n")' >"$TMP/long_question.txt"
+run "$LIVE_QA" --model "$QWEN2" --ctx 1024 --max-tokens 4 --questions "$TMP/long_question.txt" "$PRODUCT"
+if [ "$rc" -eq 0 ] && python3 - "$OUT" <<'PY'
+import json, sys
+r = [json.loads(l) for l in open(sys.argv[1], encoding="utf-8")]
+sys.exit(0 if len(r) == 2 and len(r[0]["question"].encode()) <= 4096 and "error" in r[0]
+         and r[1]["question"] == "多少钱" and "129.9" in r[1]["answer"] else 1)
+PY
+then
+  pass "live-qa: a 20 MB question is cut while read and fails alone; the next one is answered"
+else
+  fail "live-qa: a 20 MB question" "$(head -c 300 "$OUT") $(head -c 300 "$ERR")"
+fi
 run "$LIVE_QA" --model "$QWEN2" --batch 0 "$PRODUCT"
 expect_error "live-qa: --batch 0" "live-qa" "--batch"
 
