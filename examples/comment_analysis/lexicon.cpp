@@ -390,6 +390,18 @@ const std::vector<Cue>& cues() {
       {"保存", kSpec, 1.5, X, 0, 0}, {"放几天", kSpec, 2, X, 0, 0}, {"放多久", kSpec, 2, X, 0, 0},
       {"来咯", kOther, 1.5, U, 0.8, 0}, {"来喽", kOther, 1.5, U, 0.8, 0}, {"第一个", kOther, 1.5, U, 0.8, 0},
       {"化妆", kOther, 1, U, 0.5, 0}, {"扣一", kPurchase, 2, X, 0, 0}, {"已抢", kPurchase, 2, P, 1, 0},
+      // Easy to wear, use, care for (超好穿, 好吸收), wanting more, worth its price: praise.
+      {"好穿", kPraise, 1.5, P, 1.5, E}, {"好戴", kPraise, 1.5, P, 1.5, E}, {"好搭", kPraise, 1.5, P, 1.5, E},
+      {"好吸收", kPraise, 1.5, P, 1.5, E}, {"好上手", kPraise, 1.5, P, 1.5, E}, {"好打理", kPraise, 1.5, P, 1.5, E},
+      {"好清洗", kPraise, 1.5, P, 1.5, E}, {"还想吃", kPraise, 1.5, P, 1.5, 0}, {"还想喝", kPraise, 1.5, P, 1.5, 0},
+      {"一分钱一分货", kPraise, 1.5, P, 1.5, 0}, {"精美", kPraise, 1.5, P, 1.5, E}, {"有面子", kPraise, 1.5, P, 1.5, 0},
+      {"出乎意料", kPraise, 1, P, 1, 0},
+      // Canned replies from customer service: a grievance.
+      {"复制粘贴", kComplaint, 2, N, 1.5, G}, {"自动回复", kComplaint, 1.5, N, 1.5, G}, {"机器人回复", kComplaint, 2, N, 1.5, G},
+      {"只会", kComplaint, 1, N, 1, G},
+      // Watching habits and meals: chat.
+      {"吃饭", kOther, 1.5, U, 0.8, 0}, {"边吃边看", kOther, 2, U, 0.8, 0}, {"天天来", kOther, 1.5, U, 0.8, 0},
+      {"每天来", kOther, 1.5, U, 0.8, 0}, {"天天看", kOther, 1.5, U, 0.8, 0},
       // What the host wears (主播身上这件是几号) is a size question; a price one can buy at (99能拿吗).
       {"身上", kSpec, 1, X, 0, 0}, {"能拿", kPrice, 1.5, X, 0, 0}, {"能拿下", kPrice, 1.5, X, 0, 0},
       // ---- emoji and bracket emoticons --------------------------------------------

@@ -91,7 +91,10 @@ std::string ad_reason(std::string_view norm) {
   for (const char* p : {"兼职", "日赚", "日入", "刷单", "招代理", "代理加盟", "免费领取", "加群", "进群", "看我主页", "点我头像",
                         "主页有惊喜", "躺赚", "返利群", "互粉", "互关", "引流", "低价出售", "私我", "看头像",
                         // Come to me privately for a coupon or a gift: the ad's own offer.
-                        "私信领", "私信我", "需要的私", "有意私", "代运营", "涨粉", "刷粉", "刷赞", "私聊领", "私信找我", "私信免费", "私信送", "找我领", "加我领"})
+                        "私信领", "私信我", "需要的私", "有意私", "代运营", "涨粉", "刷粉", "刷赞",
+                        // Sent elsewhere to buy (快手搜 9527好物), buy-back offers, perks behind the avatar.
+                        "快手搜", "淘宝搜", "抖音搜", "拼多多搜", "小红书搜", "闲鱼搜", "高价回收", "低价回收", "回收二手",
+                        "头像有", "私聊领", "私信找我", "私信免费", "私信送", "找我领", "加我领"})
     if (contains(norm, p)) return "ad phrase";
   return "";
 }

@@ -1079,3 +1079,12 @@ TEST_CASE("rules: speed asked as A-not-A, a problem denied after the noun, a cho
   CHECK(intent_of("袜子勾丝了") == "complaint");
   CHECK(intent_of("真是宠粉 一双袜子卖九十") == "complaint");
 }
+
+TEST_CASE("rules and spam: easy-to praise, canned replies, sent-elsewhere ads", "[comment_rules]") {
+  CHECK(intent_of("这双鞋超好穿") == "praise");
+  CHECK(intent_of("客服就会复制粘贴") == "complaint");
+  CHECK(intent_of("礼盒很精美") == "praise");
+  CHECK(ad_reason(normalize("淘宝搜 小美好物 便宜一半")) == "ad phrase");
+  CHECK(ad_reason(normalize("高价回收旧手机")) == "ad phrase");
+  CHECK(ad_reason(normalize("淘宝买的也是这个价吗")) == "");
+}
