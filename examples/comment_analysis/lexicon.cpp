@@ -402,6 +402,16 @@ const std::vector<Cue>& cues() {
       // Watching habits and meals: chat.
       {"吃饭", kOther, 1.5, U, 0.8, 0}, {"边吃边看", kOther, 2, U, 0.8, 0}, {"天天来", kOther, 1.5, U, 0.8, 0},
       {"每天来", kOther, 1.5, U, 0.8, 0}, {"天天看", kOther, 1.5, U, 0.8, 0},
+      // A smell too strong, dizziness, rashes, a garbled screen: defects.
+      {"太冲", kComplaint, 1.5, N, 1.5, D}, {"好冲", kComplaint, 1.5, N, 1.5, D}, {"很冲", kComplaint, 1.5, N, 1.5, D},
+      {"冲鼻", kComplaint, 2, N, 1.5, D}, {"头晕", kComplaint, 1.5, N, 1.5, D}, {"红疹", kComplaint, 2, N, 1.5, D},
+      {"疹子", kComplaint, 2, N, 1.5, D}, {"花屏", kComplaint, 2, N, 1.5, D}, {"屏幕花", kComplaint, 2, N, 1.5, D},
+      // Far from the ad; pushed around by after-sales.
+      {"差太远", kComplaint, 2, N, 2, G}, {"差得远", kComplaint, 2, N, 2, G}, {"差远了", kComplaint, 2, N, 2, G},
+      {"推三阻四", kComplaint, 2, N, 2, G}, {"踢皮球", kComplaint, 2, N, 2, G}, {"不退款", kComplaint, 2, N, 2, G},
+      // A bargain got (买到赚了, 捡漏): praise. Asking for one kept or counted: purchase.
+      {"赚了", kPraise, 1.5, P, 1.5, 0}, {"赚到", kPraise, 1.5, P, 1.5, 0}, {"捡漏", kPraise, 1.5, P, 1.5, 0},
+      {"扣个1", kPurchase, 2, X, 0, 0}, {"扣个一", kPurchase, 2, X, 0, 0}, {"帮我留", kPurchase, 2, X, 0, 0},
       // What the host wears (主播身上这件是几号) is a size question; a price one can buy at (99能拿吗).
       {"身上", kSpec, 1, X, 0, 0}, {"能拿", kPrice, 1.5, X, 0, 0}, {"能拿下", kPrice, 1.5, X, 0, 0},
       // ---- emoji and bracket emoticons --------------------------------------------

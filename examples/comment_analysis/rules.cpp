@@ -77,6 +77,15 @@ std::string_view negator_before(std::string_view text, std::size_t at, const std
   return best;
 }
 
+// Being let down (踩雷, 后悔, 上当, 坑 …): denied (不踩雷, 没后悔) it is praise.
+// Refusals by the seller (不退款, 不回, 不处理) are listed cues of their own.
+bool let_down(std::string_view cue) {
+  for (const char* w : {"踩雷", "后悔", "失望", "上当", "翻车", "坑", "坑人", "智商税", "假货", "假的", "骗", "套路", "差评",
+                        "劣质", "次品", "三无"})
+    if (cue == w) return true;
+  return false;
+}
+
 // A rhetorical question is a complaint, not a question: 怎么又起球了, 为什么还不发.
 bool rhetorical(std::string_view text) {
   for (const char* r : {"怎么又", "咋又", "怎么还", "咋还", "为什么", "为啥", "凭什么", "怎么回事", "什么情况", "搞什么", "谁买", "谁会买", "谁敢买", "谁懂",
@@ -234,6 +243,16 @@ RuleResult apply_rules(std::string_view norm) {
         r.negated = true;
         r.intent[kPraise] += 0.7;
         r.sentiment[kPositive] += 1;
+        r.hits.push_back(std::string(neg) + "+" + c.text);
+        continue;
+      }
+    }
+    // 不踩雷, 没后悔, 从不坑人: a let-down denied is a good word about the product.
+    if ((c.kind & kGrievance) && !(c.kind & kRise) && let_down(c.text)) {
+      if (const std::string_view neg = negator_before(norm, m.begin, matches); !neg.empty() && neg != "别") {
+        r.negated = true;
+        r.intent[kPraise] += 2;
+        r.sentiment[kPositive] += 1.5;
         r.hits.push_back(std::string(neg) + "+" + c.text);
         continue;
       }

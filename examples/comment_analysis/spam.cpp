@@ -94,7 +94,7 @@ std::string ad_reason(std::string_view norm) {
                         "私信领", "私信我", "需要的私", "有意私", "代运营", "涨粉", "刷粉", "刷赞",
                         // Sent elsewhere to buy (快手搜 9527好物), buy-back offers, perks behind the avatar.
                         "快手搜", "淘宝搜", "抖音搜", "拼多多搜", "小红书搜", "闲鱼搜", "高价回收", "低价回收", "回收二手",
-                        "头像有", "私聊领", "私信找我", "私信免费", "私信送", "找我领", "加我领"})
+                        "头像有", "群号", "日结", "看主页", "私聊领", "私信找我", "私信免费", "私信送", "找我领", "加我领"})
     if (contains(norm, p)) return "ad phrase";
   return "";
 }

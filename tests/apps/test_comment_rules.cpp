@@ -1088,3 +1088,13 @@ TEST_CASE("rules and spam: easy-to praise, canned replies, sent-elsewhere ads", 
   CHECK(ad_reason(normalize("高价回收旧手机")) == "ad phrase");
   CHECK(ad_reason(normalize("淘宝买的也是这个价吗")) == "");
 }
+
+TEST_CASE("rules and spam: a let-down denied is praise, a refusal stays a complaint, strong smells and group ads", "[comment_rules]") {
+  CHECK(intent_of("买了三次都没踩雷") == "praise");
+  CHECK(sentiment_of("一点不后悔") == "positive");
+  CHECK(intent_of("商家不退款") == "complaint");   // a refusal, not a let-down denied
+  CHECK(intent_of("别踩雷了姐妹们") == "complaint");  // 别: a warning
+  CHECK(intent_of("洗衣液味道太冲") == "complaint");
+  CHECK(intent_of("脖子上起了红疹") == "complaint");
+  CHECK(ad_reason(normalize("进群抢免单 群号 55231")) == "ad phrase");
+}
