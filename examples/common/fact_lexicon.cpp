@@ -176,8 +176,61 @@ std::vector<std::string> find_sizes(std::string_view s) {
   return out;
 }
 
-std::vector<double> find_numbers(std::string_view s) {
+namespace {
+
+// The value of a run of Chinese numerals (两百五十, 三千, 十二), or -1.
+double cn_value(const std::u32string& run) {
+  auto digit = [](char32_t c) -> int {
+    const std::u32string_view d = U"零一二三四五六七八九";
+    if (c == U'两') return 2;
+    if (c == U'〇') return 0;
+    const std::size_t i = d.find(c);
+    return i == std::u32string_view::npos ? -1 : static_cast<int>(i);
+  };
+  double total = 0, section = 0, current = 0;
+  for (char32_t c : run) {
+    if (const int v = digit(c); v >= 0) {
+      current = v;
+    } else if (c == U'十' || c == U'百' || c == U'千') {
+      const double unit = c == U'十' ? 10 : c == U'百' ? 100 : 1000;
+      section += (current == 0 ? 1 : current) * unit;
+      current = 0;
+    } else if (c == U'万') {
+      total += (section + current) * 10000;
+      section = current = 0;
+    } else {
+      return -1;
+    }
+  }
+  return total + section + current;
+}
+
+}  // namespace
+
+// Chinese numerals before a unit or measure word ("两件", "三天", "五百单")
+// are numbers too; a lone 一 is an article ("一件好物"), not a quantity.
+std::vector<double> find_cn_numbers(std::string_view s) {
+  static const std::u32string_view numerals = U"零〇一二两三四五六七八九十百千万";
+  static const std::u32string_view units = U"件元块天个月年斤克包片瓶支双套盒袋只条种色位次倍折单小毫升码";
   std::vector<double> out;
+  const std::u32string cps = utf8::decode(s);
+  for (std::size_t i = 0; i < cps.size();) {
+    if (numerals.find(cps[i]) == std::u32string_view::npos) {
+      ++i;
+      continue;
+    }
+    std::size_t j = i;
+    while (j < cps.size() && numerals.find(cps[j]) != std::u32string_view::npos) ++j;
+    const std::u32string run = cps.substr(i, j - i);
+    if (j < cps.size() && units.find(cps[j]) != std::u32string_view::npos && run != U"一" && run[0] != U'万')
+      if (const double v = cn_value(run); v > 0) out.push_back(v);
+    i = j;
+  }
+  return out;
+}
+
+std::vector<double> find_numbers(std::string_view s) {
+  std::vector<double> out = find_cn_numbers(s);
   for (const Token& tok : ascii_tokens(s)) {
     if (!canonical_size(tok.text).empty()) continue;
     const std::string& t = tok.text;

@@ -34,9 +34,14 @@ struct FactSpan {
 /// Every fact-like span of `text` (normalized inside), in no particular order.
 std::vector<FactSpan> find_fact_spans(std::string_view text);
 
-/// Numbers written with ASCII digits ("59.9", "2", "100" of "100%"); digits
-/// that belong to a size token ("2xl") are not numbers. `normalized` input.
+/// Numbers written with ASCII digits ("59.9", "2", "100" of "100%"), and
+/// Chinese numerals before a unit or measure word ("两件" 2, "五百单" 500;
+/// a lone 一 is an article); digits that belong to a size token ("2xl")
+/// are not numbers. `normalized` input.
 std::vector<double> find_numbers(std::string_view normalized);
+
+/// Only the Chinese-numeral numbers of find_numbers.
+std::vector<double> find_cn_numbers(std::string_view normalized);
 
 /// Colour words of a normalized text, longest first, each occurrence once.
 /// Single-character colours (红, 黑...) count only as "X色" or, when

@@ -89,9 +89,14 @@ TEST_CASE("FactSheet::supports backs spans with the product's own text only", "[
   CHECK(unsupported_spans("顺丰发货", facts) == std::vector<std::string>{"courier 顺丰"});
   CHECK(unsupported_spans("全国包邮", facts) == std::vector<std::string>{"claim 包邮"});
   CHECK(unsupported_spans("3XL也有", facts) == std::vector<std::string>{"size 3xl"});
+  // Chinese numerals before a unit are numbers: 两百 is the product's 200,
+  // 三百 is not in it.
+  CHECK(unsupported_spans("前两百单立减二十元", facts).empty());
+  CHECK(unsupported_spans("前三百单立减二十元", facts) == std::vector<std::string>{"number 300"});
+  CHECK(unsupported_spans("这是一件好衣服，七天无理由", facts).empty());  // 一件: an article; 七天 is in 7天
   // The sparse product backs no service claim at all.
   const FactSheet sparse(product_from(kSparse));
-  CHECK(unsupported_spans("支持七天无理由退货", sparse).size() == 2);  // 无理由 and 退货, one group each word
+  CHECK(unsupported_spans("支持七天无理由退货", sparse).size() == 3);  // 7 (七天), 无理由 and 退货
   CHECK(unsupported_spans("下单送杯垫", sparse) == (std::vector<std::string>{"claim 送", "gift 杯垫"}));
   // A product with a gift backs that gift, not any other: the object counts.
   CHECK(unsupported_spans("下单还送你一个防水袋", facts).empty());
