@@ -92,6 +92,17 @@ std::vector<std::string> unsupported_spans(std::string_view text, const FactShee
   return out;
 }
 
+std::string trim_sentence_end(std::string s) {
+  while (!s.empty()) {
+    const std::u32string cps = utf8::decode(s);
+    const char32_t last = cps.back();
+    if (!(utf8::is_space(last) || std::u32string_view(U"。！？!?，,；;、～~.").find(last) != std::u32string_view::npos))
+      break;
+    s = utf8::encode(cps.substr(0, cps.size() - 1));
+  }
+  return s;
+}
+
 std::string brief(std::string_view value, std::size_t max_chars) {
   const std::u32string cps = utf8::decode(value);
   if (cps.size() <= max_chars) return std::string(value);

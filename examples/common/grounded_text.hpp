@@ -47,6 +47,10 @@ std::vector<std::string> unsupported_spans(std::string_view text, const FactShee
 /// mostly of such bigrams (at least 3 and more than half).
 std::size_t novel_bigrams(std::string_view text, const FactSheet& facts, std::size_t* total);
 
+/// `s` without trailing sentence marks and spaces (。！？，、；～ ...), so a
+/// value can be set into a sentence of its own; brackets stay.
+std::string trim_sentence_end(std::string s);
+
 /// Share of the text's character 4-grams (punctuation and spaces left out)
 /// that repeat an earlier one (0..1).
 double repeated_4gram_share(std::string_view text);

@@ -80,16 +80,6 @@ bool any_in(std::string_view hay, const std::vector<std::string>& words) {
   return std::any_of(words.begin(), words.end(), [&](const std::string& w) { return contains(hay, w); });
 }
 
-std::string strip_end(std::string s) {
-  while (!s.empty()) {
-    const std::u32string cps = utf8::decode(s);
-    const char32_t last = cps.back();
-    if (!(utf8::is_space(last) || std::u32string_view(U"。！？!?，,；;、～~.").find(last) != std::u32string_view::npos))
-      break;
-    s = utf8::encode(cps.substr(0, cps.size() - 1));
-  }
-  return s;
-}
 
 // Lines whose label carries one of the topic's label words.
 std::vector<const ProductLine*> lines_for(const Topic& t, const FactSheet& facts) {
@@ -181,7 +171,7 @@ std::string display_label(const std::string& label) {
 }
 
 std::string line_answer(const ProductLine& l) {
-  const std::string v = strip_end(brief(l.value, 120));
+  const std::string v = trim_sentence_end(brief(l.value, 120));
   const std::string label = display_label(l.label);
   if (l.key == "selling_points") return v + "哦。";
   if (l.label == "价格" || l.label == "原价") return l.label + "是" + v + "。";
@@ -197,7 +187,7 @@ std::string price_answer(const FactSheet& facts) {
   std::string a = "直播间现在" + facts.find("价格")->value;
   if (const ProductLine* op = facts.find("原价")) a += "，原价" + op->value;
   a += "。";
-  if (const ProductLine* promo = facts.find("优惠")) a += strip_end(promo->value) + "。";
+  if (const ProductLine* promo = facts.find("优惠")) a += trim_sentence_end(promo->value) + "。";
   return a;
 }
 
@@ -471,7 +461,7 @@ QaDecision no_gift(const FactSheet& facts) {
     d.answer = "这款没有赠品哦";
     if (const ProductLine* promo = facts.find("优惠")) {
       d.support = {promo->label};
-      d.answer += "，不过现在" + strip_end(brief(promo->value, 120));
+      d.answer += "，不过现在" + trim_sentence_end(brief(promo->value, 120));
     }
     d.answer += "。";
   } else {
@@ -604,11 +594,11 @@ QaDecision decide_answer(std::string_view question, const FactSheet& facts) {
     }
     d.support = {ship->label};
     if (contains(normalize(ship->value), couriers.front())) {
-      d.answer = "是的，" + strip_end(brief(ship->value, 120)) + "。";
+      d.answer = "是的，" + trim_sentence_end(brief(ship->value, 120)) + "。";
       return d;
     }
     d.decline = true;
-    d.answer = "不是" + couriers.front() + "哦，" + strip_end(brief(ship->value, 120)) + "。";
+    d.answer = "不是" + couriers.front() + "哦，" + trim_sentence_end(brief(ship->value, 120)) + "。";
     return d;
   }
 
@@ -653,7 +643,7 @@ QaDecision decide_answer(std::string_view question, const FactSheet& facts) {
       if (c.group == "gift" && found->label == "赠品")
         if (const ProductLine* promo = facts.find("优惠"); promo && (contains(promo->value, "送") || contains(promo->value, "赠"))) {
           d.support.push_back(promo->label);
-          d.answer += strip_end(brief(promo->value, 120)) + "。";
+          d.answer += trim_sentence_end(brief(promo->value, 120)) + "。";
         }
       // "送安装吗": the gift line exists but says nothing of 安装.
       if (is_yes_no(q)) {
@@ -665,7 +655,7 @@ QaDecision decide_answer(std::string_view question, const FactSheet& facts) {
             !contains(normalize(found->value), asked)) {
           d.decline = true;
           d.asked = asked;
-          d.answer = "商品信息里没有写" + asked + "哦，" + found->label + "是" + strip_end(brief(found->value, 120)) + "。";
+          d.answer = "商品信息里没有写" + asked + "哦，" + found->label + "是" + trim_sentence_end(brief(found->value, 120)) + "。";
         }
       }
       return d;
@@ -675,7 +665,7 @@ QaDecision decide_answer(std::string_view question, const FactSheet& facts) {
     if (const ProductLine* l = *label ? facts.find(label) : nullptr) {
       d.decline = true;
       d.support = {l->label};
-      d.answer = "没有写" + c.text + "哦，" + l->label + "是：" + strip_end(brief(l->value, 120)) + "。";
+      d.answer = "没有写" + c.text + "哦，" + l->label + "是：" + trim_sentence_end(brief(l->value, 120)) + "。";
       return d;
     }
     if (c.group == "gift") return no_gift(facts);
@@ -834,7 +824,7 @@ QaDecision decide_answer(std::string_view question, const FactSheet& facts) {
           d.decline = true;
           d.asked = asked;
           d.answer = "商品信息里没有写" + asked + "哦，" + lines.front()->label + "是" +
-                     strip_end(brief(lines.front()->value, 120)) + "。";
+                     trim_sentence_end(brief(lines.front()->value, 120)) + "。";
         }
       }
       return d;
@@ -911,7 +901,7 @@ QaDecision decide_answer(std::string_view question, const FactSheet& facts) {
       d.topic = topic_name.empty() ? only->label : topic_name;
       d.asked = asked;
       d.support = {only->label};
-      d.answer = "商品信息里没有直接写" + asked + "哦，相关的是：" + strip_end(brief(only->value, 120)) + "。";
+      d.answer = "商品信息里没有直接写" + asked + "哦，相关的是：" + trim_sentence_end(brief(only->value, 120)) + "。";
       return d;
     }
   }
@@ -940,7 +930,7 @@ std::string accept_model_answer(std::string_view model_text, const QaDecision& d
     const ProductLine* l = d.support.empty() ? nullptr : facts.find(d.support.front());
     if (!l) return "";
     for (const std::string& item : l->items)
-      if (!contains(n, normalize(strip_end(brief(item, 120))))) return "";
+      if (!contains(n, normalize(trim_sentence_end(brief(item, 120))))) return "";
   }
   return filled;
 }

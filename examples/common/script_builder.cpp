@@ -63,16 +63,6 @@ bool names_another_product(const CheckedSentence& s, const FactSheet& facts) {
   return normalize(s.text).find(normalize(facts.product().name)) == std::string::npos;
 }
 
-std::string strip_end(std::string s) {
-  while (!s.empty()) {
-    const std::u32string cps = utf8::decode(s);
-    const char32_t last = cps.back();
-    if (!(utf8::is_space(last) || std::u32string_view(U"。！？!?，,；;、～~.").find(last) != std::u32string_view::npos))
-      break;
-    s = utf8::encode(cps.substr(0, cps.size() - 1));
-  }
-  return s;
-}
 
 // Deterministic phrasing choice: splitmix64 of the seed and the part.
 std::size_t pick(std::uint64_t seed, std::uint64_t part, std::size_t n) {
@@ -184,7 +174,7 @@ GroundedScript build_script(std::string_view draft, const FactSheet& facts, std:
     if (have >= want) break;
     if (labels_used.count(pt->label)) continue;
     const std::string lead = k == 0 ? "先说亮点，{sp}。" : kPointLeads[pick(seed, 10 + k, kPointLeads.size())];
-    parts.push_back(replace_all(lead, "{sp}", strip_end(brief(pt->value, kMaxFill))));
+    parts.push_back(replace_all(lead, "{sp}", trim_sentence_end(brief(pt->value, kMaxFill))));
     labels_used.insert(pt->label);
     out.facts.push_back(pt->label);
     ++out.template_sentences;
@@ -207,7 +197,7 @@ GroundedScript build_script(std::string_view draft, const FactSheet& facts, std:
   }
   // 5. Promotion and gifts, when the product has them.
   if (p.promotion && !emit_model(Role::promotion, true))
-    emit_template(choose(std::array{"福利来了：", "重点来了："}, seed, 5) + strip_end(value("优惠")) + "！", {"优惠"});
+    emit_template(choose(std::array{"福利来了：", "重点来了："}, seed, 5) + trim_sentence_end(value("优惠")) + "！", {"优惠"});
   if (facts.find("赠品") && !emit_model(Role::gift, true))
     emit_template("下单还送" + value("赠品") + "。", {"赠品"});
   // 6. Call to action.
