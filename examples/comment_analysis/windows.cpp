@@ -31,7 +31,7 @@ std::vector<app::Json> WindowAggregator::add(double t, int intent, int sentiment
   const auto index = static_cast<long long>(std::clamp(std::floor(t / window_s_), -1e15, 1e15));
   if (open_ && index > open_->index) out = close();
   if (!open_) {
-    open_.emplace();
+    open_ = Open{};
     open_->index = index;
   }
   Open& w = *open_;
