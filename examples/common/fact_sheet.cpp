@@ -19,9 +19,14 @@ constexpr std::array<std::pair<const char*, const char*>, 22> kAliases{{
 }  // namespace
 
 FactSheet::FactSheet(const Product& product) : product_(product), lines_(product_lines(product_)) {
-  for (const ProductLine& l : lines_) text_ += normalize(l.label + "：" + l.value) + "\n";
-  numbers_ = find_numbers(text_);
-  sizes_ = find_sizes(text_);
+  std::string values;
+  for (const ProductLine& l : lines_) {
+    text_ += normalize(l.label + "：" + l.value) + "\n";
+    values += normalize(l.value) + "\n";
+  }
+  // Numbers and sizes from the values only: the label 卖点1 backs no "1".
+  numbers_ = find_numbers(values);
+  sizes_ = find_sizes(values);
 }
 
 const ProductLine* FactSheet::find(std::string_view label) const {

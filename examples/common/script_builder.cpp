@@ -13,7 +13,7 @@ namespace app::grounding {
 namespace {
 
 // The longest a product value gets in a script (long products: brief()).
-constexpr std::size_t kMaxFill = 80;
+constexpr std::size_t kMaxFill = 200;
 
 enum class Role { opening, name, body, price, promotion, gift, cta };
 
@@ -43,7 +43,7 @@ Role role_of(const CheckedSentence& s, bool first, const FactSheet& facts) {
   if (!s.labels.empty()) return Role::body;
   if (contains_any(s.text, {"下单", "拍下", "拍它", "去拍", "链接", "抢", "冲", "上车", "买它", "购物车", "小黄车", "加购"}))
     return Role::cta;
-  if (first && contains_any(s.text, {"家人们", "宝宝们", "姐妹们", "朋友们", "大家好", "欢迎", "晚上好", "来了", "直播间的"}))
+  if (first && contains_any(s.text, {"家人们", "宝宝们", "姐妹们", "朋友们", "大家好", "欢迎", "晚上好", "直播间的", "哈喽"}))
     return Role::opening;
   return Role::body;
 }

@@ -89,6 +89,8 @@ TEST_CASE("FactSheet::supports backs spans with the product's own text only", "[
   CHECK(unsupported_spans("顺丰发货", facts) == std::vector<std::string>{"courier 顺丰"});
   CHECK(unsupported_spans("全国包邮", facts) == std::vector<std::string>{"claim 包邮"});
   CHECK(unsupported_spans("3XL也有", facts) == std::vector<std::string>{"size 3xl"});
+  // Labels are not values: 卖点1 and 卖点4 back no "1" or "4".
+  CHECK(unsupported_spans("想要的扣个1", facts) == std::vector<std::string>{"number 1"});
   // Chinese numerals before a unit are numbers: 两百 is the product's 200,
   // 三百 is not in it.
   CHECK(unsupported_spans("前两百单立减二十元", facts).empty());
@@ -175,7 +177,7 @@ TEST_CASE("build_script bounds a 10,000-character product", "[grounding]") {
   const FactSheet facts(product_from(
       (R"({"name": "长文商品", "price": 10, "selling_points": [")" + long_point + R"(", ")" + long_point + R"("]})").c_str()));
   const GroundedScript s = build_script("", facts, 1);
-  CHECK(utf8::length(s.text) < 600);
+  CHECK(utf8::length(s.text) < 1000);  // two 5,000-character points, each cut to at most 200
   CHECK(has(s.text, "长文商品"));
   CHECK(unsupported_spans(s.text, facts).empty());
 }
