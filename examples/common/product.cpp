@@ -124,6 +124,8 @@ Product parse_product(const Json& j, const std::string& source) {
   Product p;
   p.name = *r.string("name", true);
   if (utf8::trim(p.name).empty()) r.fail("field 'name' is empty");
+  // A name is a title, not a document: capped before anything tokenizes it.
+  if (utf8::length(p.name) > 1000) r.fail("field 'name' is longer than 1000 characters");
   p.price = *r.number("price", true);
   p.original_price = r.number("original_price", false);
   p.category = r.string("category", false);

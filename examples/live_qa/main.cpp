@@ -203,7 +203,8 @@ int run(int argc, char** argv) {
   // The whole product when it leaves room for a question and its answer,
   // else compact_product with shorter values (facts still come from all of it).
   std::optional<app::prompts::QaPrompt> qa_holder;
-  qa_holder.emplace(model, product);
+  const bool huge = app::utf8::length(app::render_product_slots(product)) > 4 * static_cast<std::size_t>(n_ctx);
+  qa_holder.emplace(model, huge ? app::prompts::compact_product(product, 96) : product);
   for (std::size_t chars : {96u, 48u, 24u, 12u}) {
     if (static_cast<std::int32_t>(qa_holder->prefix().size()) + 96 <= n_ctx) break;
     qa_holder.emplace(model, app::prompts::compact_product(product, chars));

@@ -18,6 +18,7 @@
 #include "common/product.hpp"
 #include "common/prompts.hpp"
 #include "common/script_builder.hpp"
+#include "common/utf8.hpp"
 
 namespace {
 
@@ -25,7 +26,10 @@ namespace {
 // with room to write, else compact_product with shorter and shorter values.
 app::Tokens fitting_prompt(const app::Model& model, const app::Product& product, const std::string& request,
                            std::int32_t n_ctx, int room) {
-  app::Tokens prompt = app::prompts::script_prompt(model, product, request);
+  // A product far longer than the context is compacted before it is
+  // tokenized at all (a 16 MiB product must not cost seconds of tokenizing).
+  const bool huge = app::utf8::length(app::render_product_slots(product)) > 4 * static_cast<std::size_t>(n_ctx);
+  app::Tokens prompt = app::prompts::script_prompt(model, huge ? app::prompts::compact_product(product, 96) : product, request);
   for (std::size_t chars : {96u, 48u, 24u, 12u}) {
     if (static_cast<int>(prompt.size()) + room <= n_ctx) return prompt;
     prompt = app::prompts::script_prompt(model, app::prompts::compact_product(product, chars), request);

@@ -281,3 +281,12 @@ TEST_CASE("decide_answer: quantities, exact services, synonyms and weak evidence
   CHECK(d.decline);
   CHECK(has(d.answer, "涤纶"));
 }
+
+TEST_CASE("parse_product caps the name before anything tokenizes it", "[grounding]") {
+  std::string name;
+  for (int i = 0; i < 1001; ++i) name += "长";
+  CHECK_THROWS_WITH(product_from(("{\"name\": \"" + name + "\", \"price\": 1}").c_str()),
+                    Catch::Contains("longer than 1000 characters"));
+  name.resize(name.size() - 3);  // 1000 characters is fine
+  CHECK(product_from(("{\"name\": \"" + name + "\", \"price\": 1}").c_str()).name == name);
+}
