@@ -118,6 +118,22 @@ def greedy(model: Llama, ids: list[int], n: int) -> tuple[list[int], list[float]
     return out, margins
 
 
+def compare_greedy(model: Llama, sp, prompts: list[str], exe: str, gguf: Path, n: int):
+    """Greedy n tokens of PyTorch and of `liveformer generate` per prompt; prints
+    each pair and yields (same, margins) so callers can judge near-ties."""
+    for p in prompts:
+        ids, margins = greedy(model, sp.encode(p), n)
+        # liveformer's CLI prints <|im_end|> as text under --no-eos; so does sp.decode
+        want = sp.decode(ids)
+        got = run_liveformer(exe, ["generate", "-m", str(gguf), "-p", p, "-n", str(n), "--temp", "0",
+                                   "--repeat-penalty", "1", "--no-eos"])
+        if got == want:
+            print(f"  same: {want!r}")
+        else:
+            print(f"  DIFF: torch {want!r}\n        liveformer {got!r}\n        torch top-2 margins {[round(m, 3) for m in margins]}")
+        yield got == want, margins
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--model", type=Path, required=True)
@@ -160,20 +176,11 @@ def main() -> None:
     model.eval()
     same = 0
     f32 = "f32" in args.gguf.name
-    for p in prompts:
-        ids, margins = greedy(model, sp.encode(p), args.n)
-        # liveformer's CLI prints <|im_end|> as text under --no-eos; so does sp.decode
-        want = sp.decode(ids)
-        got = run_liveformer(args.liveformer, ["generate", "-m", str(args.gguf), "-p", p, "-n", str(args.n), "--temp", "0",
-                                               "--repeat-penalty", "1", "--no-eos"])
-        if got == want:
-            same += 1
-            print(f"  same: {want!r}")
-        else:
-            print(f"  DIFF: torch {want!r}\n        liveformer {got!r}\n        torch top-2 margins {[round(m, 3) for m in margins]}")
-            # f32 must agree unless some step was a near-tie (rounding may flip it)
-            if f32 and min(margins) > 0.01:
-                ok = False
+    for identical, margins in compare_greedy(model, sp, prompts, args.liveformer, args.gguf, args.n):
+        same += identical
+        # f32 must agree unless some step was a near-tie (rounding may flip it)
+        if not identical and f32 and min(margins) > 0.01:
+            ok = False
     print(f"[{'ok' if same == len(prompts) else 'CHECK'}] greedy {args.n} tokens: {same}/{len(prompts)} prompts identical")
     if not ok:
         sys.exit("check_export: FAILED")

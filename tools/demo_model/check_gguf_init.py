@@ -25,7 +25,7 @@ import sentencepiece as spm
 import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from check_export import greedy, run_liveformer  # noqa: E402
+from check_export import compare_greedy, run_liveformer  # noqa: E402
 from model import Config, Llama  # noqa: E402
 from prompts import chatml  # noqa: E402
 
@@ -73,21 +73,11 @@ def main() -> None:
     model = Llama(Config(**ck["config"]))
     model.load_state_dict(ck["model"])
     model.eval()
-    same = 0
     prompts = []
     for i in range(args.prompts):
         r = rng.choice(rows[["script", "qa", "classify"][i % 3]])
         prompts.append(chatml([tuple(m) for m in r["messages"][:-1]], True) + ("意图：" if i % 3 == 2 else ""))
-    for p in prompts:
-        ids, margins = greedy(model, sp.encode(p), args.n)
-        want = sp.decode(ids)
-        got = run_liveformer(args.liveformer, ["generate", "-m", str(args.gguf), "-p", p, "-n", str(args.n), "--temp", "0",
-                                               "--repeat-penalty", "1", "--no-eos"])
-        if got == want:
-            same += 1
-            print(f"  same: {want!r}")
-        else:
-            print(f"  DIFF: torch {want!r}\n        liveformer {got!r}\n        torch top-2 margins {[round(m, 3) for m in margins]}")
+    same = sum(identical for identical, _ in compare_greedy(model, sp, prompts, args.liveformer, args.gguf, args.n))
     print(f"[{'ok' if same == len(prompts) else 'CHECK'}] greedy {args.n} tokens: {same}/{len(prompts)} prompts identical")
     sys.exit(0 if bad == 0 else 1)
 
