@@ -4,6 +4,8 @@
 #include <array>
 #include <cmath>
 
+#include "common/utf8.hpp"
+
 namespace app::grounding {
 
 namespace {
@@ -25,6 +27,7 @@ FactSheet::FactSheet(const Product& product) : product_(product), lines_(product
     values += normalize(l.value) + "\n";
   }
   // Numbers and sizes from the values only: the label 卖点1 backs no "1".
+  text32_ = utf8::decode(text_);
   numbers_ = find_numbers(values);
   sizes_ = find_sizes(values);
 }

@@ -33,11 +33,14 @@ class FactSheet {
 
   /// Every label and value, normalized, one line each.
   const std::string& text() const { return text_; }
+  /// text() as code points, decoded once (the verifier's bigram lookups).
+  const std::u32string& text32() const { return text32_; }
 
  private:
   Product product_;
   std::vector<ProductLine> lines_;
   std::string text_;
+  std::u32string text32_;
   std::vector<double> numbers_;
   std::vector<std::string> sizes_;
 };

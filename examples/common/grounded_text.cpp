@@ -54,7 +54,7 @@ const std::set<std::u32string>& host_bigrams() {
 }  // namespace
 
 std::size_t novel_bigrams(std::string_view text, const FactSheet& facts, std::size_t* total) {
-  const std::u32string product = utf8::decode(facts.text());
+  const std::u32string& product = facts.text32();
   std::u32string cps;
   for (char32_t ch : utf8::decode(normalize(text)))
     if (!utf8::is_punctuation_or_symbol(ch) && !utf8::is_space(ch)) cps.push_back(ch);
