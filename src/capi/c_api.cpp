@@ -52,7 +52,8 @@ lf_status guarded(lf_status invalid_status, Body&& body) {
       case lf::ErrorKind::io: return fail(LF_ERR_IO, e.what());
       case lf::ErrorKind::unsupported: return fail(LF_ERR_UNSUPPORTED, e.what());
       case lf::ErrorKind::context_full: return fail(LF_ERR_CONTEXT_FULL, e.what());
-      case lf::ErrorKind::invalid: break;
+      case lf::ErrorKind::invalid:
+      case lf::ErrorKind::busy: break;  // the C API runs no queue
     }
     return fail(invalid_status, e.what());
   } catch (const std::bad_alloc&) {

@@ -9,8 +9,9 @@ namespace lf {
 
 /// What kind of failure an Error reports, for callers that react to it
 /// (the C API maps it to a status code). Most errors are `invalid`: bad
-/// arguments or bad data, described by the message.
-enum class ErrorKind { invalid, io, unsupported, context_full };
+/// arguments or bad data, described by the message; `busy`: a queue is
+/// full or no longer accepting (try again later).
+enum class ErrorKind { invalid, io, unsupported, context_full, busy };
 
 /// `text` safe to print on a terminal and to pass as a C string: control
 /// bytes (NUL, CR, ESC, DEL, the C1 controls U+0080..U+009F) are written as
