@@ -44,7 +44,8 @@ typedef enum lf_status {
   LF_ERR_CONTEXT_FULL = 5,     /* the tokens do not fit the context length */
   LF_ERR_BUFFER_TOO_SMALL = 6, /* the output buffer is too small; the size needed is reported */
   LF_ERR_OUT_OF_MEMORY = 7,
-  LF_ERR_INTERNAL = 8
+  LF_ERR_INTERNAL = 8,
+  LF_ERR_BUSY = 9              /* a scheduler's queue is full or it is draining: try again later */
 } lf_status;
 
 /* The library's version string, e.g. "0.1.0". */
@@ -233,6 +234,79 @@ lf_status lf_generate_batch(lf_context* ctx, const lf_token* const* prompts, con
 lf_status lf_generate_batch_cached(lf_context* ctx, const lf_token* const* prompts, const int32_t* n_prompt_tokens,
                                    int32_t n_prompts, const lf_generate_params* params, lf_generate_result* results);
 void lf_generate_result_free(lf_generate_result* result);
+
+/* ---- continuous batching ---------------------------------------------- */
+
+/* A scheduler shares one model among many requests: each step runs one
+ * forward pass over every active sequence; a request submitted meanwhile
+ * joins between steps and a finished one leaves. It runs on its own thread;
+ * lf_scheduler_submit returns at once and the callbacks come from that
+ * thread. A request's output does not depend on what runs beside it (greedy
+ * and seeded sampling give what lf_generate_tokens gives alone). Evaluated
+ * prompts are kept in a prefix cache (bounded by bytes, least recently used
+ * out first), so requests that share a long prompt (a product description)
+ * evaluate it once. All functions are thread-safe. */
+typedef struct lf_scheduler lf_scheduler;
+
+typedef struct lf_scheduler_params {
+  int32_t n_slots;            /* sequences decoded together (default 4) */
+  int32_t n_ctx;              /* context length of each slot; 0: min(trained context, 4096) */
+  lf_kv_type kv_type;         /* each slot's KV cache (default LF_KV_F32) */
+  int32_t n_threads;          /* threads of the forward pass; 0: one per core */
+  int64_t prefix_cache_bytes; /* evaluated prompts kept for later requests (default 256 MiB; 0: none) */
+  int32_t max_queue;          /* requests waiting for a slot (default 64); more get LF_ERR_BUSY */
+  int32_t prefill_chunk;      /* prompt tokens per step (default 256): long prompts do not stall decoding */
+} lf_scheduler_params;
+
+lf_scheduler_params lf_scheduler_default_params(void);
+/* CPU models only (LF_ERR_UNSUPPORTED on device cuda). All slots' caches are
+ * allocated here (refused beyond half of the machine's memory). */
+lf_status lf_scheduler_create(const lf_model* model, const lf_scheduler_params* params, lf_scheduler** out);
+/* Cancels what is left (each request's on_done still comes) and frees. */
+void lf_scheduler_free(lf_scheduler* scheduler);
+
+/* Called once per request when it ends, on the scheduler's thread: status
+ * LF_OK with its result (stop_reason LF_STOP_CANCELLED after a cancel or
+ * its timeout), or an error status and message. `result` and `error` are
+ * valid during the call only. Must not call lf_scheduler_drain or _free. */
+typedef void (*lf_done_callback)(uint64_t request, lf_status status, const lf_generate_result* result,
+                                 const char* error, void* user_data);
+
+typedef struct lf_request_params {
+  lf_generate_params generate; /* its on_text runs on the scheduler's thread; non-zero cancels */
+  int64_t timeout_ms;          /* cancelled this long after submission, queued or running; 0: never */
+  lf_done_callback on_done;    /* required */
+  void* done_user_data;
+} lf_request_params;
+
+lf_request_params lf_request_default_params(void);
+/* Queues a request after `prompt` (n_prompt >= 1 tokens; copied, as are the
+ * stop strings) and writes its id. LF_ERR_BUSY: the queue is full or the
+ * scheduler is draining; LF_ERR_CONTEXT_FULL: the prompt does not fit a
+ * slot; LF_ERR_INVALID_ARGUMENT: a bad token id or parameter. On any error
+ * on_done is not called. */
+lf_status lf_scheduler_submit(lf_scheduler* scheduler, const lf_token* prompt, int32_t n_prompt,
+                              const lf_request_params* params, uint64_t* out_id);
+/* Ends a queued or running request (its on_done reports LF_STOP_CANCELLED);
+ * an unknown or finished id is ignored. */
+lf_status lf_scheduler_cancel(lf_scheduler* scheduler, uint64_t request);
+/* Stops accepting requests, lets the others run for up to grace_ms, then
+ * cancels what is left; returns when none is left. */
+lf_status lf_scheduler_drain(lf_scheduler* scheduler, int64_t grace_ms);
+
+typedef struct lf_scheduler_stats {
+  int32_t n_slots, n_active, n_queued;
+  int32_t n_ctx;                    /* each slot's context length */
+  int64_t kv_bytes_allocated;       /* all slots' caches */
+  int64_t kv_bytes_in_use;          /* positions filled in active slots */
+  int64_t prefix_cache_bytes;
+  uint64_t prefix_hits, prefix_misses, reused_tokens;
+  uint64_t prefill_tokens, decode_tokens; /* evaluated by forward passes */
+  double prefill_seconds, decode_seconds;
+  uint64_t steps, completed, cancelled, failed, rejected;
+} lf_scheduler_stats;
+
+lf_status lf_scheduler_get_stats(const lf_scheduler* scheduler, lf_scheduler_stats* out);
 
 /* ---- chat -------------------------------------------------------------- */
 

@@ -17,58 +17,30 @@
 #include "liveformer/runtime/chat_template.hpp"
 #include "liveformer/runtime/device.hpp"
 #include "liveformer/runtime/generator.hpp"
+#include "c_api_internal.hpp"
 
-struct lf_model {
-  std::shared_ptr<const lf::Model> model;
-  // device cuda: the weights on the device, uploaded once, shared by every context.
-  std::shared_ptr<const lf::AcceleratorModel> device;
-  int32_t n_threads = 0;  // contexts' default; 0: all cores
-};
 
 struct lf_context {
   lf::Generator generator;
   bool has_logits = false;
 };
 
-namespace {
+namespace lf::capi {
 
 thread_local std::string g_last_error;
+
+void clear_last_error() { g_last_error.clear(); }
 
 lf_status fail(lf_status status, const std::string& message) {
   g_last_error = message;
   return status;
 }
 
-// Runs `body`, converting exceptions into a status and lf_last_error().
-// Errors of kind `invalid` get `invalid_status` (bad arguments for most
-// calls, a bad file when loading).
-template <class Body>
-lf_status guarded(lf_status invalid_status, Body&& body) {
-  try {
-    g_last_error.clear();
-    return body();
-  } catch (const lf::Error& e) {
-    switch (e.kind()) {
-      case lf::ErrorKind::io: return fail(LF_ERR_IO, e.what());
-      case lf::ErrorKind::unsupported: return fail(LF_ERR_UNSUPPORTED, e.what());
-      case lf::ErrorKind::context_full: return fail(LF_ERR_CONTEXT_FULL, e.what());
-      case lf::ErrorKind::invalid:
-      case lf::ErrorKind::busy: break;  // the C API runs no queue
-    }
-    return fail(invalid_status, e.what());
-  } catch (const std::bad_alloc&) {
-    return fail(LF_ERR_OUT_OF_MEMORY, "out of memory");
-  } catch (const std::exception& e) {
-    return fail(LF_ERR_INTERNAL, std::string("internal error: ") + e.what());
-  } catch (...) {
-    return fail(LF_ERR_INTERNAL, "internal error: unknown exception");
-  }
-}
+}  // namespace lf::capi
 
-#define LF_REQUIRE(cond, message) \
-  do {                            \
-    if (!(cond)) return fail(LF_ERR_INVALID_ARGUMENT, (message)); \
-  } while (0)
+namespace {
+
+using namespace lf::capi;
 
 lf::SamplingParams to_cpp(const lf_sampling_params& p) {
   lf::SamplingParams s;
@@ -128,41 +100,6 @@ int enum_value(const E& e) {
   return static_cast<int>(v);
 }
 
-// lf_generate_params -> GenerateOptions (status != LF_OK on a bad field).
-lf_status to_options(const lf_generate_params* params, lf::GenerateOptions& opt) {
-  const lf_generate_params p = params ? *params : lf_generate_default_params();
-  LF_REQUIRE(p.n_stop >= 0 && (p.n_stop == 0 || p.stop), "lf_generate: n_stop > 0 needs a stop array");
-  opt.max_new_tokens = p.max_new_tokens;
-  opt.sampling = to_cpp(p.sampling);
-  for (int32_t i = 0; i < p.n_stop; ++i) {
-    LF_REQUIRE(p.stop[i] != nullptr, "lf_generate: stop string " + std::to_string(i) + " is NULL");
-    opt.stop.emplace_back(p.stop[i]);
-  }
-  opt.stop_at_eos = p.stop_at_eos != 0;
-  if (p.on_text) {
-    const lf_text_callback cb = p.on_text;
-    void* user = p.user_data;
-    opt.on_text = [cb, user](std::string_view piece) { return cb(piece.data(), piece.size(), user) == 0; };
-  }
-  return LF_OK;
-}
-
-lf_status fill_result(const lf::GenerateResult& r, lf_generate_result* out) {
-  char* text = static_cast<char*>(std::malloc(r.text.size() + 1));
-  if (!text) return fail(LF_ERR_OUT_OF_MEMORY, "out of memory");
-  std::memcpy(text, r.text.data(), r.text.size());
-  text[r.text.size()] = '\0';
-  out->text = text;
-  out->text_len = r.text.size();
-  out->n_prompt_tokens = static_cast<int32_t>(r.prompt_tokens);
-  out->n_reused_tokens = static_cast<int32_t>(r.reused_prompt_tokens);
-  out->n_tokens = static_cast<int32_t>(r.tokens.size());
-  out->stop_reason = static_cast<lf_stop_reason>(r.stop_reason);
-  out->prompt_seconds = r.prompt_seconds;
-  out->generate_seconds = r.generate_seconds;
-  return LF_OK;
-}
-
 lf_status run_generation(lf_context* ctx, const lf_generate_params* params, lf_generate_result* out,
                          const std::function<lf::GenerateResult(const lf::GenerateOptions&)>& generate) {
   lf::GenerateOptions opt;
@@ -203,6 +140,49 @@ lf_status run_batch(const char* name, lf_context* ctx, const lf_token* const* pr
 
 }  // namespace
 
+namespace lf::capi {
+
+// lf_generate_params -> GenerateOptions (status != LF_OK on a bad field).
+lf_status to_options(const lf_generate_params* params, lf::GenerateOptions& opt) {
+  const lf_generate_params p = params ? *params : lf_generate_default_params();
+  LF_REQUIRE(p.n_stop >= 0 && (p.n_stop == 0 || p.stop), "lf_generate: n_stop > 0 needs a stop array");
+  opt.max_new_tokens = p.max_new_tokens;
+  opt.sampling = to_cpp(p.sampling);
+  for (int32_t i = 0; i < p.n_stop; ++i) {
+    LF_REQUIRE(p.stop[i] != nullptr, "lf_generate: stop string " + std::to_string(i) + " is NULL");
+    opt.stop.emplace_back(p.stop[i]);
+  }
+  opt.stop_at_eos = p.stop_at_eos != 0;
+  if (p.on_text) {
+    const lf_text_callback cb = p.on_text;
+    void* user = p.user_data;
+    opt.on_text = [cb, user](std::string_view piece) { return cb(piece.data(), piece.size(), user) == 0; };
+  }
+  return LF_OK;
+}
+
+lf_status fill_result(const lf::GenerateResult& r, lf_generate_result* out) {
+  char* text = static_cast<char*>(std::malloc(r.text.size() + 1));
+  if (!text) return fail(LF_ERR_OUT_OF_MEMORY, "out of memory");
+  std::memcpy(text, r.text.data(), r.text.size());
+  text[r.text.size()] = '\0';
+  out->text = text;
+  out->text_len = r.text.size();
+  out->n_prompt_tokens = static_cast<int32_t>(r.prompt_tokens);
+  out->n_reused_tokens = static_cast<int32_t>(r.reused_prompt_tokens);
+  out->n_tokens = static_cast<int32_t>(r.tokens.size());
+  out->stop_reason = static_cast<lf_stop_reason>(r.stop_reason);
+  out->prompt_seconds = r.prompt_seconds;
+  out->generate_seconds = r.generate_seconds;
+  return LF_OK;
+}
+
+}  // namespace lf::capi
+
+namespace {
+
+}  // namespace
+
 extern "C" {
 
 const char* lf_version(void) { return LIVEFORMER_VERSION_STRING; }
@@ -219,6 +199,7 @@ const char* lf_status_name(lf_status status) {
     case LF_ERR_BUFFER_TOO_SMALL: return "buffer too small";
     case LF_ERR_OUT_OF_MEMORY: return "out of memory";
     case LF_ERR_INTERNAL: return "internal error";
+    case LF_ERR_BUSY: return "busy";
   }
   return "unknown status";
 }

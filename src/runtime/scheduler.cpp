@@ -12,6 +12,17 @@ using Clock = std::chrono::steady_clock;
 
 double seconds_since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
 
+template <class Job>
+void notify(Job& job, GenerateResult result, const std::string& error) {
+  if (!job.request.on_done) return;
+  try {
+    job.request.on_done(job.id, std::move(result), error);
+  } catch (...) {
+    // The caller's callback failed; the scheduler's thread must go on
+    // serving everyone else.
+  }
+}
+
 std::int64_t slot_context(const Model& model, std::int64_t requested) {
   const ModelConfig& c = model.config();
   const std::int64_t trained = c.n_ctx_train > 0 ? c.n_ctx_train : 4096;
@@ -205,7 +216,7 @@ void Scheduler::run() {
       GenerateResult r;
       r.stop_reason = StopReason::cancelled;
       r.prompt_tokens = static_cast<std::int64_t>(job->request.prompt.size());
-      if (job->request.on_done) job->request.on_done(std::move(r), "");
+      notify(*job, std::move(r), "");
     }
     std::uint64_t hits = 0, misses = 0, reused_total = 0;
     for (Slot* slot : admitted) {
@@ -328,15 +339,19 @@ void Scheduler::step() {
 }
 
 void Scheduler::finish(Slot& slot, const std::string& error) {
-  std::unique_ptr<Job> job = std::move(slot.job);
   GenerateResult result = std::move(slot.state->result());
-  if (slot.prompt_done == job->request.prompt.size())
+  if (slot.prompt_done == slot.job->request.prompt.size())
     result.generate_seconds = seconds_since(slot.decoding);
   else
     result.prompt_seconds = seconds_since(slot.started);
   slot.state.reset();
+  std::unique_ptr<Job> job;
   {
+    // Under the lock: drain() reads the slots' jobs, and stats() must not
+    // count a request as active once its on_done may have run.
     std::lock_guard<std::mutex> lock(mutex_);
+    job = std::move(slot.job);
+    --stats_.active;
     if (!error.empty())
       ++stats_.failed;
     else if (result.stop_reason == StopReason::cancelled)
@@ -344,7 +359,7 @@ void Scheduler::finish(Slot& slot, const std::string& error) {
     else
       ++stats_.completed;
   }
-  if (job->request.on_done) job->request.on_done(std::move(result), error);
+  notify(*job, std::move(result), error);
 }
 
 }  // namespace lf

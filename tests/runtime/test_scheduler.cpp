@@ -71,7 +71,7 @@ struct Collector {
       return true;
     };
     r.options = std::move(o);
-    r.on_done = [this, i](GenerateResult res, const std::string& err) {
+    r.on_done = [this, i](std::uint64_t, GenerateResult res, const std::string& err) {
       std::lock_guard<std::mutex> lock(mutex);
       results[i] = std::move(res);
       errors[i] = err;

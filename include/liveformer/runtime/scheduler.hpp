@@ -39,10 +39,11 @@ struct SchedulerRequest {
   /// Generation options. on_text is called on the scheduler's thread (keep
   /// it short); returning false cancels the request.
   GenerateOptions options;
-  /// Called exactly once on the scheduler's thread when the request ends:
-  /// its result, and an error message when it failed (empty otherwise).
-  /// A cancelled request ends with StopReason::cancelled.
-  std::function<void(GenerateResult result, const std::string& error)> on_done;
+  /// Called exactly once on the scheduler's thread when the request ends
+  /// (possibly before submit() has returned): its id, its result, and an
+  /// error message when it failed (empty otherwise). A cancelled request
+  /// ends with StopReason::cancelled.
+  std::function<void(std::uint64_t id, GenerateResult result, const std::string& error)> on_done;
   /// Past this instant the request is cancelled (default: never).
   std::chrono::steady_clock::time_point deadline = std::chrono::steady_clock::time_point::max();
 };
