@@ -26,6 +26,12 @@ class Pipeline {
            bool score_all = false)
       : classifier_(classifier), contexts_(contexts), repeats_(spam_users), score_all_(score_all) {}
 
+  /// Uses `classifier` / `contexts` from the next label() on (null / empty:
+  /// the rules alone), e.g. to leave the model out while a backlog drains.
+  void set_model(const Classifier* classifier, std::vector<app::Context>* contexts) {
+    classifier_ = classifier;
+    contexts_ = contexts;
+  }
   /// Labels `batch` in place (input order kept). Throws AppError if the
   /// model fails.
   void label(std::vector<Comment>& batch);

@@ -114,6 +114,10 @@ std::vector<app::Json> WindowAggregator::close() {
     alerts_out_.push_back(a);
     out.push_back(std::move(a));
   }
+  // Bounded history: drop the oldest beyond max_kept_.
+  if (windows_.size() > max_kept_) windows_.erase(windows_.begin(), windows_.end() - static_cast<std::ptrdiff_t>(max_kept_));
+  if (alerts_out_.size() > max_kept_)
+    alerts_out_.erase(alerts_out_.begin(), alerts_out_.end() - static_cast<std::ptrdiff_t>(max_kept_));
   open_.reset();
   return out;
 }

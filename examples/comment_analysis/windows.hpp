@@ -7,6 +7,7 @@
 #pragma once
 
 #include <array>
+#include <cstdint>
 #include <cstddef>
 #include <map>
 #include <optional>
@@ -26,7 +27,10 @@ struct AlertConfig {
 
 class WindowAggregator {
  public:
-  WindowAggregator(double window_s, AlertConfig alerts) : window_s_(window_s), alerts_(alerts) {}
+  /// `max_kept`: how many window lines and alerts windows() and alerts()
+  /// keep (the oldest go first), so a long-running room stays bounded.
+  WindowAggregator(double window_s, AlertConfig alerts, std::size_t max_kept = SIZE_MAX)
+      : window_s_(window_s), alerts_(alerts), max_kept_(max_kept) {}
 
   /// Counts one labelled comment. Comments that arrive for an already
   /// closed window count in the open one (late comments are not lost).
@@ -58,6 +62,7 @@ class WindowAggregator {
 
   double window_s_;
   AlertConfig alerts_;
+  std::size_t max_kept_;
   std::optional<Open> open_;
   std::vector<app::Json> windows_, alerts_out_;
 };

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "common/app_error.hpp"
 #include "common/utf8.hpp"
 
 namespace app::prompts {
@@ -56,7 +57,7 @@ Tokens script_prompt(const Model& model, const Product& p, const std::string& re
 }
 
 QaPrompt::QaPrompt(const Model& model, const Product& p)
-    : model_(model), system_(std::string(kSystemQa) + "\n" + render_product_slots(p)), chat_(model.has_chat_template()) {
+    : model_(&model), system_(std::string(kSystemQa) + "\n" + render_product_slots(p)), chat_(model.has_chat_template()) {
   if (!chat_) {
     prefix_ = model.tokenize(plain_system(kSystemQa, p), true, false);
     return;
@@ -71,9 +72,37 @@ QaPrompt::QaPrompt(const Model& model, const Product& p)
 }
 
 Tokens QaPrompt::full(const std::string& question) const {
-  if (!chat_) return concat(prefix_, model_.tokenize("问：" + question + "\n答：", false, false));
-  if (split_ok_) return concat(prefix_, model_.chat_tokenize({{"user", question}}, true));
-  return model_.chat_tokenize({{"system", system_}, {"user", question}}, true);
+  if (!chat_) return concat(prefix_, model_->tokenize("问：" + question + "\n答：", false, false));
+  if (split_ok_) return concat(prefix_, model_->chat_tokenize({{"user", question}}, true));
+  return model_->chat_tokenize({{"system", system_}, {"user", question}}, true);
+}
+
+Tokens fit_script_prompt(const Model& model, const Product& product, const std::string& request, std::int32_t n_ctx,
+                         int room) {
+  const bool huge = utf8::length(render_product_slots(product)) > 4 * static_cast<std::size_t>(n_ctx);
+  Tokens prompt = script_prompt(model, huge ? compact_product(product, 96) : product, request);
+  for (std::size_t chars : {96u, 48u, 24u, 12u}) {
+    if (static_cast<int>(prompt.size()) + room <= n_ctx) return prompt;
+    prompt = script_prompt(model, compact_product(product, chars), request);
+  }
+  if (static_cast<int>(prompt.size()) >= n_ctx)
+    throw AppError("the prompt has " + std::to_string(prompt.size()) + " tokens and does not fit the context of " +
+                   std::to_string(n_ctx) + "; pass a larger --ctx");
+  return prompt;
+}
+
+QaPrompt fit_qa_prompt(const Model& model, const Product& product, std::int32_t n_ctx) {
+  const bool huge = utf8::length(render_product_slots(product)) > 4 * static_cast<std::size_t>(n_ctx);
+  QaPrompt qa(model, huge ? compact_product(product, 96) : product);
+  for (std::size_t chars : {96u, 48u, 24u, 12u}) {
+    if (static_cast<std::int32_t>(qa.prefix().size()) + 96 <= n_ctx) break;
+    qa = QaPrompt(model, compact_product(product, chars));
+  }
+  if (static_cast<std::int32_t>(qa.prefix().size()) + 8 >= n_ctx)
+    throw AppError("the product prompt has " + std::to_string(qa.prefix().size()) +
+                   " tokens and leaves no room for questions in the context of " + std::to_string(n_ctx) +
+                   "; pass a larger --ctx");
+  return qa;
 }
 
 }  // namespace app::prompts

@@ -47,6 +47,11 @@ Product compact_product(const Product& p, std::size_t max_chars);
 /// script-gen: system = kSystemScript + "\n" + render_product_slots(p), user = request.
 Tokens script_prompt(const Model& model, const Product& p, const std::string& request);
 
+/// script_prompt() for a product that fits `n_ctx` with `room` tokens left
+/// to write: whole when it fits, else compact_product() with shorter and
+/// shorter values (a product far longer than the context is compacted
+/// before it is tokenized at all). Throws AppError when nothing fits.
+Tokens fit_script_prompt(const Model& model, const Product& p, const std::string& request, std::int32_t n_ctx, int room);
 /// live-qa: the product part every question shares, and one question's
 /// tokens after it. prefix() + question(q) is the whole prompt, exactly
 /// as lf_chat_tokenize renders [system, user] (checked once at start-up;
@@ -62,11 +67,18 @@ class QaPrompt {
   bool chat() const { return chat_; }
 
  private:
-  const Model& model_;
+  const Model* model_;
   std::string system_;
   bool chat_;
   bool split_ok_ = false;
   Tokens prefix_;
 };
+
+/// The QaPrompt for a product that leaves room for a question and its
+/// answer (96 tokens) in `n_ctx`: whole, else compact_product() with
+/// shorter values. Throws AppError when even the shortest leaves no room
+/// for a question. The facts an app checks against still come from all
+/// of the product.
+QaPrompt fit_qa_prompt(const Model& model, const Product& p, std::int32_t n_ctx);
 
 }  // namespace app::prompts

@@ -24,6 +24,7 @@
 #include "common/model.hpp"
 #include "common/product.hpp"
 #include "common/prompts.hpp"
+#include "common/grounded_answer.hpp"
 #include "common/qa_grounding.hpp"
 #include "common/utf8.hpp"
 #include "live_qa/question_queue.hpp"
@@ -135,32 +136,6 @@ std::vector<app::Json> answer_batch(const app::prompts::QaPrompt& qa, const Sett
   return out;
 }
 
-// Grounds one answered line (examples/README.md "Grounding"): the decision
-// (answer or decline, and from which lines) comes from the product alone;
-// the model's answer stands only when it agrees with it, otherwise the
-// template answer does. A line whose question failed is left as it is.
-void ground(app::Json& r, const app::grounding::FactSheet& facts) {
-  if (r.contains("error")) return;
-  const auto t0 = Clock::now();
-  // A question is data: only its first 2,000 characters are looked at.
-  const std::string question = app::utf8::truncate(r["question"].get<std::string>(), 2000);
-  const app::grounding::QaDecision d = app::grounding::decide_answer(question, facts);
-  const std::string model_answer = r["answer"].get<std::string>();
-  const std::string accepted = app::grounding::accept_model_answer(model_answer, d, facts);
-  r["answer"] = accepted.empty() ? d.answer : accepted;
-  r["model_answer"] = model_answer;
-  r["source"] = accepted.empty() ? "template" : "model";
-  r["decision"] = d.decline ? "decline" : "answer";
-  r["topic"] = d.topic;
-  app::Json used = app::Json::array();
-  for (const std::string& label : d.support) {
-    const app::ProductLine* line = facts.find(label);
-    used.push_back({{"field", label}, {"value", line ? line->value : ""}});
-  }
-  r["facts"] = used;
-  r["latency_ms"] = round1(r["latency_ms"].get<double>() + ms_since(t0));
-}
-
 int run(int argc, char** argv) {
   app::Args args("live-qa [options] PRODUCT.json",
                  "Answers questions about the product in PRODUCT.json, read one per line from stdin (or\n"
@@ -200,16 +175,7 @@ int run(int argc, char** argv) {
   // fork that also keeps the previous question's tokens.
   app::Context base(model, n_ctx_arg);
   const std::int32_t n_ctx = base.n_ctx();
-  // The whole product when it leaves room for a question and its answer,
-  // else compact_product with shorter values (facts still come from all of it).
-  std::optional<app::prompts::QaPrompt> qa_holder;
-  const bool huge = app::utf8::length(app::render_product_slots(product)) > 4 * static_cast<std::size_t>(n_ctx);
-  qa_holder.emplace(model, huge ? app::prompts::compact_product(product, 96) : product);
-  for (std::size_t chars : {96u, 48u, 24u, 12u}) {
-    if (static_cast<std::int32_t>(qa_holder->prefix().size()) + 96 <= n_ctx) break;
-    qa_holder.emplace(model, app::prompts::compact_product(product, chars));
-  }
-  const app::prompts::QaPrompt& qa = *qa_holder;
+  const app::prompts::QaPrompt qa = app::prompts::fit_qa_prompt(model, product, n_ctx);
   // The plain-text format ends an answer at the end of its line.
   const char* stop_chat[] = {app::prompts::kImEnd};
   const char* stop_plain[] = {"\n"};
@@ -244,7 +210,11 @@ int run(int argc, char** argv) {
             ? std::vector<app::Json>{answer(model, qa, s, single ? &*single : nullptr, n_ctx, questions[0])}
             : answer_batch(qa, s, base, n_ctx, questions);
     for (app::Json& r : results) {
-      ground(r, facts);
+      if (!r.contains("error")) {
+        const auto tg = Clock::now();
+        app::grounding::ground_answer(r, facts);
+        r["latency_ms"] = round1(r["latency_ms"].get<double>() + ms_since(tg));
+      }
       std::cout << app::dump_line(r) << '\n';
       ++answered;
       if (r.contains("error"))

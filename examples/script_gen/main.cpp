@@ -22,24 +22,6 @@
 
 namespace {
 
-// The product as it goes into the prompt: whole when it fits the context
-// with room to write, else compact_product with shorter and shorter values.
-app::Tokens fitting_prompt(const app::Model& model, const app::Product& product, const std::string& request,
-                           std::int32_t n_ctx, int room) {
-  // A product far longer than the context is compacted before it is
-  // tokenized at all (a 16 MiB product must not cost seconds of tokenizing).
-  const bool huge = app::utf8::length(app::render_product_slots(product)) > 4 * static_cast<std::size_t>(n_ctx);
-  app::Tokens prompt = app::prompts::script_prompt(model, huge ? app::prompts::compact_product(product, 96) : product, request);
-  for (std::size_t chars : {96u, 48u, 24u, 12u}) {
-    if (static_cast<int>(prompt.size()) + room <= n_ctx) return prompt;
-    prompt = app::prompts::script_prompt(model, app::prompts::compact_product(product, chars), request);
-  }
-  if (static_cast<int>(prompt.size()) >= n_ctx)
-    throw app::AppError("the prompt has " + std::to_string(prompt.size()) + " tokens and does not fit the context of " +
-                        std::to_string(n_ctx) + "; pass a larger --ctx");
-  return prompt;
-}
-
 struct Draft {
   std::string text;
   int tokens = 0;
@@ -95,7 +77,7 @@ int script_gen(int argc, char** argv) {
   const app::grounding::FactSheet facts(product);
   const app::Model model(app::resolve_model_path(args.value("model")));
   app::Context ctx(model, n_ctx);
-  const app::Tokens prompt = fitting_prompt(model, product, request, ctx.n_ctx(), std::min(max_tokens, 160));
+  const app::Tokens prompt = app::prompts::fit_script_prompt(model, product, request, ctx.n_ctx(), std::min(max_tokens, 160));
   app::progress("model " + model.path() + " (" + model.desc().architecture + ", " +
                 (model.has_chat_template() ? "chat template" : "no chat template: plain-text prompt") + "); prompt " +
                 std::to_string(prompt.size()) + " tokens, context " + std::to_string(ctx.n_ctx()));

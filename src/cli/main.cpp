@@ -2,6 +2,8 @@
 // quantize, bench).
 #include <cstdio>
 #include <cstring>
+#include <cerrno>
+#include <unistd.h>
 #include <filesystem>
 #include <iostream>
 #include <iterator>
@@ -42,6 +44,8 @@ const char* kUsage =
     "        prompt and generation speed, load time, peak RSS; --roofline also measures\n"
     "        the machine's limits and reports each test as a percentage of its limit\n"
     "  roofline [-t THREADS]   memory bandwidth (STREAM triad over 1 GiB) and peak f32 FMA\n"
+    "  serve [-m MODEL] [--host 127.0.0.1] [--port 8080] [--slots N] [--ctx N] [-t N] ...\n"
+    "        an OpenAI-compatible HTTP server and the live rooms (liveformer-serve --help)\n"
     "generate and bench also take --no-pack (no AVX-512 copies of the matrices: less memory,\n"
     "  slower prefill) and --no-check-finite (skip the NaN/Inf scan of the weights at load).\n"
     "TYPE is f32, f16, bf16, q8_0 or q4_0; --quantize converts the matrices while loading.\n"
@@ -210,6 +214,22 @@ int cmd_quantize(Args& a) {
   return convert(rest[0], rest[1], rest[2], "TYPE");
 }
 
+// Runs PROGRAM from this executable's directory with argv[0..argc) (argv[0]
+// replaced); returns only on failure.
+int exec_sibling(const char* program, int argc, char** argv) {
+  std::error_code ec;
+  const std::filesystem::path self = std::filesystem::read_symlink("/proc/self/exe", ec);
+  const std::filesystem::path path = (ec ? std::filesystem::path(".") : self.parent_path()) / program;
+  std::vector<char*> args(argv, argv + argc);
+  std::string name = path.string();
+  args[0] = name.data();
+  args.push_back(nullptr);
+  ::execv(name.c_str(), args.data());
+  std::fprintf(stderr, "liveformer serve: cannot run %s (%s); build it with the examples (it needs libboost-dev)\n",
+               name.c_str(), std::strerror(errno));
+  return 1;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -222,6 +242,9 @@ int main(int argc, char** argv) {
     return 0;
   }
   const std::string command = argv[1];
+  // The server is its own program beside this one (it links Boost.Beast and
+  // the apps' libraries, which this tool does not need).
+  if (command == "serve") return exec_sibling("liveformer-serve", argc - 1, argv + 1);
   try {
     Args args(argc - 2, argv + 2);
     if (command == "generate") return cmd_generate(args);

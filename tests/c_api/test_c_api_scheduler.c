@@ -192,11 +192,13 @@ static void test_errors_and_cancel(lf_model* model) {
     rp.done_user_data = &t[1];
     EXPECT(lf_scheduler_submit(s, prompt, 4, &rp, &first) == LF_OK);
     rp.done_user_data = &t[2];
-    /* the first may not have left the queue yet: retry briefly */
-    for (i = 0; i < 1000; ++i) {
+    /* the first may not have left the queue yet: retry for up to 10 s */
+    for (i = 0; i < 10000; ++i) {
+      const struct timespec ms = {0, 1000000};
       st = lf_scheduler_submit(s, prompt, 4, &rp, &second);
       if (st == LF_OK) break;
       EXPECT(st == LF_ERR_BUSY);
+      nanosleep(&ms, NULL);
     }
     EXPECT(second > 0);
     rp.done_user_data = &t[3];
