@@ -79,6 +79,14 @@ echo "python_test: pytest exit status $status"
 # The notebooks, executed top to bottom with the same installed module.
 if [[ $# -eq 0 ]]; then
   env -u PYTHONPATH "$venv/bin/python" examples/notebooks/run_notebooks.py || status=1
+  # liveformer serve through the official openai client (pinned in
+  # python/test-requirements.txt), when the main build has the server.
+  serve_bin=${LIVEFORMER_SERVE_BIN:-$root/build/liveformer-serve}
+  if [[ -x $serve_bin ]]; then
+    env -u PYTHONPATH "$venv/bin/python" tests/server/openai_client_test.py "$serve_bin" "$root" || status=1
+  else
+    echo "python_test: $serve_bin not built; the openai client test did not run"
+  fi
 fi
 echo "python_test: exit status $status, $(($(date +%s) - start)) s in all"
 exit $status
