@@ -1,7 +1,7 @@
 #include "http_session.hpp"
 
 #include <algorithm>
-#include <array>
+#include <limits>
 #include <vector>
 
 #include <boost/asio/write.hpp>

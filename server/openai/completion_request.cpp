@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <limits>
+#include <random>
 
 #include <nlohmann/json.hpp>
 
@@ -35,7 +36,7 @@ std::string message_content(const Json& content, std::size_t i) {
   return text;
 }
 
-app::Tokens chat_prompt(const Json& body, const app::Model& model, const CompletionLimits& limits) {
+app::Messages chat_messages(const Json& body, const CompletionLimits& limits) {
   if (!body.contains("messages")) throw ApiError(400, "'messages' is a required property", "messages");
   const Json& messages = body["messages"];
   if (!messages.is_array() || messages.empty())
@@ -55,48 +56,38 @@ app::Tokens chat_prompt(const Json& body, const app::Model& model, const Complet
                      where + ".role");
     conversation.emplace_back(role, message_content(m.value("content", Json()), i));
   }
-  if (!model.has_chat_template())
-    throw ApiError(400, "this model has no chat template; use /v1/completions with a prompt", "messages");
-  try {
-    return model.chat_tokenize(conversation, true);
-  } catch (const app::AppError& e) {
-    throw ApiError(400, std::string("messages: ") + e.what(), "messages");
-  }
+  return conversation;
 }
 
-app::Tokens completion_prompt(const Json& body, const app::Model& model, std::string& text) {
+void completion_input(const Json& body, PromptInput& in) {
   if (!body.contains("prompt")) throw ApiError(400, "'prompt' is a required property", "prompt");
   const Json& p = body["prompt"];
   // A string, a list of one string, or token ids (a list of integers).
-  if (p.is_array() && p.size() == 1 && p[0].is_string()) return completion_prompt(Json{{"prompt", p[0]}}, model, text);
   if (p.is_string()) {
-    text = p.get<std::string>();
-    try {
-      app::Tokens ids = model.tokenize(text, true, false);
-      if (ids.empty()) throw ApiError(400, "the prompt is empty and the model has no BOS token", "prompt");
-      return ids;
-    } catch (const app::AppError& e) {
-      throw ApiError(400, std::string("prompt: ") + e.what(), "prompt");
-    }
+    in.text = p.get<std::string>();
+    return;
+  }
+  if (p.is_array() && p.size() == 1 && p[0].is_string()) {
+    in.text = p[0].get<std::string>();
+    return;
   }
   if (p.is_array() && !p.empty() && p[0].is_number_integer()) {
-    app::Tokens ids;
     for (const Json& t : p) {
       if (!t.is_number_integer()) throw ApiError(400, "prompt: a token list must hold integers only", "prompt");
-      const auto id = t.get<std::int64_t>();
-      if (id < 0 || id >= model.desc().vocab_size)
-        throw ApiError(400, "prompt: token id " + std::to_string(id) + " is outside the vocabulary", "prompt");
-      ids.push_back(static_cast<lf_token>(id));
+      in.ids.push_back(t.is_number_unsigned() && t.get<std::uint64_t>() > static_cast<std::uint64_t>(INT64_MAX)
+                           ? INT64_MAX
+                           : t.get<std::int64_t>());
     }
-    return ids;
+    in.is_ids = true;
+    return;
   }
   throw ApiError(400, "'prompt' must be a string, a list of one string, or a list of token ids (n = 1)", "prompt");
 }
 
 }  // namespace
 
-CompletionRequest parse_completion(const std::string& body_text, bool chat, const app::Model& model,
-                                   const CompletionLimits& limits) {
+CompletionRequest parse_completion_body(const std::string& body_text, bool chat, const CompletionLimits& limits,
+                                        PromptInput& prompt) {
   const Json body = parse_object(body_text);
   CompletionRequest r;
   r.chat = chat;
@@ -142,7 +133,35 @@ CompletionRequest parse_completion(const std::string& body_text, bool chat, cons
   }
   if (!chat) r.echo = optional_bool(body, "echo", false);
   r.ignore_eos = optional_bool(body, "ignore_eos", false);
-  r.prompt = chat ? chat_prompt(body, model, limits) : completion_prompt(body, model, r.prompt_text);
+  if (chat)
+    prompt.messages = chat_messages(body, limits);
+  else
+    completion_input(body, prompt);
+  r.prompt_text = prompt.text;
+  r.max_tokens = static_cast<std::int32_t>(max_tokens);
+  return r;
+}
+
+void resolve_prompt(CompletionRequest& r, const PromptInput& in, const app::Model& model, const CompletionLimits& limits) {
+  const bool chat = r.chat;
+  try {
+    if (chat) {
+      if (!model.has_chat_template())
+        throw ApiError(400, "this model has no chat template; use /v1/completions with a prompt", "messages");
+      r.prompt = model.chat_tokenize(in.messages, true);
+    } else if (in.is_ids) {
+      for (std::int64_t id : in.ids) {
+        if (id < 0 || id >= model.desc().vocab_size)
+          throw ApiError(400, "prompt: token id " + std::to_string(id) + " is outside the vocabulary", "prompt");
+        r.prompt.push_back(static_cast<lf_token>(id));
+      }
+    } else {
+      r.prompt = model.tokenize(in.text, true, false);
+      if (r.prompt.empty()) throw ApiError(400, "the prompt is empty and the model has no BOS token", "prompt");
+    }
+  } catch (const app::AppError& e) {
+    throw ApiError(400, std::string(chat ? "messages: " : "prompt: ") + e.what(), chat ? "messages" : "prompt");
+  }
   const auto n_prompt = static_cast<std::int64_t>(r.prompt.size());
   if (n_prompt >= limits.n_ctx)
     throw ApiError(400,
@@ -151,10 +170,18 @@ CompletionRequest parse_completion(const std::string& body_text, bool chat, cons
                        std::to_string(n_prompt) + " tokens.",
                    chat ? "messages" : "prompt", "invalid_request_error");
   const std::int64_t room = limits.n_ctx - n_prompt;
+  std::int64_t max_tokens = r.max_tokens;
   if (max_tokens == 0) max_tokens = std::min<std::int64_t>(limits.default_max_tokens, room);
   // A max_tokens past the context is not an error (OpenAI counts it
   // against the window); generation ends at the context, finish "length".
   r.max_tokens = static_cast<std::int32_t>(std::min<std::int64_t>(max_tokens, room));
+}
+
+CompletionRequest parse_completion(const std::string& body, bool chat, const app::Model& model,
+                                   const CompletionLimits& limits) {
+  PromptInput in;
+  CompletionRequest r = parse_completion_body(body, chat, limits, in);
+  resolve_prompt(r, in, model, limits);
   return r;
 }
 
@@ -170,7 +197,9 @@ lf_generate_params generate_params(const CompletionRequest& r, std::vector<const
   g.sampling.presence_penalty = r.presence_penalty;
   g.sampling.frequency_penalty = r.frequency_penalty;
   g.sampling.penalty_last_n = (r.presence_penalty != 0 || r.frequency_penalty != 0) ? -1 : 0;
-  g.sampling.seed = r.has_seed ? r.seed : 0x5eed;
+  // Without a seed a request samples differently each time, as OpenAI's do.
+  static thread_local std::mt19937_64 fresh(std::random_device{}());
+  g.sampling.seed = r.has_seed ? r.seed : fresh();
   stop_ptrs.clear();
   for (const std::string& s : r.stop) stop_ptrs.push_back(s.c_str());
   g.stop = stop_ptrs.empty() ? nullptr : stop_ptrs.data();

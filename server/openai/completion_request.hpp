@@ -32,6 +32,14 @@ struct CompletionRequest {
   std::string prompt_text;         ///< for echo
 };
 
+/// The body's prompt before tokenizing: chat messages, text, or token ids.
+struct PromptInput {
+  app::Messages messages;          ///< chat
+  std::string text;                ///< completions: a string prompt
+  std::vector<std::int64_t> ids;   ///< completions: token ids (range checked against the vocabulary later)
+  bool is_ids = false;
+};
+
 struct CompletionLimits {
   std::int32_t n_ctx = 0;          ///< a slot's context length
   std::int32_t default_max_tokens = 256;
@@ -40,8 +48,16 @@ struct CompletionLimits {
   std::size_t max_messages = 1024;
 };
 
-/// Throws ApiError (400) on a malformed body or field; 400 too when the
-/// prompt does not fit the context (with its token count and the limit).
+/// Reads every field of the body (no model needed): throws ApiError (400)
+/// on a malformed body or field. `r.prompt` stays empty and max_tokens is
+/// the requested one (0: none named) until resolve_prompt().
+CompletionRequest parse_completion_body(const std::string& body, bool chat, const CompletionLimits& limits,
+                                        PromptInput& prompt);
+/// Tokenizes the prompt with `model` and fits max_tokens to the context:
+/// ApiError 400 when the prompt does not fit (with its token count and the
+/// limit), a token id outside the vocabulary, or no chat template.
+void resolve_prompt(CompletionRequest& r, const PromptInput& prompt, const app::Model& model, const CompletionLimits& limits);
+/// Both steps.
 CompletionRequest parse_completion(const std::string& body, bool chat, const app::Model& model,
                                    const CompletionLimits& limits);
 

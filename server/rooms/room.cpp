@@ -224,10 +224,12 @@ void Room::remove_closed() {
   std::erase_if(dashboards_, [](const auto& d) { return !d->open(); });
 }
 
-void Room::add_comment_socket(std::shared_ptr<http::WebSocket> ws) {
+bool Room::add_comment_socket(std::shared_ptr<http::WebSocket> ws) {
   std::lock_guard<std::mutex> lock(mutex_);
   std::erase_if(sockets_, [](const auto& s) { return !s->open(); });
+  if (sockets_.size() >= limits_.max_subscribers) return false;
   sockets_.push_back(std::move(ws));
+  return true;
 }
 
 bool Room::add_dashboard(std::shared_ptr<http::EventStream> stream) {

@@ -75,7 +75,8 @@ class Room {
   /// Sends the live summary to every socket and dashboard (every few seconds).
   void broadcast_summary();
 
-  void add_comment_socket(std::shared_ptr<http::WebSocket> ws);
+  /// False when the room has max_subscribers sockets already.
+  bool add_comment_socket(std::shared_ptr<http::WebSocket> ws);
   /// False when the room has max_subscribers already.
   bool add_dashboard(std::shared_ptr<http::EventStream> stream);
   void remove_closed();

@@ -355,7 +355,11 @@ http::WebSocketHandlers room_socket(RoomRegistry& rooms, const http::Request& re
       return;
     }
     if (!registered) {  // the socket is known only once it speaks; it then gets the room's output
-      room->add_comment_socket(ws);
+      if (!room->add_comment_socket(ws)) {
+        ws->send(error_body(429, "this room has too many sockets open"));
+        ws->close();
+        return;
+      }
       registered = true;
     }
     std::vector<std::string> errors;
