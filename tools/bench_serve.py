@@ -140,7 +140,6 @@ def bench_comments(server, rate, seconds):
         texts = [json.loads(l)["text"] for l in open(dev, encoding="utf-8") if l.strip()]
     sender = WebSocket(server.port, "/v1/rooms/bench/comments")
     receiver = WebSocket(server.port, "/v1/rooms/bench/comments")
-    receiver.send("[]")  # registers it for the room's output
     sent_at, latencies, seen = {}, [], set()
     done = threading.Event()
 

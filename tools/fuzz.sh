@@ -25,7 +25,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
 all_targets=(gguf_file safetensors config_json bpe_encode spm_encode detokenize_stream chat_template product_json
-  comment_jsonl spm_model deep_json)
+  comment_jsonl spm_model deep_json serve_request)
 build=${FUZZ_DIR:-build-fuzz}
 launcher=()
 if command -v ccache >/dev/null; then launcher=(-DCMAKE_C_COMPILER_LAUNCHER=ccache -DCMAKE_CXX_COMPILER_LAUNCHER=ccache); fi

@@ -346,21 +346,21 @@ http::WebSocketHandlers room_socket(RoomRegistry& rooms, const http::Request& re
   }
   http::WebSocketHandlers h;
   std::weak_ptr<Room> weak = room;
-  bool registered = false;
-  h.on_message = [weak, &rooms, registered](const std::shared_ptr<http::WebSocket>& ws, std::string message) mutable {
+  // Every socket of the room gets its output (labels, summaries, alerts,
+  // answers) from the handshake on, whether it sends comments or only listens.
+  h.on_open = [weak](const std::shared_ptr<http::WebSocket>& ws) {
+    auto room = weak.lock();
+    if (!room || !room->add_comment_socket(ws)) {
+      ws->send(error_body(room ? 429 : 404, room ? "this room has too many sockets open" : "the room was closed"));
+      ws->close();
+    }
+  };
+  h.on_message = [weak, &rooms](const std::shared_ptr<http::WebSocket>& ws, std::string message) {
     auto room = weak.lock();
     if (!room) {
       ws->send(error_body(404, "the room was closed"));
       ws->close();
       return;
-    }
-    if (!registered) {  // the socket is known only once it speaks; it then gets the room's output
-      if (!room->add_comment_socket(ws)) {
-        ws->send(error_body(429, "this room has too many sockets open"));
-        ws->close();
-        return;
-      }
-      registered = true;
     }
     std::vector<std::string> errors;
     room->push_comments(message, errors);

@@ -200,6 +200,7 @@ void Scheduler::run() {
       best->last_used = ++clock;
       admitted.push_back(best);
     }
+    stats_.cancelled += dropped.size();  // ended before they reached a slot
     int active = 0;
     for (const auto& slot : slots_) active += slot->job ? 1 : 0;
     stats_.active = active;

@@ -298,6 +298,9 @@ TEST_CASE("scheduler: cancel, deadline, on_text false, a full queue and drain", 
   CHECK(c.results[1].tokens.empty());
   CHECK(c.results[2].stop_reason == lf::StopReason::max_tokens);
   CHECK(c.results[2].tokens.size() == 30);
+  // Both cancellations are counted, the queued one too.
+  CHECK(scheduler.stats().cancelled == 2);
+  CHECK(scheduler.stats().completed == 1);
 
   // A deadline in the past ends the request without output.
   Collector d(2);

@@ -50,7 +50,8 @@ def run(name, fn, *args):
 
 
 def chat(question, **kw):
-    body = {"model": "demo", "messages": [{"role": "user", "content": question}], "temperature": 0, "max_tokens": 48}
+    body = {"model": "demo", "messages": [{"role": "user", "content": question}], "temperature": 0, "max_tokens": 48,
+            "ignore_eos": True}
     body.update(kw)
     return body
 
@@ -133,6 +134,24 @@ def test_stream(s):
     check(any(ord(ch) > 0x2E80 for ch in text), "expected Chinese text in %r" % text)
 
 
+def test_curl(s):
+    """The documented curl commands work as written (docs/serve.md)."""
+    import shutil
+    import subprocess
+    if not shutil.which("curl"):
+        print("  (curl not installed: this check did not run)")
+        return
+    url = "http://127.0.0.1:%d/v1/chat/completions" % s.port
+    out = subprocess.run(["curl", "-s", url, "-H", "Content-Type: application/json", "-d",
+                          json.dumps(chat("这件衣服多少钱？"), ensure_ascii=False)], capture_output=True, timeout=60)
+    body = json.loads(out.stdout)
+    check(body["choices"][0]["message"]["content"], body)
+    out = subprocess.run(["curl", "-sN", url, "-H", "Content-Type: application/json", "-d",
+                          json.dumps(chat("介绍一下", stream=True), ensure_ascii=False)], capture_output=True, timeout=60)
+    lines = [l for l in out.stdout.decode("utf-8").split("\n") if l.startswith("data: ")]
+    check(lines and lines[-1] == "data: [DONE]" and len(lines) >= 3, lines[-3:])
+
+
 def test_completions(s):
     st, _, body = s.request("POST", "/v1/completions", {"prompt": "今天直播间", "max_tokens": 16, "temperature": 0})
     check(st == 200 and body["object"] == "text_completion" and isinstance(body["choices"][0]["text"], str), body)
@@ -204,17 +223,30 @@ def test_bad_requests(s):
 
 
 def test_disconnect_cancels(s):
+    # Eight long requests beside it make every step slower, so the one that
+    # leaves is still running when its disconnect is noticed even on a
+    # loaded machine.
+    busy = [threading.Thread(target=s.request, args=("POST", "/v1/chat/completions", chat("介绍", max_tokens=300)))
+            for _ in range(8)]
+    for t in busy:
+        t.start()
+    time.sleep(0.05)
     before = metric(s, 'liveformer_generations_total{outcome="cancelled"}')
     sock = socket.create_connection(("127.0.0.1", s.port))
-    # ignore_eos: the answer runs to max_tokens unless the server cancels it.
-    body = json.dumps(chat("写一段很长的介绍", max_tokens=200, stream=True, ignore_eos=True)).encode()
+    # ignore_eos: the answer runs to the end of the context (~480 tokens,
+    # far longer than noticing the disconnect takes) unless it is cancelled.
+    body = json.dumps(chat("写一段很长的介绍", max_tokens=10000, stream=True, ignore_eos=True)).encode()
     sock.sendall(b"POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n" % len(body) + body)
     sock.recv(100)  # the stream has started
     sock.close()
     deadline = time.time() + 20
     while time.time() < deadline and metric(s, 'liveformer_generations_total{outcome="cancelled"}') == before:
         time.sleep(0.02)
-    check(metric(s, 'liveformer_generations_total{outcome="cancelled"}') == before + 1, "the request was cancelled")
+    after = metric(s, 'liveformer_generations_total{outcome="cancelled"}')
+    check(after == before + 1, "the request was cancelled: %s -> %s; completed %s" % (
+        before, after, metric(s, 'liveformer_generations_total{outcome="completed"}')))
+    for t in busy:
+        t.join()
     check(metric(s, "liveformer_active_slots") == 0, "slot freed after the client left")
 
 
@@ -411,12 +443,13 @@ def test_shutdown_writes_reports(binary):
 
 
 def main():
-    with Server(BINARY, "-m", MODEL, "--slots", "16", "--ctx", "256", "--no-access-log") as s:
+    with Server(BINARY, "-m", MODEL, "--slots", "16", "--ctx", "512", "--no-access-log") as s:
         run("models and health", test_models_health, s)
         run("chat completion shape", test_chat_shape, s)
         run("16 concurrent greedy requests equal each alone", test_batching_matches_alone, s)
         run("streaming: whole UTF-8 characters, [DONE], usage", test_stream, s)
         run("completions: prompt forms, echo, stop, seed", test_completions, s)
+        run("curl, as docs/serve.md shows it", test_curl, s)
         run("embeddings", test_embeddings, s)
         run("bad requests get OpenAI-shaped 4xx", test_bad_requests, s)
         run("a client that leaves frees its slot", test_disconnect_cancels, s)
