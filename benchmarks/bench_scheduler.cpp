@@ -5,6 +5,7 @@
 #include <benchmark/benchmark.h>
 
 #include <condition_variable>
+#include <cstdlib>
 #include <memory>
 #include <mutex>
 
@@ -13,8 +14,14 @@
 
 namespace {
 
+// The demo model, or the file named by LIVEFORMER_BENCH_MODEL (e.g. a
+// GPT-2-124M-shaped GGUF from tools/bench/make_bench_model.py).
 std::shared_ptr<const lf::Model> demo() {
-  static auto model = std::make_shared<const lf::Model>(lf::Model::load(LIVEFORMER_SOURCE_DIR "/models/liveformer-demo-zh.gguf"));
+  static auto model = [] {
+    const char* path = std::getenv("LIVEFORMER_BENCH_MODEL");
+    return std::make_shared<const lf::Model>(
+        lf::Model::load(path && *path ? path : LIVEFORMER_SOURCE_DIR "/models/liveformer-demo-zh.gguf"));
+  }();
   return model;
 }
 

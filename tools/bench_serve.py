@@ -46,12 +46,19 @@ def pct(values, q):
     return v[min(len(v) - 1, int(q * len(v)))]
 
 
+API = {"path": "/v1/chat/completions"}
+
+
 async def stream_once(port, question, max_tokens, ignore_eos):
-    body = json.dumps({"model": "bench", "stream": True, "max_tokens": max_tokens, "temperature": 0, "ignore_eos": ignore_eos,
-                       "messages": [{"role": "system", "content": SYSTEM}, {"role": "user", "content": question}]}).encode()
+    req = {"model": "bench", "stream": True, "max_tokens": max_tokens, "temperature": 0, "ignore_eos": ignore_eos}
+    if API["path"] == "/v1/chat/completions":
+        req["messages"] = [{"role": "system", "content": SYSTEM}, {"role": "user", "content": question}]
+    else:  # a model without a chat template: the same product text as a plain prompt
+        req["prompt"] = SYSTEM + "\n问：" + question + "\n答："
+    body = json.dumps(req).encode()
     t0 = time.perf_counter()
     reader, writer = await asyncio.open_connection("127.0.0.1", port)
-    writer.write(b"POST /v1/chat/completions HTTP/1.1\r\nHost: b\r\nContent-Type: application/json\r\n"
+    writer.write(b"POST " + API["path"].encode() + b" HTTP/1.1\r\nHost: b\r\nContent-Type: application/json\r\n"
                  b"Content-Length: %d\r\n\r\n" % len(body) + body)
     await writer.drain()
     status = await reader.readline()
@@ -76,7 +83,8 @@ async def stream_once(port, question, max_tokens, ignore_eos):
             if payload == b"[DONE]" or not payload:
                 continue
             chunk = json.loads(payload)
-            if chunk.get("choices") and chunk["choices"][0]["delta"].get("content"):
+            choice = chunk["choices"][0] if chunk.get("choices") else {}
+            if choice.get("delta", {}).get("content") or choice.get("text"):
                 now = time.perf_counter()
                 first = first or now
                 stamps.append(now)
@@ -248,8 +256,12 @@ def main():
     ap.add_argument("--comments-rate", type=int, default=1000)
     ap.add_argument("--comments-seconds", type=float, default=10)
     ap.add_argument("--soak", type=int, default=0, help="seconds of soak (32 clients); 0: none")
+    ap.add_argument("--completions", action="store_true",
+                    help="use /v1/completions with a plain prompt (models without a chat template)")
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args()
+    if args.completions:
+        API["path"] = "/v1/completions"
     with Server(args.binary, "-m", args.model, "--slots", str(args.slots), "--ctx", str(args.ctx), "-t", str(args.threads),
                 "--max-queue", "1024", "--no-access-log") as server:
         print("model %s, %d slots, ctx %d, on %d cores" % (os.path.basename(args.model), args.slots, args.ctx, os.cpu_count()))
