@@ -39,6 +39,8 @@ void Room::reset_labelling() {
   feed_ = std::make_unique<comments::CommentFeed>(kDuplicateWindowS);
   pipeline_ = std::make_unique<comments::Pipeline>(nullptr, nullptr, 3);
   feed_dup_seen_ = 0;
+  since_reset_ = 0;
+  last_seq_.clear();
 }
 
 void Room::set_product(std::shared_ptr<const RoomProduct> product) {
@@ -122,7 +124,7 @@ std::size_t Room::pending() const {
 std::size_t Room::process(std::size_t max, const comments::Classifier* classifier, std::vector<app::Context>* contexts) {
   std::lock_guard<std::mutex> lock(mutex_);
   if (pending_.empty()) return 0;
-  if (pipeline_->clusters().all().size() > limits_.max_clusters) {
+  if (pipeline_->clusters().all().size() > limits_.max_clusters || since_reset_ > limits_.max_since_reset) {
     reset_labelling();
     ++counters_.resets;
   }
@@ -173,6 +175,16 @@ std::size_t Room::process(std::size_t max, const comments::Classifier* classifie
     out.erase("type");
     out["seq"] = origin[i]->seq;
     if (!origin[i]->client_id.is_null()) out["id"] = origin[i]->client_id;
+    ++since_reset_;
+    if (c.user) {
+      // One user's repeat points at the comment it repeats.
+      const std::string key = *c.user + '\x1f' + c.clean;
+      if (c.duplicate) {
+        if (auto it = last_seq_.find(key); it != last_seq_.end()) out["duplicate_of"] = it->second;
+      } else {
+        last_seq_[key] = origin[i]->seq;
+      }
+    }
     if (!c.duplicate) {
       ++counters_.labelled;
       if (c.spam) {

@@ -34,6 +34,7 @@ struct RoomLimits {
   std::size_t recent_comments = 200;     ///< labelled comments kept for the report and dashboard
   std::size_t recent_questions = 50;     ///< answered questions kept
   std::size_t max_clusters = 50000;      ///< past it the labelling state starts afresh (counted as a reset)
+  std::size_t max_since_reset = 200000;  ///< ... and after this many comments (repeat and spam memory stay bounded)
   std::size_t max_subscribers = 64;      ///< sockets and dashboards per room
   double window_s = 60;                  ///< aggregate windows (by the comments' own "t")
   std::size_t kept_windows = 240;
@@ -123,6 +124,8 @@ class Room {
   std::unique_ptr<comments::Pipeline> pipeline_;
   std::unique_ptr<comments::WindowAggregator> windows_;
   std::size_t feed_dup_seen_ = 0;
+  std::size_t since_reset_ = 0;
+  std::map<std::string, std::uint64_t> last_seq_;  // user + text -> seq of its last kept comment (duplicate_of)
   std::array<std::uint64_t, 7> intents_{};
   std::array<std::uint64_t, 3> sentiments_{};
   std::deque<app::Json> recent_;       // labelled comments, newest last

@@ -375,6 +375,12 @@ def test_room(s):
             continue
         check(c["intent"] in ("price", "spec", "shipping", "purchase", "praise", "complaint", "other"), c)
         check(c["sentiment"] in ("positive", "neutral", "negative") and isinstance(c["spam"], bool), c)
+    by_seq = {c["seq"]: c for c in labelled}
+    repeats = [c for c in labelled if c.get("duplicate")]
+    check(repeats, "the sample stream has one user's repeats")
+    for c in repeats:  # a repeat points at the comment it repeats
+        orig = by_seq.get(c.get("duplicate_of"))
+        check(orig and orig["seq"] < c["seq"] and orig.get("user") == c.get("user") and not orig.get("duplicate"), (c, orig))
     by_text = {c["text"]: c for c in labelled}
     check(by_text["这个多少钱？？"]["intent"] == "price", by_text["这个多少钱？？"])
     ws.send("this is not json")
