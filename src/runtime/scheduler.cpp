@@ -106,7 +106,10 @@ std::uint64_t Scheduler::submit(SchedulerRequest request) {
     ++stats_.rejected;
     throw_error("generate", "the server is shutting down", ErrorKind::busy);
   }
-  if (queue_.size() >= options_.max_queue) {
+  // max_queue counts requests that must wait: those that will find a free
+  // slot at the next step are not waiting.
+  const std::size_t free_slots = static_cast<std::size_t>(std::max(0, options_.slots - stats_.active));
+  if (queue_.size() >= options_.max_queue + free_slots) {
     ++stats_.rejected;
     throw_error("generate", "the queue is full (" + std::to_string(options_.max_queue) + " requests waiting)",
                 ErrorKind::busy);

@@ -362,3 +362,20 @@ TEST_CASE("scheduler: bad requests are refused at submit with a clear error", "[
   bad.context_length = 5000;  // beyond GPT-2's learned positions
   CHECK_THROWS_AS(Scheduler(model, bad), lf::Error);
 }
+
+TEST_CASE("scheduler: max_queue counts only requests that must wait for a slot", "[scheduler]") {
+  const auto model = tiny_model("llama");
+  SchedulerOptions so;
+  so.slots = 2;
+  so.context_length = 32;
+  so.max_queue = 0;  // nobody may wait, but free slots take requests
+  so.threads = {1, 1};
+  Scheduler scheduler(model, so);
+  Collector c(2);
+  scheduler.submit(c.request(0, {1, 2, 3}, options(false, 4)));
+  scheduler.submit(c.request(1, {1, 2, 4}, options(false, 4)));
+  c.wait();
+  CHECK(c.errors[0].empty());
+  CHECK(c.results[1].tokens.size() == 4);
+  CHECK(scheduler.stats().rejected == 0);
+}

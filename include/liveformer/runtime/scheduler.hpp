@@ -28,7 +28,7 @@ struct SchedulerOptions {
   DType kv_type = DType::f32;
   /// Bytes of evaluated prompts kept for later requests (LRU); 0: none.
   std::int64_t prefix_cache_bytes = 256ll << 20;
-  std::size_t max_queue = 64;         ///< requests waiting for a slot; more are refused (busy)
+  std::size_t max_queue = 64;         ///< requests waiting for a slot (beyond the free ones); more are refused (busy)
   /// Prompt tokens evaluated per step over all slots: a long prompt is
   /// taken in chunks so that running sequences keep decoding meanwhile.
   std::int64_t prefill_chunk = 256;
