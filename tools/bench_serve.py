@@ -108,21 +108,14 @@ async def clients_run(port, n, per_client, max_tokens):
     return results, wall
 
 
-def metric(server, name):
-    _, _, text = server.request("GET", "/metrics")
-    for line in text.splitlines():
-        if line.startswith(name + " "):
-            return float(line.split()[-1])
-    return 0.0
-
 
 def bench_clients(server, args):
     rows = []
     for n in [int(x) for x in args.clients.split(",")]:
         asyncio.run(clients_run(server.port, 1, 1, 4))  # warm: the product prompt is now cached
-        tokens0 = metric(server, "liveformer_decode_tokens_total")
+        tokens0 = server.metric("liveformer_decode_tokens_total")
         results, wall = asyncio.run(clients_run(server.port, n, args.requests_per_client, args.max_tokens))
-        tokens = metric(server, "liveformer_decode_tokens_total") - tokens0
+        tokens = server.metric("liveformer_decode_tokens_total") - tokens0
         ttft = [r["ttft"] for r in results if r["ttft"] is not None]
         itl = [b - a for r in results for a, b in zip(r["stamps"], r["stamps"][1:])]
         rows.append({"clients": n, "requests": len(results), "tokens_per_s": tokens / wall,

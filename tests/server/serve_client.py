@@ -71,6 +71,14 @@ class Server:
             return r.status, hdrs, json.loads(raw)
         return r.status, hdrs, raw.decode("utf-8", "replace")
 
+    def metric(self, name):
+        """A sample's value from /metrics (name with its labels), 0 if absent."""
+        _, _, text = self.request("GET", "/metrics")
+        for line in text.splitlines():
+            if line.startswith(name + " "):
+                return float(line.split()[-1])
+        return 0.0
+
     def stream(self, path, body, timeout=120):
         """POSTs and yields each SSE data payload (str) as it arrives, plus
         the raw bytes of every data line (to check UTF-8 boundaries)."""

@@ -97,7 +97,7 @@ def test_batching_matches_alone(s):
         check(st == 200, (st, body))
         alone.append(body["choices"][0]["message"]["content"])
     together = [None] * len(QUESTIONS)
-    steps0, decoded0 = metric(s, "liveformer_scheduler_steps_total"), metric(s, "liveformer_decode_tokens_total")
+    steps0, decoded0 = s.metric("liveformer_scheduler_steps_total"), s.metric("liveformer_decode_tokens_total")
 
     def one(i):
         st, _, body = s.request("POST", "/v1/chat/completions", chat(QUESTIONS[i]))
@@ -111,7 +111,7 @@ def test_batching_matches_alone(s):
     for q, a, b in zip(QUESTIONS, alone, together):
         check(a == b, "%s: alone %r, beside 15 others %r" % (q, a, b))
     # They did run together: more decoded tokens than forward passes.
-    steps, decoded = metric(s, "liveformer_scheduler_steps_total") - steps0, metric(s, "liveformer_decode_tokens_total") - decoded0
+    steps, decoded = s.metric("liveformer_scheduler_steps_total") - steps0, s.metric("liveformer_decode_tokens_total") - decoded0
     check(decoded > 1.5 * steps, "no batching: %d decode tokens in %d steps" % (decoded, steps))
 
 
@@ -231,7 +231,7 @@ def test_disconnect_cancels(s):
     for t in busy:
         t.start()
     time.sleep(0.05)
-    before = metric(s, 'liveformer_generations_total{outcome="cancelled"}')
+    before = s.metric('liveformer_generations_total{outcome="cancelled"}')
     sock = socket.create_connection(("127.0.0.1", s.port))
     # ignore_eos: the answer runs to the end of the context (~480 tokens,
     # far longer than noticing the disconnect takes) unless it is cancelled.
@@ -240,22 +240,15 @@ def test_disconnect_cancels(s):
     sock.recv(100)  # the stream has started
     sock.close()
     deadline = time.time() + 20
-    while time.time() < deadline and metric(s, 'liveformer_generations_total{outcome="cancelled"}') == before:
+    while time.time() < deadline and s.metric('liveformer_generations_total{outcome="cancelled"}') == before:
         time.sleep(0.02)
-    after = metric(s, 'liveformer_generations_total{outcome="cancelled"}')
+    after = s.metric('liveformer_generations_total{outcome="cancelled"}')
     check(after == before + 1, "the request was cancelled: %s -> %s; completed %s" % (
-        before, after, metric(s, 'liveformer_generations_total{outcome="completed"}')))
+        before, after, s.metric('liveformer_generations_total{outcome="completed"}')))
     for t in busy:
         t.join()
-    check(metric(s, "liveformer_active_slots") == 0, "slot freed after the client left")
+    check(s.metric("liveformer_active_slots") == 0, "slot freed after the client left")
 
-
-def metric(s, name):
-    _, _, text = s.request("GET", "/metrics")
-    for line in text.splitlines():
-        if line.startswith(name + " "):
-            return float(line.split()[-1])
-    return 0.0
 
 
 def test_metrics(s):
@@ -267,7 +260,7 @@ def test_metrics(s):
                  "liveformer_prefill_tokens_per_second", "liveformer_decode_tokens_per_second",
                  "liveformer_time_to_first_token_seconds_bucket", "liveformer_rooms"]:
         check(name in text, "missing metric " + name)
-    check(metric(s, "liveformer_decode_tokens_total") > 0, "decode tokens counted")
+    check(s.metric("liveformer_decode_tokens_total") > 0, "decode tokens counted")
 
 
 # ---- limits and hostile clients (a second server with small limits) --------
