@@ -1,6 +1,7 @@
 // liveformer-serve (also `liveformer serve`): an OpenAI-compatible HTTP
 // server with continuous batching, and the live room as a service. See
 // docs/serve.md.
+#include <algorithm>
 #include <csignal>
 #include <cstdio>
 #include <iostream>
@@ -40,7 +41,7 @@ int serve(int argc, char** argv) {
                   {"port", "N", "port (default 8080; 0: any free port, printed at start)"},
                   {"slots", "N", "requests decoded together (default 4)"},
                   {"ctx", "N", "context length of each slot (default: the model's, at most 4096)"},
-                  {"threads", "N", "compute threads (default: one per core)"},
+                  {"threads", "N", "compute threads (default: one per core but one, which is left to HTTP and the rooms)"},
                   {"io-threads", "N", "HTTP threads (default 2)"},
                   {"max-queue", "N", "requests waiting for a slot before 429 (default 64)"},
                   {"prefix-cache-mb", "N", "MiB of evaluated prompts kept for reuse (default 256)"},
@@ -66,7 +67,11 @@ int serve(int argc, char** argv) {
   eo.model_path = app::resolve_model_path(args.value("model"));
   eo.slots = static_cast<int>(args.integer("slots", 4, 1, 256));
   eo.n_ctx = static_cast<int>(args.integer("ctx", 0, 0, 1 << 20));
-  eo.threads = static_cast<int>(args.integer("threads", 0, 0, 1024));
+  // The forward pass's workers spin between ops; on a machine with few
+  // cores they would take the core the I/O threads and the rooms need
+  // (2 cores: 1 thread served 2.6x the tokens of 2, docs/performance.md).
+  const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  eo.threads = static_cast<int>(args.integer("threads", std::max(1, cores - 1), 0, 1024));
   eo.max_queue = static_cast<int>(args.integer("max-queue", 64, 0, 1 << 20));
   eo.prefix_cache_bytes = args.integer("prefix-cache-mb", 256, 0, 1 << 20) << 20;
   lf::serve::ServeSettings settings;

@@ -12,7 +12,7 @@ Starts the server on a free loopback port (or uses --url), then measures:
 Numbers depend on the machine; compare ratios from one run.
 
   tools/bench_serve.py [--binary build/liveformer-serve] [--model M] [--clients 1,4,16,64]
-                       [--requests-per-client 4] [--max-tokens 64] [--comments-rate 1000]
+                       [--seconds 8] [--max-tokens 64] [--comments-rate 1000]
                        [--comments-seconds 10] [--soak 0] [--json]
 """
 
@@ -93,14 +93,18 @@ async def stream_once(port, question, max_tokens, ignore_eos):
     return {"ttft": (first - t0) if first else None, "stamps": stamps, "pieces": pieces, "end": time.perf_counter()}
 
 
-async def clients_run(port, n, per_client, max_tokens):
+async def clients_run(port, n, seconds, max_tokens):
+    """n clients, each streaming one request after another for `seconds`."""
     results = []
+    stop = time.perf_counter() + seconds
 
     async def client(i):
-        for k in range(per_client):
+        k = 0
+        while time.perf_counter() < stop:
             r = await stream_once(port, QUESTIONS[(i + k) % len(QUESTIONS)], max_tokens, True)
             if r:
                 results.append(r)
+            k += 1
 
     t0 = time.perf_counter()
     await asyncio.gather(*(client(i) for i in range(n)))
@@ -108,13 +112,12 @@ async def clients_run(port, n, per_client, max_tokens):
     return results, wall
 
 
-
 def bench_clients(server, args):
     rows = []
     for n in [int(x) for x in args.clients.split(",")]:
-        asyncio.run(clients_run(server.port, 1, 1, 4))  # warm: the product prompt is now cached
+        asyncio.run(clients_run(server.port, 1, 0.2, 4))  # warm: the product prompt is now cached
         tokens0 = server.metric("liveformer_decode_tokens_total")
-        results, wall = asyncio.run(clients_run(server.port, n, args.requests_per_client, args.max_tokens))
+        results, wall = asyncio.run(clients_run(server.port, n, args.seconds, args.max_tokens))
         tokens = server.metric("liveformer_decode_tokens_total") - tokens0
         ttft = [r["ttft"] for r in results if r["ttft"] is not None]
         itl = [b - a for r in results for a, b in zip(r["stamps"], r["stamps"][1:])]
@@ -244,7 +247,7 @@ def main():
     ap.add_argument("--ctx", type=int, default=512)
     ap.add_argument("--threads", type=int, default=0)
     ap.add_argument("--clients", default="1,4,16,64")
-    ap.add_argument("--requests-per-client", type=int, default=4)
+    ap.add_argument("--seconds", type=float, default=8, help="how long each client count runs")
     ap.add_argument("--max-tokens", type=int, default=64)
     ap.add_argument("--comments-rate", type=int, default=1000)
     ap.add_argument("--comments-seconds", type=float, default=10)
