@@ -332,6 +332,19 @@ def test_limits(binary):
         check(st == 200, "alive after the flood")
 
 
+def test_timeout(binary):
+    """A request past --timeout-ms is cancelled: 504 in OpenAI's shape, or an
+    error event and [DONE] in a stream; the server goes on."""
+    with Server(binary, "-m", MODEL, "--timeout-ms", "5", "--no-access-log", "-t", "1") as s:
+        st, _, body = s.request("POST", "/v1/chat/completions", chat("介绍", max_tokens=400))
+        check(st == 504 and body["error"]["type"] == "timeout_error", (st, body))
+        events = [e[1] for e in s.stream("/v1/chat/completions", chat("介绍", max_tokens=400, stream=True))]
+        check(events[-1] == "[DONE]" and any('"timeout_error"' in e for e in events), events[-3:])
+        check(s.metric('liveformer_generations_total{outcome="cancelled"}') == 2, "both cancelled")
+        st, _, _ = s.request("GET", "/health")
+        check(st == 200, "still serving")
+
+
 # ---- the live room ------------------------------------------------------------
 
 def test_room(s):
@@ -455,6 +468,7 @@ def main():
         run("live room: product, answers, script, comments, report", test_room, s)
         run("metrics", test_metrics, s)
     run("limits: 413, 431, slow client, 429, room limit, flood", test_limits, BINARY)
+    run("a request past its time limit: 504 / error event", test_timeout, BINARY)
     run("SIGTERM: streams end, room reports written", test_shutdown_writes_reports, BINARY)
     if failures:
         print("%d failed: %s" % (len(failures), ", ".join(failures)))
