@@ -11,8 +11,9 @@
 #         thread pool, the ops split over it (matmul_weights, attention),
 #         batched forward passes with two threads, the C API (two-thread
 #         contexts), the apps (live-qa --batch and comment-analysis --jobs
-#         use worker threads), the runtime tests and the short concurrency
-#         soak (tests/soak).
+#         use worker threads), the runtime tests (the scheduler among them),
+#         the C API's scheduler, liveformer serve end to end and its HTTP
+#         transport, and the short concurrency soak (tests/soak).
 #   all   both, asan first.
 #
 # Every sanitizer report is also written to DIR/sanitizer-reports/ (the
@@ -123,8 +124,8 @@ run_asan() {
 run_tsan() {
   local start=$SECONDS
   # Only what the selected tests run (saves most of the build time).
-  build_targets=(test_core test_ops test_model test_runtime test_c_api liveformer_soak script_gen live_qa
-    comment_analysis)
+  build_targets=(test_core test_ops test_model test_runtime test_c_api test_c_api_scheduler liveformer_soak script_gen
+    live_qa comment_analysis liveformer_serve_bin test_http_server)
   configure_and_build "$tsan_dir" "-fsanitize=thread -fno-omit-frame-pointer" -DLIVEFORMER_EXAMPLES=ON
   with_report_dir "$tsan_dir"
   local status=0
