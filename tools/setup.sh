@@ -11,6 +11,7 @@ packages=(
   libbenchmark-dev         # micro-benchmarks
   nlohmann-json3-dev       # config.json / tokenizer.json
   libpcre2-dev             # Unicode-aware pre-tokenizer regexes
+  libboost-dev             # Boost.Beast / Asio: liveformer serve's HTTP and WebSocket transport
   libsentencepiece-dev sentencepiece  # tokenizer.model files, spm_train
   pybind11-dev python3-dev # Python module
   python3-venv python3-nbclient python3-ipykernel  # tools/python_test.sh: its venv, and the notebooks run headless
