@@ -504,5 +504,19 @@ echo "just some text" >"$NOTMODEL"
 run info -m "$NOTMODEL"
 expect_error "info on a file that is not a model" "$NOTMODEL" "unrecognised model format"
 
+# `liveformer serve` runs liveformer-serve from the same directory.
+if [ -x "$(dirname "$BIN")/liveformer-serve" ]; then
+  run serve --help
+  if expect_ok "serve --help runs liveformer-serve" && grep -q "^usage: liveformer serve" "$OUT"; then
+    pass "serve --help prints the server's usage"
+  else
+    fail "serve --help prints the server's usage" "$(head -c 200 "$OUT")"
+  fi
+  run serve --port 99999
+  expect_error "serve with a port out of range" "port"
+else
+  skip "serve: liveformer-serve is not built (needs libboost-dev)"
+fi
+
 echo "cli tests: $passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ]
