@@ -1,5 +1,7 @@
 #include "openai/embeddings.hpp"
 
+#include <cstdint>
+#include <cstring>
 #include <ctime>
 
 #include <nlohmann/json.hpp>
@@ -12,11 +14,42 @@ namespace lf::serve {
 
 using Json = nlohmann::ordered_json;
 
+namespace {
+
+// Little-endian f32 bytes in standard base64 (RFC 4648, with padding).
+std::string base64_floats(const std::vector<float>& v) {
+  static const char* digits = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string bytes(v.size() * 4, '\0');
+  for (std::size_t i = 0; i < v.size(); ++i) {
+    std::uint32_t u;
+    std::memcpy(&u, &v[i], 4);
+    for (int b = 0; b < 4; ++b) bytes[i * 4 + b] = static_cast<char>((u >> (8 * b)) & 0xff);
+  }
+  std::string out;
+  out.reserve((bytes.size() + 2) / 3 * 4);
+  for (std::size_t i = 0; i < bytes.size(); i += 3) {
+    const std::uint32_t n = (static_cast<std::uint8_t>(bytes[i]) << 16) |
+                            (i + 1 < bytes.size() ? static_cast<std::uint8_t>(bytes[i + 1]) << 8 : 0) |
+                            (i + 2 < bytes.size() ? static_cast<std::uint8_t>(bytes[i + 2]) : 0);
+    out += digits[(n >> 18) & 63];
+    out += digits[(n >> 12) & 63];
+    out += i + 1 < bytes.size() ? digits[(n >> 6) & 63] : '=';
+    out += i + 2 < bytes.size() ? digits[n & 63] : '=';
+  }
+  return out;
+}
+
+}  // namespace
+
 void handle_embeddings(ServeContext& ctx, Worker& worker, const http::Request& request, http::Reply reply) {
   const Json body = parse_object(request.body);
   if (!body.contains("input")) throw ApiError(400, "'input' is a required property", "input");
+  // "base64": the floats' little-endian bytes, what the openai client asks
+  // for by default when numpy is there.
   const std::string format = optional_string(body, "encoding_format", "float");
-  if (format != "float") throw ApiError(400, "encoding_format must be \"float\" (base64 is not supported)", "encoding_format");
+  if (format != "float" && format != "base64")
+    throw ApiError(400, "encoding_format must be \"float\" or \"base64\"", "encoding_format");
+  const bool base64 = format == "base64";
   const std::string model_name = optional_string(body, "model", ctx.engine.model_id());
   // input: a string, a list of strings, a list of token ids, or a list of such lists.
   const Json& in = body["input"];
@@ -55,13 +88,14 @@ void handle_embeddings(ServeContext& ctx, Worker& worker, const http::Request& r
     if (static_cast<std::int64_t>(t.size()) > ctx.engine.n_ctx())
       throw ApiError(400, "an input of " + std::to_string(t.size()) + " tokens exceeds the context length " +
                               std::to_string(ctx.engine.n_ctx()), "input");
-  const bool queued = worker.post([&ctx, reply, inputs = std::move(inputs), model_name] {
+  const bool queued = worker.post([&ctx, reply, inputs = std::move(inputs), model_name, base64] {
     try {
       Json data = Json::array();
       std::int64_t tokens = 0;
       for (std::size_t i = 0; i < inputs.size(); ++i) {
         if (!reply.connected()) return;  // nobody is waiting
-        data.push_back({{"object", "embedding"}, {"index", i}, {"embedding", ctx.engine.embed(inputs[i])}});
+        const std::vector<float> e = ctx.engine.embed(inputs[i]);
+        data.push_back({{"object", "embedding"}, {"index", i}, {"embedding", base64 ? Json(base64_floats(e)) : Json(e)}});
         tokens += static_cast<std::int64_t>(inputs[i].size());
       }
       http::Response out;

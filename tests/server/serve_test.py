@@ -181,6 +181,14 @@ def test_embeddings(s):
     check(body["usage"]["prompt_tokens"] > 0, body["usage"])
     st, _, bad = s.request("POST", "/v1/embeddings", {"input": 5})
     check(st == 400, bad)
+    # base64: the same floats as little-endian f32 bytes (the openai client's default with numpy).
+    import base64
+    import struct
+    st, _, b64 = s.request("POST", "/v1/embeddings", {"input": ["多少钱", "包邮吗"], "encoding_format": "base64"})
+    raw = base64.b64decode(b64["data"][0]["embedding"])
+    check(list(struct.unpack("<%df" % (len(raw) // 4), raw)) == e0, "base64 decodes to the float list")
+    st, _, bad = s.request("POST", "/v1/embeddings", {"input": "x", "encoding_format": "hex"})
+    check(st == 400 and bad["error"]["param"] == "encoding_format", bad)
 
 
 def test_bad_requests(s):
