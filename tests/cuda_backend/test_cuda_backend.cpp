@@ -14,6 +14,8 @@
 
 #include <catch2/catch.hpp>
 
+#include "harness/skip.hpp"
+
 #include <liveformer/core/error.hpp>
 #include <liveformer/liveformer.h>
 #include <liveformer/runtime/accelerator.hpp>
@@ -89,8 +91,7 @@ std::vector<std::int32_t> decode_and_compare(DeviceContext& dev, lf::Generator& 
 
 #define REQUIRE_STORIES()                                                    \
   if (!lf::test::have_shared()) {                                            \
-    WARN("skipped: ../shared not found (stories260K model for the backend)"); \
-    return;                                                                  \
+    LF_SKIP("../shared not found (stories260K model for the backend)"); \
   }
 
 }  // namespace
@@ -302,8 +303,7 @@ TEST_CASE("device selection: cpu, auto and cuda resolve as documented", "[cuda_b
 TEST_CASE("device selection through the C API: cuda is LF_ERR_UNSUPPORTED with the reason, auto loads",
           "[cuda_backend][device]") {
   if (cuda_served_natively()) {
-    WARN("skipped: device cuda is served here (a GPU and a LIVEFORMER_CUDA build)");
-    return;
+    LF_SKIP("device cuda is served here (a GPU and a LIVEFORMER_CUDA build)");
   }
   const std::string dir = (std::filesystem::path(lf::test::test_data_dir()) / "models/llama").string();
   lf_model_params params = lf_model_default_params();

@@ -32,6 +32,8 @@
 
 #include <catch2/catch.hpp>
 
+#include "harness/skip.hpp"
+
 #include <liveformer/model/model.hpp>
 #include <liveformer/runtime/generator.hpp>
 
@@ -123,8 +125,7 @@ const std::vector<DType> kTypes{DType::f16, DType::bf16, DType::q8_0, DType::q4_
 TEST_CASE("cuda backend prefill GEMM: stories260K with f16, bf16, q8_0 and q4_0 weights",
           "[cuda_backend][prefill][stories]") {
   if (!lf::test::have_shared()) {
-    WARN("skipped: ../shared not found (stories260K model for the backend)");
-    return;
+    LF_SKIP("../shared not found (stories260K model for the backend)");
   }
   const auto path = std::filesystem::path(lf::test::shared_dir()) / "models/stories260K/stories260K.gguf";
   for (const DType type : kTypes) check_prefill(path, type, "Once upon a time, a little girl named Lily");

@@ -4,6 +4,8 @@
 // offsets, first elements and float64 sums of tensor data.
 #include <catch2/catch.hpp>
 
+#include "harness/skip.hpp"
+
 #include <cmath>
 #include <filesystem>
 
@@ -27,8 +29,7 @@ double sum_of(const lf::Tensor& t) {
 
 TEST_CASE("gguf files: stories260K metadata and tensors match gguf-py", "[gguf][shared]") {
   if (!lf::test::have_shared()) {
-    WARN("skipped: ../shared not found");
-    return;
+    LF_SKIP("../shared not found");
   }
   const GgufFile f = GgufFile::open(shared_path("models/stories260K/stories260K.gguf"));
   CHECK(f.version() == 3);
@@ -105,8 +106,7 @@ TEST_CASE("gguf files: stories260K metadata and tensors match gguf-py", "[gguf][
 
 TEST_CASE("gguf files: llama.cpp vocabulary-only files load with gguf-py's counts", "[gguf][shared]") {
   if (!lf::test::have_shared()) {
-    WARN("skipped: ../shared not found");
-    return;
+    LF_SKIP("../shared not found");
   }
   struct Want {
     const char* file;

@@ -6,6 +6,8 @@
 // (<dir>/<model>.gguf, f32) for tools/reference/check_converted_gguf.py.
 #include <algorithm>
 #include <catch2/catch.hpp>
+
+#include "harness/skip.hpp"
 #include <cstdlib>
 #include <fstream>
 #include <map>
@@ -327,13 +329,11 @@ TEST_CASE("write_gguf: f16, bf16, q8_0 and q4_0 matrices", "[model][convert]") {
 
 TEST_CASE("write_gguf: stories260K survives load -> write -> load bit for bit", "[model][convert][shared]") {
   if (!have_shared()) {
-    WARN("skipped: ../shared not found");
-    return;
+    LF_SKIP("../shared not found");
   }
   const fs::path src = fs::path(shared_dir()) / "models" / "stories260K" / "stories260K.gguf";
   if (!fs::exists(src)) {
-    WARN("skipped: " << src.string() << " not found");
-    return;
+    LF_SKIP("" << src.string() << " not found");
   }
   OutputDir out;
   const auto a = load(src);

@@ -1,6 +1,8 @@
 // End-to-end model tests: a real pretrained model, transformers' logits for
 // three architectures, KV-cache consistency, batching.
 #include <catch2/catch.hpp>
+
+#include "harness/skip.hpp"
 #include <fstream>
 #include <sstream>
 
@@ -24,8 +26,7 @@ std::shared_ptr<const Model> load(const std::filesystem::path& p) { return std::
 
 TEST_CASE("stories260K reproduces its published greedy output byte for byte", "[model][shared]") {
   if (!have_shared()) {
-    WARN("skipped: ../shared not found");
-    return;
+    LF_SKIP("../shared not found");
   }
   const auto dir = std::filesystem::path(shared_dir()) / "models" / "stories260K";
   std::ifstream in(dir / "greedy-200-from-bos.txt", std::ios::binary);

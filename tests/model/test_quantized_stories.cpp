@@ -2,6 +2,8 @@
 // loaded with its matrices rounded to q8_0 (and q4_0) must stay close to the
 // f32 model in greedy text and in perplexity on a fixed story.
 #include <catch2/catch.hpp>
+
+#include "harness/skip.hpp"
 #include <cmath>
 
 #include <liveformer/model/forward.hpp>
@@ -59,8 +61,7 @@ std::vector<std::int32_t> greedy(std::shared_ptr<const Model> model, int n) {
 
 TEST_CASE("stories260K in q8_0 and q4_0: greedy text and perplexity stay close to f32", "[model][quantized][shared]") {
   if (!have_shared()) {
-    WARN("skipped: ../shared not found");
-    return;
+    LF_SKIP("../shared not found");
   }
   const auto f32 = load(std::nullopt);
   const std::vector<std::int32_t> ids = f32->tokenizer().encode(kStory, /*add_special=*/true);
@@ -103,8 +104,7 @@ TEST_CASE("stories260K in q8_0 and q4_0: greedy text and perplexity stay close t
 
 TEST_CASE("stories260K in q8_0: the packed matrices give the logits of the stored ones", "[model][quantized][packed][shared]") {
   if (!have_shared()) {
-    WARN("skipped: ../shared not found");
-    return;
+    LF_SKIP("../shared not found");
   }
   LoadOptions packed_opts, stored_opts;
   packed_opts.quantize = stored_opts.quantize = DType::q8_0;
@@ -113,8 +113,7 @@ TEST_CASE("stories260K in q8_0: the packed matrices give the logits of the store
   const Model packed = Model::load(path, packed_opts);
   CHECK(Model::load(path, stored_opts).weights().packed.empty());
   if (!PackedWeights::can_pack(packed.weights().layers[0].wq)) {
-    WARN("skipped: this CPU has no packed q8_0 kernel");
-    return;
+    LF_SKIP("this CPU has no packed q8_0 kernel");
   }
   // Every q8_0 projection is packed, w_up's 172 rows too (10 groups of 16
   // and a padded one); w_down's rows of 172 elements are not whole blocks,

@@ -2,6 +2,8 @@
 // portable scalar kernel (q8_0 / q4_0) or the double reference (f32 / f16 /
 // bf16), and its batch invariance.
 #include <catch2/catch.hpp>
+
+#include "harness/skip.hpp"
 #include <cpuid.h>
 
 #include <algorithm>
@@ -60,6 +62,7 @@ bool packed_kernel_available() {
   std::mt19937 rng(1);
   if (PackedWeights::can_pack(raw_q8_weights(16, 32, rng))) return true;
   WARN("skipped: the packed q8_0 kernel needs AVX-512 VNNI (default variant here: " << isa_name(default_isa()) << ")");
+  lf::test::mark_skipped();
   return false;
 }
 

@@ -23,6 +23,8 @@
 #include <vector>
 
 #include <catch2/catch.hpp>
+
+#include "harness/skip.hpp"
 #include <nlohmann/json.hpp>
 
 #include <liveformer/core/error.hpp>
@@ -158,8 +160,7 @@ TEST_CASE("chat: ChatML renders what the models' Jinja templates render", "[chat
 
 TEST_CASE("chat: the Qwen3-style template of ../shared matches plain ChatML where documented", "[chat]") {
   if (!lf::test::have_shared()) {
-    WARN("skipped: ../shared not found");
-    return;
+    LF_SKIP("../shared not found");
   }
   const ChatTemplate qwen3 = ChatTemplate::resolve(shared_qwen_template());
   CHECK(qwen3.format == ChatFormat::chatml);
@@ -247,8 +248,7 @@ TEST_CASE("chat: unknown roles are errors in every format", "[chat]") {
 
 TEST_CASE("chat: encode_chat equals the tokenizer's ids for the rendered text", "[chat][tokenizer]") {
   if (!lf::test::have_shared()) {
-    WARN("skipped: ../shared not found");
-    return;
+    LF_SKIP("../shared not found");
   }
   const lf::Tokenizer& tok = *shared_qwen_tokenizer();
   const auto& goldens = chatml_goldens();
@@ -288,8 +288,7 @@ TEST_CASE("chat: a message spelling <|im_end|> cannot inject control tokens", "[
   CHECK(std::count(naive.begin(), naive.end(), 401) == 3);
 
   if (!lf::test::have_shared()) {
-    WARN("skipped the Qwen2 tokenizer half: ../shared not found");
-    return;
+    LF_SKIP("the Qwen2 tokenizer half: ../shared not found");
   }
   // Qwen2's tokenizer: exactly the ids Hugging Face gives when the message
   // text is encoded with split_special_tokens=True.
@@ -303,8 +302,7 @@ TEST_CASE("chat: a message spelling <|im_end|> cannot inject control tokens", "[
 
 TEST_CASE("chat: Llama 2 and Zephyr markup encodes <s> and </s> as BOS / EOS, message text never", "[chat][tokenizer]") {
   if (!lf::test::have_shared()) {
-    WARN("skipped: ../shared not found");
-    return;
+    LF_SKIP("../shared not found");
   }
   // Llama 2's SentencePiece vocabulary (BOS <s> = 1, EOS </s> = 2).
   const auto file = lf::GgufFile::open(

@@ -3,6 +3,8 @@
 // tools/reference/make_tokenizer_goldens.py).
 #include <catch2/catch.hpp>
 
+#include "harness/skip.hpp"
+
 #include <algorithm>
 #include <fstream>
 #include <iostream>
@@ -32,7 +34,7 @@ nlohmann::json goldens() {
 }  // namespace
 
 TEST_CASE("qwen2: live-commerce strings match Hugging Face tokenizers", "[tokenizers][qwen2]") {
-  if (!lf::test::have_shared()) { WARN("skipped: ../shared not found"); return; }
+  if (!lf::test::have_shared()) { LF_SKIP("../shared not found"); }
   const auto doc = goldens();
   REQUIRE(doc["cases"].size() >= 30);
   std::size_t passed = 0;
@@ -50,7 +52,7 @@ TEST_CASE("qwen2: live-commerce strings match Hugging Face tokenizers", "[tokeni
 }
 
 TEST_CASE("qwen2: special tokens are parsed only when asked", "[tokenizers][qwen2]") {
-  if (!lf::test::have_shared()) { WARN("skipped: ../shared not found"); return; }
+  if (!lf::test::have_shared()) { LF_SKIP("../shared not found"); }
   const auto& tok = qwen2();
   const std::int32_t im_end = tok.token_id("<|im_end|>");
   REQUIRE(im_end == 151645);
@@ -63,7 +65,7 @@ TEST_CASE("qwen2: special tokens are parsed only when asked", "[tokenizers][qwen
 }
 
 TEST_CASE("tokenizers: invalid UTF-8 input throws lf::Error naming the offset", "[tokenizers]") {
-  if (!lf::test::have_shared()) { WARN("skipped: ../shared not found"); return; }
+  if (!lf::test::have_shared()) { LF_SKIP("../shared not found"); }
   const std::string bad = "主播\xE4\xB8 好";
   try {
     (void)qwen2().encode(bad);

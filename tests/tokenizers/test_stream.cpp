@@ -2,6 +2,8 @@
 // valid UTF-8 and, in total, exactly the decoded text.
 #include <catch2/catch.hpp>
 
+#include "harness/skip.hpp"
+
 #include <liveformer/formats/gguf.hpp>
 #include <liveformer/formats/tokenizer.hpp>
 #include <liveformer/formats/tokenizer_stream.hpp>
@@ -45,14 +47,14 @@ void check_streaming(const lf::Tokenizer& tok) {
 }  // namespace
 
 TEST_CASE("stream: qwen2 byte-level tokens never yield broken UTF-8", "[tokenizers][stream]") {
-  if (!lf::test::have_shared()) { WARN("skipped: ../shared not found"); return; }
+  if (!lf::test::have_shared()) { LF_SKIP("../shared not found"); }
   const auto tok =
       lf::make_tokenizer(lf::Vocabulary::from_tokenizer_json(lf::test::shared_dir() + "/tokenizers/qwen2/tokenizer.json"));
   check_streaming(*tok);
 }
 
 TEST_CASE("stream: llama-spm byte fallback never yields broken UTF-8", "[tokenizers][stream]") {
-  if (!lf::test::have_shared()) { WARN("skipped: ../shared not found"); return; }
+  if (!lf::test::have_shared()) { LF_SKIP("../shared not found"); }
   const auto file = lf::GgufFile::open(lf::test::shared_dir() + "/tokenizers/llama.cpp-vocab/ggml-vocab-llama-spm.gguf");
   const auto tok = lf::make_tokenizer(lf::Vocabulary::from_gguf(file));
   check_streaming(*tok);
@@ -64,7 +66,7 @@ TEST_CASE("stream: llama-spm byte fallback never yields broken UTF-8", "[tokeniz
 }
 
 TEST_CASE("stream: a cut-off or invalid sequence becomes U+FFFD", "[tokenizers][stream]") {
-  if (!lf::test::have_shared()) { WARN("skipped: ../shared not found"); return; }
+  if (!lf::test::have_shared()) { LF_SKIP("../shared not found"); }
   const auto tok =
       lf::make_tokenizer(lf::Vocabulary::from_tokenizer_json(lf::test::shared_dir() + "/tokenizers/qwen2/tokenizer.json"));
   // 😍 is F0 9F 98 8D; find the single-byte tokens for those bytes.

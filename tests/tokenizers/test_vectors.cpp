@@ -3,6 +3,8 @@
 // with Hugging Face tokenizers / sentencepiece), one line per case, no BOS.
 #include <catch2/catch.hpp>
 
+#include "harness/skip.hpp"
+
 #include <fstream>
 #include <iostream>
 #include <map>
@@ -89,7 +91,7 @@ const lf::Tokenizer& gguf_tokenizer(const std::string& name) {
 }  // namespace
 
 TEST_CASE("llama.cpp vectors: gpt-2 from GGUF", "[tokenizers][vectors]") {
-  if (!lf::test::have_shared()) { WARN("skipped: ../shared not found"); return; }
+  if (!lf::test::have_shared()) { LF_SKIP("../shared not found"); }
   const auto cases = read_cases("ggml-vocab-gpt-2");
   REQUIRE(cases.size() == 46);
   const auto& tok = gguf_tokenizer("ggml-vocab-gpt-2");
@@ -99,7 +101,7 @@ TEST_CASE("llama.cpp vectors: gpt-2 from GGUF", "[tokenizers][vectors]") {
 }
 
 TEST_CASE("llama.cpp vectors: gpt-2 from encoder.json + vocab.bpe", "[tokenizers][vectors]") {
-  if (!lf::test::have_shared()) { WARN("skipped: ../shared not found"); return; }
+  if (!lf::test::have_shared()) { LF_SKIP("../shared not found"); }
   const std::string dir = lf::test::shared_dir() + "/tokenizers/gpt2/";
   const auto tok = lf::make_tokenizer(lf::Vocabulary::from_gpt2_files(dir + "encoder.json", dir + "vocab.bpe"));
   const auto cases = read_cases("ggml-vocab-gpt-2");
@@ -110,7 +112,7 @@ TEST_CASE("llama.cpp vectors: gpt-2 from encoder.json + vocab.bpe", "[tokenizers
 }
 
 TEST_CASE("llama.cpp vectors: llama-spm from GGUF", "[tokenizers][vectors]") {
-  if (!lf::test::have_shared()) { WARN("skipped: ../shared not found"); return; }
+  if (!lf::test::have_shared()) { LF_SKIP("../shared not found"); }
   const auto cases = read_cases("ggml-vocab-llama-spm");
   const auto& tok = gguf_tokenizer("ggml-vocab-llama-spm");
   CHECK(tok.adds_space_prefix());
@@ -119,7 +121,7 @@ TEST_CASE("llama.cpp vectors: llama-spm from GGUF", "[tokenizers][vectors]") {
 }
 
 TEST_CASE("llama.cpp vectors: qwen2 from tokenizer.json", "[tokenizers][vectors]") {
-  if (!lf::test::have_shared()) { WARN("skipped: ../shared not found"); return; }
+  if (!lf::test::have_shared()) { LF_SKIP("../shared not found"); }
   const auto cases = read_cases("ggml-vocab-qwen2");
   const auto tok =
       lf::make_tokenizer(lf::Vocabulary::from_tokenizer_json(lf::test::shared_dir() + "/tokenizers/qwen2/tokenizer.json"));
@@ -129,7 +131,7 @@ TEST_CASE("llama.cpp vectors: qwen2 from tokenizer.json", "[tokenizers][vectors]
 }
 
 TEST_CASE("tokenizers: BOS is added only when the vocabulary says so", "[tokenizers]") {
-  if (!lf::test::have_shared()) { WARN("skipped: ../shared not found"); return; }
+  if (!lf::test::have_shared()) { LF_SKIP("../shared not found"); }
   const auto& spm = gguf_tokenizer("ggml-vocab-llama-spm");
   const auto& v = spm.vocabulary();
   REQUIRE(v.bos_id >= 0);
