@@ -242,6 +242,8 @@ void Scheduler::run() {
       slot->started = Clock::now();
       (keep > 0 ? hits : misses) += 1;
       reused_total += static_cast<std::uint64_t>(keep);
+      // Nothing to generate (max_new_tokens <= 0): done without evaluating the prompt.
+      if (slot->state->done()) finish(*slot, "");
     }
     // Running jobs that were cancelled or ran past their deadline end now.
     for (const auto& slot : slots_) {

@@ -379,3 +379,19 @@ TEST_CASE("scheduler: max_queue counts only requests that must wait for a slot",
   CHECK(c.results[1].tokens.size() == 4);
   CHECK(scheduler.stats().rejected == 0);
 }
+
+TEST_CASE("scheduler: max_new_tokens 0 ends at once, as Generator does", "[scheduler]") {
+  const auto model = tiny_model("llama");
+  SchedulerOptions so;
+  so.slots = 1;
+  so.context_length = 32;
+  so.threads = {1, 1};
+  Scheduler scheduler(model, so);
+  Collector c(1);
+  scheduler.submit(c.request(0, {1, 2, 3, 4}, options(false, 0)));
+  c.wait();
+  const GenerateResult want = alone(model, {1, 2, 3, 4}, options(false, 0), 32);
+  CHECK(want.tokens.empty());
+  check_same(c.results[0], want);
+  CHECK(scheduler.stats().prefill_tokens == 0);  // the prompt was not evaluated for nothing
+}
