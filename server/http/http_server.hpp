@@ -13,6 +13,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -132,6 +133,11 @@ struct AccessRecord {
   std::uint64_t bytes_in = 0, bytes_out = 0;
   double seconds = 0;
 };
+
+/// OpenAI's error body, {"error": {"message", "type", "param", "code"}}:
+/// the one writer of it, for the transport's own errors and its users'.
+/// Bytes that are not UTF-8 become U+FFFD; `param` empty means null.
+std::string openai_error_json(std::string_view message, std::string_view type, std::string_view param = {});
 
 class Server {
  public:

@@ -9,24 +9,52 @@
 namespace lf::http::detail {
 namespace {
 
+// Length of the valid UTF-8 sequence at s[i] (1-4), or 0 if it is not one
+// (overlong forms, surrogates and code points past U+10FFFF included).
+std::size_t utf8_length(std::string_view s, std::size_t i) {
+  const auto b = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
+  const unsigned char c = b(i);
+  if (c < 0x80) return 1;
+  std::size_t n = c >= 0xC2 && c <= 0xDF ? 2 : c >= 0xE0 && c <= 0xEF ? 3 : c >= 0xF0 && c <= 0xF4 ? 4 : 0;
+  if (n == 0 || i + n > s.size()) return 0;
+  for (std::size_t k = 1; k < n; ++k)
+    if ((b(i + k) & 0xC0) != 0x80) return 0;
+  if (c == 0xE0 && b(i + 1) < 0xA0) return 0;   // overlong
+  if (c == 0xED && b(i + 1) >= 0xA0) return 0;  // surrogate
+  if (c == 0xF0 && b(i + 1) < 0x90) return 0;   // overlong
+  if (c == 0xF4 && b(i + 1) >= 0x90) return 0;  // past U+10FFFF
+  return n;
+}
+
+// A JSON string's contents; bytes that are not UTF-8 (a hostile path or
+// header quoted in a message) become U+FFFD, so the body stays valid JSON.
 std::string json_escape(std::string_view s) {
   std::string out;
   out.reserve(s.size() + 8);
-  for (const char c : s) {
+  for (std::size_t i = 0; i < s.size();) {
+    const char c = s[i];
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned>(static_cast<unsigned char>(c)));
-          out += buf;
-        } else {
-          out += c;  // UTF-8 passes through as is
-        }
+      case '"': out += "\\\""; ++i; continue;
+      case '\\': out += "\\\\"; ++i; continue;
+      case '\n': out += "\\n"; ++i; continue;
+      case '\r': out += "\\r"; ++i; continue;
+      case '\t': out += "\\t"; ++i; continue;
+      default: break;
+    }
+    if (static_cast<unsigned char>(c) < 0x20) {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned>(static_cast<unsigned char>(c)));
+      out += buf;
+      ++i;
+      continue;
+    }
+    const std::size_t n = utf8_length(s, i);
+    if (n == 0) {
+      out += "\xEF\xBF\xBD";
+      ++i;
+    } else {
+      out.append(s.substr(i, n));
+      i += n;
     }
   }
   return out;
@@ -126,9 +154,7 @@ std::string lower(std::string_view s) {
 }
 
 std::string error_body(int status, std::string_view message) {
-  const char* type = status >= 500 ? "server_error" : "invalid_request_error";
-  return std::string("{\"error\":{\"message\":\"") + json_escape(message) + "\",\"type\":\"" + type +
-         "\",\"param\":null,\"code\":null}}";
+  return openai_error_json(message, status >= 500 ? "server_error" : "invalid_request_error");
 }
 
 Response error_response(int status, std::string_view message) {
@@ -192,3 +218,15 @@ std::string chunk(std::string_view payload) {
 }
 
 }  // namespace lf::http::detail
+
+namespace lf::http {
+
+std::string openai_error_json(std::string_view message, std::string_view type, std::string_view param) {
+  std::string out = "{\"error\":{\"message\":\"" + detail::json_escape(message) + "\",\"type\":\"" +
+                    detail::json_escape(type) + "\",\"param\":";
+  out += param.empty() ? std::string("null") : "\"" + detail::json_escape(param) + "\"";
+  out += ",\"code\":null}}";
+  return out;
+}
+
+}  // namespace lf::http

@@ -1,7 +1,5 @@
 #include "openai/api_error.hpp"
 
-#include <nlohmann/json.hpp>
-
 namespace lf::serve {
 
 namespace {
@@ -22,12 +20,7 @@ std::string type_for(int status) {
 }  // namespace
 
 std::string error_body(int status, const std::string& message, const std::string& param, const std::string& type) {
-  nlohmann::ordered_json e = {{"message", message},
-                      {"type", type.empty() ? type_for(status) : type},
-                      {"param", param.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(param)},
-                      {"code", nullptr}};
-  // Messages may quote client bytes: replace invalid UTF-8 rather than throw.
-  return nlohmann::ordered_json{{"error", e}}.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+  return http::openai_error_json(message, type.empty() ? type_for(status) : type, param);
 }
 
 http::Response error_response(const ApiError& e) {

@@ -1132,3 +1132,19 @@ int main(int argc, char* argv[]) {
   }).detach();
   return Catch::Session().run(argc, argv);
 }
+
+TEST_CASE("openai_error_json: escapes, replaces bytes that are not UTF-8, names the param") {
+  using lf::http::openai_error_json;
+  CHECK(openai_error_json("a \"b\"\n", "invalid_request_error") ==
+        "{\"error\":{\"message\":\"a \\\"b\\\"\\n\",\"type\":\"invalid_request_error\",\"param\":null,\"code\":null}}");
+  CHECK(openai_error_json("x", "t", "stop") == "{\"error\":{\"message\":\"x\",\"type\":\"t\",\"param\":\"stop\",\"code\":null}}");
+  // A hostile path quoted in a message: a lone 0xFF, a cut sequence, a surrogate, an overlong '/'.
+  const std::string body = openai_error_json("no route \xFF /\xE4\xB8 \xED\xA0\x80 \xC0\xAF 主播", "t");
+  CHECK(body.find('\xFF') == std::string::npos);
+  CHECK(body.find("\xED\xA0\x80") == std::string::npos);
+  CHECK(body.find("\xC0\xAF") == std::string::npos);
+  CHECK(body.find("主播") != std::string::npos);  // valid UTF-8 kept
+  std::size_t replacements = 0;
+  for (std::size_t at = 0; (at = body.find("\xEF\xBF\xBD", at)) != std::string::npos; at += 3) ++replacements;
+  CHECK(replacements >= 4);
+}
