@@ -8,6 +8,7 @@
 #include <chrono>
 
 #include "decode_state.hpp"
+#include "liveformer/runtime/prefix_cache.hpp"
 
 namespace lf {
 
@@ -149,9 +150,7 @@ std::vector<std::int32_t> Generator::tokenize_prompt(std::string_view prompt) co
 std::int64_t Generator::reuse_prefix(std::span<const std::int32_t> tokens, std::int64_t max_keep) {
   // cached_ always mirrors the cache; truncating both together keeps it so
   // even when the forward pass that follows throws.
-  std::int64_t keep = 0;
-  const auto limit = std::min<std::int64_t>(static_cast<std::int64_t>(cached_.size()), max_keep);
-  while (keep < limit && cached_[static_cast<std::size_t>(keep)] == tokens[static_cast<std::size_t>(keep)]) ++keep;
+  const std::int64_t keep = common_prefix_length(cached_, tokens, max_keep);
   truncate(keep);
   return keep;
 }
@@ -232,10 +231,7 @@ std::vector<GenerateResult> Generator::generate_batch_from_cache(const std::vect
                       std::to_string(context_length()),
                   ErrorKind::context_full);
     // As prefill() does: the last prompt token is always recomputed, its logits are needed.
-    const std::size_t limit = std::min(cached_.size(), p.size() - 1);
-    std::size_t k = 0;
-    while (k < limit && cached_[k] == p[k]) ++k;
-    keep.push_back(static_cast<std::int64_t>(k));
+    keep.push_back(common_prefix_length(cached_, p, static_cast<std::int64_t>(p.size()) - 1));
   }
   return decode_batch(prompts, keep, options);
 }

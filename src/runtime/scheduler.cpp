@@ -184,7 +184,7 @@ void Scheduler::run() {
     }
     // Admission: each queued job takes the free slot whose cache shares the
     // longest prefix with its prompt (ties: the least recently used slot).
-    std::vector<Slot*> admitted;
+    std::vector<std::pair<Slot*, std::int64_t>> admitted;  // and the prefix its cache shares
     while (!queue_.empty()) {
       const auto& prompt = queue_.front()->request.prompt;
       const auto limit = static_cast<std::int64_t>(prompt.size()) - 1;  // the last token is always recomputed
@@ -192,16 +192,14 @@ void Scheduler::run() {
       std::int64_t best_match = -1;
       for (const auto& slot : slots_) {
         if (slot->job) continue;
-        std::int64_t k = 0;
-        const auto n = std::min<std::int64_t>(limit, static_cast<std::int64_t>(slot->cached.size()));
-        while (k < n && slot->cached[static_cast<std::size_t>(k)] == prompt[static_cast<std::size_t>(k)]) ++k;
+        const std::int64_t k = common_prefix_length(slot->cached, prompt, limit);
         if (k > best_match || (k == best_match && slot->last_used < best->last_used)) best = slot.get(), best_match = k;
       }
       if (!best) break;
       best->job = std::move(queue_.front());
       queue_.pop_front();
       best->last_used = ++clock;
-      admitted.push_back(best);
+      admitted.emplace_back(best, best_match);
     }
     stats_.cancelled += dropped.size();  // ended before they reached a slot
     int active = 0;
@@ -223,17 +221,14 @@ void Scheduler::run() {
       notify(*job, std::move(r), "");
     }
     std::uint64_t hits = 0, misses = 0, reused_total = 0;
-    for (Slot* slot : admitted) {
+    for (auto [slot, keep] : admitted) {
       const auto& prompt = slot->job->request.prompt;
       const auto limit = static_cast<std::int64_t>(prompt.size()) - 1;
-      std::int64_t keep = 0;
-      const auto n = std::min<std::int64_t>(limit, static_cast<std::int64_t>(slot->cached.size()));
-      while (keep < n && slot->cached[static_cast<std::size_t>(keep)] == prompt[static_cast<std::size_t>(keep)]) ++keep;
-      if (prefix_cache_.match(prompt, limit) > keep) {
-        keep = prefix_cache_.restore(prompt, limit, slot->cache);
-      } else {
+      // The prefix cache serves only what is longer than the slot's own.
+      if (const std::int64_t restored = prefix_cache_.restore(prompt, limit, slot->cache, keep); restored > 0)
+        keep = restored;
+      else
         slot->cache.truncate(keep);
-      }
       slot->cached.assign(prompt.begin(), prompt.begin() + keep);
       slot->prompt_done = static_cast<std::size_t>(keep);
       slot->state = std::make_unique<DecodeState>(*model_, slot->job->request.options, std::span<const std::int32_t>(prompt));

@@ -12,6 +12,9 @@
 
 namespace lf {
 
+/// How many leading tokens `a` and `b` share, at most `max_len`.
+std::int64_t common_prefix_length(std::span<const std::int32_t> a, std::span<const std::int32_t> b, std::int64_t max_len);
+
 /// Token sequences with the K/V of every one of their positions, bounded by
 /// bytes and evicted least-recently-used first. Not thread-safe (the
 /// scheduler's thread owns it).
@@ -20,10 +23,13 @@ class PrefixCache {
   /// budget_bytes 0: keeps nothing.
   PrefixCache(const ModelConfig& config, DType kv_type, std::int64_t budget_bytes);
 
-  /// Copies into `target` (cleared first) the longest prefix of `tokens`
-  /// that an entry holds, at most `max_len` positions, and marks that entry
-  /// used. Returns the number of positions copied (0: none matched).
-  std::int64_t restore(std::span<const std::int32_t> tokens, std::int64_t max_len, KvCache& target);
+  /// Copies into `target` the longest prefix of `tokens` that an entry
+  /// holds, at most `max_len` positions, when it is longer than `at_least`
+  /// (what the caller has already), and marks that entry used. Returns the
+  /// number of positions copied (0: nothing longer was found; `target` is
+  /// then untouched).
+  std::int64_t restore(std::span<const std::int32_t> tokens, std::int64_t max_len, KvCache& target,
+                       std::int64_t at_least = 0);
   /// The longest prefix of `tokens` an entry holds (at most max_len), without using it.
   std::int64_t match(std::span<const std::int32_t> tokens, std::int64_t max_len) const;
 
