@@ -97,6 +97,8 @@ std::size_t Room::push_comments(const std::string& message, std::vector<std::str
     if (x.contains("user") && (x["user"].is_string() || x["user"].is_number())) line["user"] = x["user"];
     Raw r;
     r.line = app::dump_line(line);
+    r.t = line["t"];
+    r.text = line["text"];
     r.arrived = now;
     if (x.contains("id") && (x["id"].is_string() || x["id"].is_number())) r.client_id = x["id"];
     ready.push_back(std::move(r));
@@ -147,8 +149,7 @@ std::size_t Room::process(std::size_t max, const comments::Classifier* classifie
       origin.push_back(&r);
     } else {
       // Every comment gets one line back, even one with nothing to label.
-      const app::Json raw = app::parse_json(r.line, "comment");  // made by push_comments: valid
-      app::Json out = {{"seq", r.seq}, {"t", raw["t"]}, {"text", raw["text"]},
+      app::Json out = {{"seq", r.seq}, {"t", r.t}, {"text", r.text},
                        {"dropped", feed_->dropped_empty() > empty_before ? "empty" : "bad"}};
       if (!r.client_id.is_null()) out["id"] = r.client_id;
       labels.push_back(std::move(out));
@@ -272,16 +273,19 @@ Room::Counters Room::counters() const {
   return counters_;
 }
 
-double Room::latency_quantile(double q) const {
+std::vector<double> Room::latency_quantiles(std::initializer_list<double> qs) const {
   std::vector<double> v;
   {
     std::lock_guard<std::mutex> lock(mutex_);
     v.assign(latencies_.begin(), latencies_.end());
   }
-  if (v.empty()) return 0;
-  const auto k = static_cast<std::size_t>(std::min<double>(static_cast<double>(v.size() - 1), q * static_cast<double>(v.size())));
-  std::nth_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(k), v.end());
-  return v[k];
+  std::sort(v.begin(), v.end());
+  std::vector<double> out;
+  for (double q : qs)
+    out.push_back(v.empty() ? 0.0
+                            : v[static_cast<std::size_t>(std::min<double>(static_cast<double>(v.size() - 1),
+                                                                           q * static_cast<double>(v.size())))]);
+  return out;
 }
 
 app::Json Room::summary_locked() const {
@@ -348,7 +352,8 @@ app::Json Room::report() const {
     r["top_questions"] = top;
     r["recent"] = app::Json(std::vector<app::Json>(recent_.begin(), recent_.end()));
   }
-  r["latency_s"] = {{"p50", round3(latency_quantile(0.5))}, {"p99", round3(latency_quantile(0.99))}};
+  const std::vector<double> latency = latency_quantiles({0.5, 0.99});
+  r["latency_s"] = {{"p50", round3(latency[0])}, {"p99", round3(latency[1])}};
   return r;
 }
 

@@ -8,6 +8,7 @@
 #include <chrono>
 #include <cstdint>
 #include <deque>
+#include <initializer_list>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -94,12 +95,14 @@ class Room {
     std::uint64_t received = 0, labelled = 0, dropped_backpressure = 0, bad = 0, empty = 0, duplicates = 0, spam = 0, resets = 0;
   };
   Counters counters() const;
-  /// Label latency (arrival to labels sent) quantile over recent comments, seconds.
-  double latency_quantile(double q) const;
+  /// Label latency (arrival to labels sent) over recent comments, seconds:
+  /// one value per quantile in `qs`.
+  std::vector<double> latency_quantiles(std::initializer_list<double> qs) const;
 
  private:
   struct Raw {
     std::string line;  // one comment as a JSON line, "t" filled in
+    app::Json t, text;  // its "t" and "text", for the line of a comment with nothing to label
     Clock::time_point arrived;
     std::uint64_t seq = 0;
     app::Json client_id;  // echoed back when the client gave one

@@ -132,23 +132,28 @@ std::vector<Metrics::Sample> RoomRegistry::samples() const {
   std::vector<Metrics::Sample> out;
   const auto rooms = all();
   out.push_back({"liveformer_rooms", "Live rooms open.", "gauge", {}, static_cast<double>(rooms.size())});
-  for (const auto& room : rooms) {
-    const Room::Counters c = room->counters();
-    out.push_back({"liveformer_room_comments_total", "Comments received by a room.", "counter", {{"room", room->id()}},
-                   static_cast<double>(c.received)});
-  }
+  // Each room's numbers once, then grouped by metric (the text format wants
+  // a metric's samples together under its one HELP/TYPE header).
+  struct Numbers {
+    std::string id;
+    Room::Counters c;
+    std::size_t pending;
+    double p99;
+  };
+  std::vector<Numbers> numbers;
   for (const auto& room : rooms)
-    out.push_back({"liveformer_room_comments_labelled_total", "Comments labelled (repeats not counted).", "counter",
-                   {{"room", room->id()}}, static_cast<double>(room->counters().labelled)});
-  for (const auto& room : rooms)
-    out.push_back({"liveformer_room_comments_dropped_total", "Comments dropped by backpressure (oldest first).", "counter",
-                   {{"room", room->id()}}, static_cast<double>(room->counters().dropped_backpressure)});
-  for (const auto& room : rooms)
-    out.push_back({"liveformer_room_comments_pending", "Comments waiting for labels.", "gauge", {{"room", room->id()}},
-                   static_cast<double>(room->pending())});
-  for (const auto& room : rooms)
-    out.push_back({"liveformer_room_label_latency_p99_seconds", "Label latency (arrival to labels sent), p99 of recent comments.",
-                   "gauge", {{"room", room->id()}}, room->latency_quantile(0.99)});
+    numbers.push_back({room->id(), room->counters(), room->pending(), room->latency_quantiles({0.99})[0]});
+  const auto each = [&](const char* name, const char* help, const char* type, auto value) {
+    for (const Numbers& n : numbers) out.push_back({name, help, type, {{"room", n.id}}, static_cast<double>(value(n))});
+  };
+  each("liveformer_room_comments_total", "Comments received by a room.", "counter", [](const Numbers& n) { return n.c.received; });
+  each("liveformer_room_comments_labelled_total", "Comments labelled (repeats not counted).", "counter",
+       [](const Numbers& n) { return n.c.labelled; });
+  each("liveformer_room_comments_dropped_total", "Comments dropped by backpressure (oldest first).", "counter",
+       [](const Numbers& n) { return n.c.dropped_backpressure; });
+  each("liveformer_room_comments_pending", "Comments waiting for labels.", "gauge", [](const Numbers& n) { return n.pending; });
+  each("liveformer_room_label_latency_p99_seconds", "Label latency (arrival to labels sent), p99 of recent comments.",
+       "gauge", [](const Numbers& n) { return n.p99; });
   return out;
 }
 

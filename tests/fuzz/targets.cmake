@@ -36,7 +36,8 @@ function(liveformer_fuzz_target target name)
     file(GLOB app_common ${LIVEFORMER_ROOT}/examples/common/*.cpp)
     target_sources(${target} PRIVATE ${comment_core} ${app_common}
       ${LIVEFORMER_ROOT}/server/openai/api_error.cpp ${LIVEFORMER_ROOT}/server/openai/json_fields.cpp
-      ${LIVEFORMER_ROOT}/server/openai/completion_request.cpp ${LIVEFORMER_ROOT}/server/rooms/room.cpp)
+      ${LIVEFORMER_ROOT}/server/openai/completion_request.cpp ${LIVEFORMER_ROOT}/server/rooms/room.cpp
+      ${LIVEFORMER_ROOT}/server/http/wire.cpp)  # openai_error_json (Boost headers only)
     target_include_directories(${target} PRIVATE ${LIVEFORMER_ROOT}/examples ${LIVEFORMER_ROOT}/server)
     target_link_libraries(${target} PRIVATE nlohmann_json::nlohmann_json)
   endif()
