@@ -1,7 +1,9 @@
 // A small command-line parser: options with values, flags, positionals;
-// anything unknown or malformed is an lf::Error.
+// anything unknown or malformed is an lf::Error whose message starts with
+// "arguments: " (main() turns that into one line with a hint).
 #pragma once
 
+#include <algorithm>
 #include <cerrno>
 #include <cmath>
 #include <cstdint>
@@ -9,6 +11,7 @@
 #include <limits>
 #include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "liveformer/core/error.hpp"
@@ -40,6 +43,35 @@ inline float parse_number(const std::string& name, const std::string& v) {
   return x;
 }
 
+/// Edits (insert, delete, replace) between two option names, for "did you
+/// mean" hints.
+inline std::size_t edit_distance(std::string_view a, std::string_view b) {
+  std::vector<std::size_t> row(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    std::size_t diagonal = row[0];
+    row[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      const std::size_t above = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diagonal = above;
+    }
+  }
+  return row[b.size()];
+}
+
+/// The candidate closest to `typed`, or "" when none is close enough to be
+/// a plausible typo (at most a third of the name, and at least 2 edits).
+inline std::string closest_name(std::string_view typed, const std::set<std::string>& candidates) {
+  std::string best;
+  std::size_t best_distance = std::max<std::size_t>(2, typed.size() / 3) + 1;
+  for (const std::string& c : candidates) {
+    const std::size_t d = edit_distance(typed, c);
+    if (d < best_distance) best = c, best_distance = d;
+  }
+  return best;
+}
+
 class Args {
  public:
   Args(int argc, char** argv) {
@@ -48,6 +80,7 @@ class Args {
   }
 
   bool flag(const std::string& name) {
+    known_.insert(name);
     bool found = false;
     for (std::size_t i = 0; i < items_.size(); ++i)
       if (!used_[i] && items_[i] == name) used_[i] = found = true;
@@ -56,6 +89,7 @@ class Args {
 
   /// Every value given for `name` (repeatable options such as --stop).
   std::vector<std::string> all(const std::string& name) {
+    known_.insert(name);
     std::vector<std::string> out;
     for (std::size_t i = 0; i < items_.size(); ++i) {
       if (used_[i] || items_[i] != name) continue;
@@ -95,10 +129,23 @@ class Args {
     return out;
   }
 
-  /// Throws if an argument was not consumed.
+  /// True when -h or --help was given (the command prints its usage).
+  bool wants_help() const {
+    for (const std::string& item : items_)
+      if (item == "-h" || item == "--help") return true;
+    return false;
+  }
+
+  /// Throws if an argument was not consumed; an unknown option names the
+  /// closest option this command asked about, as a typo hint.
   void finish() const {
-    for (std::size_t i = 0; i < items_.size(); ++i)
-      LF_CHECK(used_[i], kWhere, "unknown argument '" + items_[i] + "'");
+    for (std::size_t i = 0; i < items_.size(); ++i) {
+      if (used_[i]) continue;
+      const std::string& item = items_[i];
+      if (item.size() < 2 || item[0] != '-') throw_error(kWhere, "unexpected argument '" + item + "'");
+      const std::string guess = closest_name(item, known_);
+      throw_error(kWhere, "unknown option '" + item + "'" + (guess.empty() ? "" : " (did you mean '" + guess + "'?)"));
+    }
   }
 
  private:
@@ -106,6 +153,7 @@ class Args {
   static constexpr const char* kWhere = "arguments";
   std::vector<std::string> items_;
   std::vector<bool> used_;
+  std::set<std::string> known_;  // every option name a command asked for
 };
 
 }  // namespace lf::cli
