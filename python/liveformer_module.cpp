@@ -573,6 +573,31 @@ class Stream {
   std::thread worker_;  // last: starts after every member above exists
 };
 
+// ---- one generation's outcome ------------------------------------------------
+
+// What Python needs of an lf_generate_result, copied out so the result can
+// be freed at once (and read without the GIL).
+struct Generated {
+  std::string text;
+  int32_t n_prompt_tokens = 0;
+  int32_t n_tokens = 0;
+  lf_stop_reason stop_reason = LF_STOP_MAX_TOKENS;
+
+  static Generated from(const lf_generate_result& r) {
+    return {std::string(r.text ? r.text : "", r.text ? r.text_len : 0), r.n_prompt_tokens, r.n_tokens, r.stop_reason};
+  }
+};
+
+// The names Python's layer builds return_dict and OpenAI-shaped answers from.
+py::dict generated_dict(const Generated& g) {
+  py::dict d;
+  d["text"] = to_str(g.text.data(), g.text.size());
+  d["stop_reason"] = stop_reason_name(g.stop_reason);
+  d["prompt_tokens"] = g.n_prompt_tokens;
+  d["completion_tokens"] = g.n_tokens;
+  return d;
+}
+
 // ---- numpy output ---------------------------------------------------------------
 
 // A float32 numpy array [rows, cols] holding `data`, made through numpy's
@@ -603,104 +628,145 @@ class Model {
     if (kv_type == "f32") cp.kv_type = LF_KV_F32;
     else if (kv_type == "f16") cp.kv_type = LF_KV_F16;
     else if (kv_type == "q8_0") cp.kv_type = LF_KV_Q8_0;
-    else throw StatusError(LF_ERR_INVALID_ARGUMENT, "kv_type must be 'f32', 'f16' or 'q8_0', not '" + kv_type + "'");
+    else
+      throw StatusError(LF_ERR_INVALID_ARGUMENT,
+                        "kv_type must be 'f32', 'f16' or 'q8_0', not '" + kv_type + "'");
     py::gil_scoped_release nogil;
     h_ = std::make_shared<ModelHandle>(path, mp, cp);
+    path_ = h_->path();
   }
 
-  const ModelHandle& handle() const { return *h_; }
+  const ModelHandle& handle() const { return *live(); }
+  const std::string& path() const { return path_; }
+  bool closed() const { return !h_; }
+
+  // Drops this object's hold on the model: it is freed now, or when the last
+  // call or stream still running on another thread ends (each holds its own
+  // reference, so closing never pulls the weights from under them).
+  void close() { h_.reset(); }
 
   std::vector<lf_token> tokenize(const std::string& text, bool add_special, bool parse_special) const {
+    const std::shared_ptr<ModelHandle> h = live();
     py::gil_scoped_release nogil;
-    return ::tokenize(h_->model(), text, add_special, parse_special);
+    return ::tokenize(h->model(), text, add_special, parse_special);
   }
 
   py::str detokenize(const std::vector<lf_token>& ids, bool skip_special) const {
+    const std::shared_ptr<ModelHandle> h = live();
     std::string text;
     {
       py::gil_scoped_release nogil;
-      text = ::detokenize(h_->model(), ids, skip_special);
+      text = ::detokenize(h->model(), ids, skip_special);
     }
     return to_str(text.data(), text.size());
   }
 
   py::str generate(Prompt prompt, const GenArgs& args) const {
-    prompt = checked_prompt(std::move(prompt));
-    std::vector<const char*> ptrs;
-    lf_generate_params p = args.params(ptrs);
-    InterruptCheck interrupt;
-    interrupt.enabled = PyThread_get_thread_ident() == g_main_thread;
-    p.on_text = &InterruptCheck::on_text;
-    p.user_data = &interrupt;
-    lf_generate_result r{};
+    const Generated g = generate_one(std::move(prompt), args);
+    return to_str(g.text.data(), g.text.size());
+  }
+
+  // generate() with the run's statistics: the dict generated_dict() makes.
+  py::dict generate_detailed(Prompt prompt, const GenArgs& args) const {
+    return generated_dict(generate_one(std::move(prompt), args));
+  }
+
+  // Several token prompts through lf_generate_batch (one forward pass per
+  // step for all of them); one dict per prompt, in order. No Ctrl-C checks:
+  // the batch API takes no text callback.
+  py::list generate_batch(const std::vector<std::vector<lf_token>>& prompts, const GenArgs& args) const {
+    const std::shared_ptr<ModelHandle> h = live();
+    for (const auto& ids : prompts)
+      if (ids.empty()) throw py::value_error("prompt: a prompt of the batch has no tokens");
+    std::vector<Generated> done;
     {
       py::gil_scoped_release nogil;
-      ContextLease lease(*h_);
-      check(run_generate(lease.get(), prompt, p, &r), "lf_generate");
+      std::vector<const char*> ptrs;
+      const lf_generate_params p = args.params(ptrs);
+      std::vector<const lf_token*> starts;
+      std::vector<int32_t> lengths;
+      for (const auto& ids : prompts) {
+        starts.push_back(ids.data());
+        lengths.push_back(static_cast<int32_t>(ids.size()));
+      }
+      std::vector<lf_generate_result> results(prompts.size());
+      ContextLease lease(*h);
+      const lf_status s = prompts.empty() ? LF_OK
+                                          : lf_generate_batch(lease.get(), starts.data(), lengths.data(),
+                                                              static_cast<int32_t>(prompts.size()), &p, results.data());
+      const std::string error = s == LF_OK ? "" : lf_last_error();
+      if (s == LF_OK)
+        for (lf_generate_result& r : results) {
+          done.push_back(Generated::from(r));
+          lf_generate_result_free(&r);
+        }
+      if (s != LF_OK)
+        throw StatusError(s, error.empty() ? std::string("lf_generate_batch: ") + lf_status_name(s) : error);
     }
-    std::unique_ptr<lf_generate_result, void (*)(lf_generate_result*)> owner(&r, lf_generate_result_free);
-    if (interrupt.interrupted) throw py::error_already_set();
-    // A Ctrl-C that came after the last check (a generation shorter than the
-    // check interval) still surfaces here, as KeyboardInterrupt from this call.
-    if (interrupt.enabled && PyErr_CheckSignals() != 0) throw py::error_already_set();
-    return to_str(r.text, r.text_len);
+    py::list out;
+    for (const Generated& g : done) out.append(generated_dict(g));
+    return out;
   }
 
   std::unique_ptr<Stream> stream(Prompt prompt, GenArgs args) const {
-    return std::make_unique<Stream>(h_, checked_prompt(std::move(prompt)), std::move(args));
+    const std::shared_ptr<ModelHandle> h = live();
+    return std::make_unique<Stream>(h, checked_prompt(std::move(prompt)), std::move(args));
   }
 
   py::str chat(const py::handle& messages, const std::optional<std::string>& format, const GenArgs& args) const {
+    const std::shared_ptr<ModelHandle> h = live();
     std::vector<std::string> storage;
     const auto msgs = chat_messages(messages, storage);
     std::vector<lf_token> ids;
     {
       py::gil_scoped_release nogil;
-      ids = chat_tokenize(h_->model(), format, msgs, true);
+      ids = chat_tokenize(h->model(), format, msgs, true);
     }
     return generate(std::move(ids), args);
   }
 
   py::object apply_chat_template(const py::handle& messages, const std::optional<std::string>& format,
                                  bool add_generation_prompt, bool tokenize) const {
+    const std::shared_ptr<ModelHandle> h = live();
     std::vector<std::string> storage;
     const auto msgs = chat_messages(messages, storage);
     if (tokenize) {
       std::vector<lf_token> ids;
       {
         py::gil_scoped_release nogil;
-        ids = chat_tokenize(h_->model(), format, msgs, add_generation_prompt);
+        ids = chat_tokenize(h->model(), format, msgs, add_generation_prompt);
       }
       return py::cast(ids);
     }
     std::string text;
     {
       py::gil_scoped_release nogil;
-      text = chat_text(h_->model(), format, msgs, add_generation_prompt);
+      text = chat_text(h->model(), format, msgs, add_generation_prompt);
     }
     return to_str(text.data(), text.size());
   }
 
   py::object score(const Prompt& prefix, const std::vector<Prompt>& continuations, bool per_token) const {
+    const std::shared_ptr<ModelHandle> h = live();
     const size_t n = continuations.size();
     if (n == 0) return py::list();  // nothing to score (the C API wants a totals array)
     std::vector<double> totals(n);
     std::vector<std::vector<double>> per(n);
     {
       py::gil_scoped_release nogil;
-      const std::vector<lf_token> pre = ids_of(prefix, true);
+      const std::vector<lf_token> pre = ids_of(*h, prefix, true);
       std::vector<std::vector<lf_token>> conts;
       std::vector<const lf_token*> ptrs;
       std::vector<int32_t> lengths;
       for (const Prompt& c : continuations) {
-        conts.push_back(ids_of(c, false));
+        conts.push_back(ids_of(*h, c, false));
         ptrs.push_back(conts.back().data());
         lengths.push_back(static_cast<int32_t>(conts.back().size()));
       }
       size_t total_len = 0;
       for (int32_t len : lengths) total_len += static_cast<size_t>(std::max(len, 0));
       std::vector<double> flat(total_len);
-      ContextLease lease(*h_);
+      ContextLease lease(*h);
       check(lf_score(lease.get(), pre.data(), static_cast<int32_t>(pre.size()), ptrs.data(), lengths.data(),
                      static_cast<int32_t>(n), totals.data(), per_token ? flat.data() : nullptr),
             "lf_score");
@@ -715,6 +781,7 @@ class Model {
   }
 
   py::object embed(const py::object& texts, const std::string& pooling) const {
+    const std::shared_ptr<ModelHandle> h = live();
     lf_pooling pool;
     if (pooling == "mean") {
       pool = LF_POOL_MEAN;
@@ -733,13 +800,13 @@ class Model {
         throw py::type_error("embed: texts must be a str or a list of str / list[int]");
       }
     }
-    const int32_t width = h_->desc().n_embd;
+    const int32_t width = h->desc().n_embd;
     std::vector<float> out(items.size() * static_cast<size_t>(width));
     {
       py::gil_scoped_release nogil;
-      ContextLease lease(*h_);
+      ContextLease lease(*h);
       for (size_t i = 0; i < items.size(); ++i) {
-        const std::vector<lf_token> ids = ids_of(items[i], true);
+        const std::vector<lf_token> ids = ids_of(*h, items[i], true);
         check(lf_embed(lease.get(), ids.data(), static_cast<int32_t>(ids.size()), pool,
                        out.data() + i * static_cast<size_t>(width), width),
               "lf_embed");
@@ -749,15 +816,16 @@ class Model {
   }
 
   py::object logits(const Prompt& tokens) const {
-    const int32_t vocab = h_->desc().vocab_size;
+    const std::shared_ptr<ModelHandle> h = live();
+    const int32_t vocab = h->desc().vocab_size;
     std::vector<float> out;
     size_t n = 0;
     {
       py::gil_scoped_release nogil;
-      const std::vector<lf_token> ids = ids_of(tokens, true);
+      const std::vector<lf_token> ids = ids_of(*h, tokens, true);
       n = ids.size();
       out.resize(n * static_cast<size_t>(vocab));
-      ContextLease lease(*h_);
+      ContextLease lease(*h);
       // lf_eval keeps only the last token's logits, so feed one token at a
       // time: n forward passes of one token each, row i after token i.
       for (size_t i = 0; i < n; ++i) {
@@ -771,14 +839,48 @@ class Model {
   }
 
  private:
+  // One generation on a leased context; on the main thread Ctrl-C cancels it.
+  Generated generate_one(Prompt prompt, const GenArgs& args) const {
+    const std::shared_ptr<ModelHandle> h = live();
+    prompt = checked_prompt(std::move(prompt));
+    std::vector<const char*> ptrs;
+    lf_generate_params p = args.params(ptrs);
+    InterruptCheck interrupt;
+    interrupt.enabled = PyThread_get_thread_ident() == g_main_thread;
+    p.on_text = &InterruptCheck::on_text;
+    p.user_data = &interrupt;
+    lf_generate_result r{};
+    {
+      py::gil_scoped_release nogil;
+      ContextLease lease(*h);
+      check(run_generate(lease.get(), prompt, p, &r), "lf_generate");
+    }
+    std::unique_ptr<lf_generate_result, void (*)(lf_generate_result*)> owner(&r, lf_generate_result_free);
+    if (interrupt.interrupted) throw py::error_already_set();
+    // A Ctrl-C that came after the last check (a generation shorter than the
+    // check interval) still surfaces here, as KeyboardInterrupt from this call.
+    if (interrupt.enabled && PyErr_CheckSignals() != 0) throw py::error_already_set();
+    return Generated::from(r);
+  }
+
   // Token ids of a prompt-like argument (text tokenized without parsing
   // control tokens; add_special for prefixes). GIL must be released.
-  std::vector<lf_token> ids_of(const Prompt& p, bool add_special) const {
-    if (const auto* text = std::get_if<std::string>(&p)) return ::tokenize(h_->model(), *text, add_special, false);
+  static std::vector<lf_token> ids_of(const ModelHandle& h, const Prompt& p, bool add_special) {
+    if (const auto* text = std::get_if<std::string>(&p)) return ::tokenize(h.model(), *text, add_special, false);
     return std::get<std::vector<lf_token>>(p);
   }
 
+  // The model for one call, held by the call so that close() on another
+  // thread cannot free it midway. Called with the GIL held (close() takes it too).
+  std::shared_ptr<ModelHandle> live() const {
+    if (!h_)
+      throw StatusError(LF_ERR_INVALID_ARGUMENT,
+                        "the model is closed (Model.close() or the end of its with block); load it again to use it");
+    return h_;
+  }
+
   std::shared_ptr<ModelHandle> h_;
+  std::string path_;
 };
 
 py::object optional_id(lf_token id) { return id < 0 ? py::none() : py::object(py::int_(id)); }
@@ -800,7 +902,7 @@ Sampling keywords (names follow Hugging Face's generate where they overlap):
 
 }  // namespace
 
-PYBIND11_MODULE(liveformer, m) {
+PYBIND11_MODULE(_core, m) {
   m.doc() = R"(liveformer: Transformer inference for live-stream e-commerce.
 
     model = liveformer.Model("path/to/model.gguf")   # or a Hugging Face directory
@@ -834,6 +936,24 @@ Both carry .status (a short name) and .code (the C API's lf_status).)";
   g_main_thread = py::module_::import("threading").attr("main_thread")().attr("ident").cast<unsigned long>();
 
   const lf_generate_params d = lf_generate_default_params();
+  m.def(
+      "generate_defaults",
+      [d] {
+        py::dict out;
+        out["max_new_tokens"] = d.max_new_tokens;
+        out["temperature"] = tidy(d.sampling.temperature);
+        out["top_k"] = d.sampling.top_k;
+        out["top_p"] = tidy(d.sampling.top_p);
+        out["min_p"] = tidy(d.sampling.min_p);
+        out["repetition_penalty"] = tidy(d.sampling.repetition_penalty);
+        out["presence_penalty"] = tidy(d.sampling.presence_penalty);
+        out["frequency_penalty"] = tidy(d.sampling.frequency_penalty);
+        out["penalty_last_n"] = d.sampling.penalty_last_n;
+        out["seed"] = d.sampling.seed;
+        out["stop_at_eos"] = d.stop_at_eos != 0;
+        return out;
+      },
+      "lf_generate_default_params() as keyword defaults (the Python layer's signatures use them).");
 
   py::class_<Stream>(m, "Stream", R"(Iterator over generated text pieces (whole UTF-8 characters).
 
@@ -870,7 +990,9 @@ holding NaN/Inf; quantize: None (matrices as stored) or "q8_0", "q4_0",
 KV cache's type, "f32", "f16" (half the memory) or "q8_0" (0.27x; needs a
 head_dim that is a multiple of 32).
 Raises liveformer.FileError when the path is missing, liveformer.Error otherwise.)")
-      .def_property_readonly("path", [](const Model& s) { return s.handle().path(); })
+      .def_property_readonly("path", &Model::path)
+      .def_property_readonly("closed", &Model::closed)
+      .def("close", &Model::close, "Releases the model (when no call or stream on another thread still uses it).")
       .def_property_readonly("architecture", [](const Model& s) { return s.handle().architecture(); })
       .def_property_readonly("vocab_size", [](const Model& s) { return s.handle().desc().vocab_size; })
       .def_property_readonly("n_embd", [](const Model& s) { return s.handle().desc().n_embd; })
@@ -901,6 +1023,20 @@ recognise control tokens written in the text (keep False for untrusted text).)")
 prompt: a str (tokenized with the model's BOS rule; "" starts from BOS) or a
 list of token ids used as given. Ctrl-C cancels a long generation.)") + kGenerateKeywords)
               .c_str())
+      .def(
+          "generate_detailed",
+          [](const Model& s, Prompt prompt, LF_GEN_PARAMS) {
+            return s.generate_detailed(std::move(prompt), LF_GEN_ARGS);
+          },
+          py::arg("prompt"), py::kw_only(), LF_GEN_KWARGS(d),
+          "generate() returning {'text', 'stop_reason', 'prompt_tokens', 'completion_tokens'}.")
+      .def(
+          "generate_batch",
+          [](const Model& s, const std::vector<std::vector<lf_token>>& prompts, LF_GEN_PARAMS) {
+            return s.generate_batch(prompts, LF_GEN_ARGS);
+          },
+          py::arg("prompts"), py::kw_only(), LF_GEN_KWARGS(d),
+          "Token prompts generated together (lf_generate_batch); one generate_detailed() dict each.")
       .def(
           "stream",
           [](const Model& s, Prompt prompt, LF_GEN_PARAMS) { return s.stream(std::move(prompt), LF_GEN_ARGS); },

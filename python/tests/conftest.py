@@ -2,7 +2,7 @@
 import pytest
 
 import liveformer
-from testdata import STORIES, TINY, tiny_dir
+from testdata import DEMO_MODEL, STORIES, TINY, tiny_dir
 
 _tiny_models = {}
 
@@ -44,3 +44,10 @@ def stories_reference():
     if not path.exists():
         pytest.skip(f"{path} not found (../shared absent)")
     return path.read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def demo():
+    """The committed demo model (trained, with a ChatML template): for tests
+    that need sensible text, an end-of-sequence token and a chat template."""
+    return liveformer.Model(DEMO_MODEL, n_ctx=512)

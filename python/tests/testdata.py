@@ -16,6 +16,7 @@ DATA = pathlib.Path(os.environ.get("LIVEFORMER_TEST_DATA", REPO / "tests" / "dat
 SHARED = pathlib.Path(os.environ.get("LIVEFORMER_SHARED", REPO.parent / "shared"))
 TINY = ("gpt2", "llama", "qwen2")
 STORIES = SHARED / "models" / "stories260K"
+DEMO_MODEL = REPO / "models" / "liveformer-demo-zh.gguf"
 
 
 def tiny_dir(name):
