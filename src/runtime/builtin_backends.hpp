@@ -1,4 +1,4 @@
-// The accelerator backends compiled into this library (internal).
+// The accelerator backends linked into this program (internal).
 #pragma once
 
 #include <optional>
@@ -7,7 +7,7 @@
 
 namespace lf {
 
-/// src/cuda's real backend when the library was built with LIVEFORMER_CUDA, else nullopt.
+/// src/cuda's real backend when the program links liveformer_cuda, else nullopt.
 std::optional<AcceleratorBackend> builtin_cuda_backend();
 
 }  // namespace lf

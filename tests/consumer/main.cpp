@@ -1,9 +1,15 @@
-// Calls lf::softmax through an installed liveformer and checks the result.
+// Calls lf::softmax through an installed liveformer and checks the result,
+// and that device cuda is there exactly when the CUDA backend was linked.
 #include <cmath>
 #include <cstdio>
 #include <vector>
 
 #include <liveformer/liveformer.hpp>
+#include <liveformer/runtime/accelerator.hpp>
+
+#ifndef EXPECT_CUDA_BACKEND
+#define EXPECT_CUDA_BACKEND 0
+#endif
 
 int main() {
   const std::vector<float> logits{1.0f, 2.0f, 3.0f};
@@ -19,6 +25,13 @@ int main() {
       return 1;
     }
   }
-  std::printf("liveformer %s: softmax ok\n", LIVEFORMER_VERSION_STRING);
+  const bool has_cuda = lf::cuda_backend().has_value();
+  if (has_cuda != bool(EXPECT_CUDA_BACKEND)) {
+    std::printf("CUDA backend %s, expected %s\n", has_cuda ? "present" : "absent",
+                EXPECT_CUDA_BACKEND ? "present" : "absent");
+    return 1;
+  }
+  std::printf("liveformer %s: softmax ok, CUDA backend %s\n", LIVEFORMER_VERSION_STRING,
+              has_cuda ? "linked" : "not linked");
   return 0;
 }

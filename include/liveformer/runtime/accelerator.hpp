@@ -66,14 +66,14 @@ struct AcceleratorBackend {
 };
 
 /// Installs (or, with nullopt, removes) the backend behind device cuda and
-/// returns the one it replaces. A build with LIVEFORMER_CUDA installs the
-/// real backend itself on first use (install_builtin_backends()); the tests
-/// install the emulated one.
+/// returns the one it replaces. A program that links liveformer_cuda (a
+/// LIVEFORMER_CUDA build) gets the real backend on first use
+/// (install_builtin_backends()); the tests install the emulated one.
 std::optional<AcceleratorBackend> install_cuda_backend(std::optional<AcceleratorBackend> backend);
 /// The installed backend, if any (after install_builtin_backends()).
 std::optional<AcceleratorBackend> cuda_backend();
-/// Installs the backends compiled into this library, once, unless one is
-/// installed already. A no-op in a build without CUDA.
+/// Installs the backends linked into this program, once, unless one is
+/// installed already. A no-op in a program without liveformer_cuda.
 void install_builtin_backends();
 
 /// Uploads `model` with the cuda backend (resolve_device() said it is
