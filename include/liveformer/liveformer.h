@@ -64,7 +64,7 @@ typedef struct lf_model_params {
    * lf_context_logits, lf_score, lf_context_truncate, lf_context_fork (a
    * device copy of the cache) and lf_generate_batch / _cached (the prompts
    * one after another, not batched) run on the GPU; lf_embed returns
-   * LF_ERR_UNSUPPORTED, as do kv_type LF_KV_F16 and LF_KV_Q8_0 (see docs/cuda.md,
+   * LF_ERR_UNSUPPORTED, as do kv_types other than LF_KV_F32 (see docs/cuda.md,
    * "Routing"). Without a usable GPU,
    * or in a build without the CUDA backend, loading returns
    * LF_ERR_UNSUPPORTED with the reason (the CUDA driver's own message).
@@ -114,11 +114,12 @@ lf_status lf_detokenize(const lf_model* model, const lf_token* tokens, int32_t n
 
 /* ---- contexts ---------------------------------------------------------- */
 
-typedef enum lf_kv_type { LF_KV_F32 = 0, LF_KV_F16 = 1, LF_KV_Q8_0 = 2 } lf_kv_type;
+typedef enum lf_kv_type { LF_KV_F32 = 0, LF_KV_F16 = 1, LF_KV_Q8_0 = 2, LF_KV_BF16 = 3 } lf_kv_type;
 
 typedef struct lf_context_params {
   int32_t n_ctx;      /* context length in tokens; 0: min(trained context, 4096) */
   lf_kv_type kv_type; /* LF_KV_F32 (default); LF_KV_F16: half the memory, ~1e-3 relative rounding of K/V;
+                         LF_KV_BF16: half the memory, f32's range, ~8e-3 relative rounding;
                          LF_KV_Q8_0: 0.27x the memory, ~4e-3 rounding, needs a head_dim that is a
                          multiple of 32 (else LF_ERR_INVALID_ARGUMENT) */
   int32_t n_threads;       /* threads for one-token steps; 0: the model's n_threads */

@@ -100,6 +100,20 @@ int enum_value(const E& e) {
   return static_cast<int>(v);
 }
 
+}  // namespace
+
+bool lf::capi::kv_dtype(lf_kv_type type, lf::DType& out) {
+  switch (enum_value(type)) {
+    case LF_KV_F32: out = lf::DType::f32; return true;
+    case LF_KV_F16: out = lf::DType::f16; return true;
+    case LF_KV_Q8_0: out = lf::DType::q8_0; return true;
+    case LF_KV_BF16: out = lf::DType::bf16; return true;
+    default: return false;
+  }
+}
+
+namespace {
+
 lf_status run_generation(lf_context* ctx, const lf_generate_params* params, lf_generate_result* out,
                          const std::function<lf::GenerateResult(const lf::GenerateOptions&)>& generate) {
   lf::GenerateOptions opt;
@@ -304,18 +318,15 @@ lf_status lf_context_create(const lf_model* model, const lf_context_params* para
   const lf_context_params p = params ? *params : lf_context_default_params();
   LF_REQUIRE(p.n_ctx >= 0, "lf_context_create: n_ctx must be >= 0");
   LF_REQUIRE(p.n_threads >= 0 && p.n_threads_batch >= 0, "lf_context_create: n_threads and n_threads_batch must be >= 0");
-  const int kv_type = enum_value(p.kv_type);
-  LF_REQUIRE(kv_type == LF_KV_F32 || kv_type == LF_KV_F16 || kv_type == LF_KV_Q8_0,
-             "lf_context_create: unknown kv_type " + std::to_string(kv_type));
+  lf::DType kv = lf::DType::f32;
+  LF_REQUIRE(kv_dtype(p.kv_type, kv), "lf_context_create: unknown kv_type " + std::to_string(enum_value(p.kv_type)));
   return guarded(LF_ERR_INVALID_ARGUMENT, [&] {
     const std::int64_t n_ctx = p.n_ctx > 0 ? p.n_ctx : std::min<std::int64_t>(model->model->config().n_ctx_train, 4096);
     const int threads = p.n_threads > 0 ? p.n_threads : model->n_threads;  // 0 stays 0: all cores
     const int threads_batch = p.n_threads_batch > 0 ? p.n_threads_batch : threads;
-    const lf::DType kv = kv_type == LF_KV_F16 ? lf::DType::f16 : kv_type == LF_KV_Q8_0 ? lf::DType::q8_0 : lf::DType::f32;
     if (model->device) {  // the KV cache lives in device memory; threads do not apply
       if (kv != lf::DType::f32)
-        return fail(LF_ERR_UNSUPPORTED, "lf_context_create: kv_type " +
-                                            std::string(kv == lf::DType::f16 ? "LF_KV_F16" : "LF_KV_Q8_0") +
+        return fail(LF_ERR_UNSUPPORTED, "lf_context_create: kv_type " + std::string(lf::dtype_name(kv)) +
                                             " is not available on device cuda (" +
                                             model->device->device_name() + "): its KV cache is f32");
       *out = new lf_context{lf::Generator(model->device, n_ctx)};

@@ -39,16 +39,15 @@ lf_status lf_scheduler_create(const lf_model* model, const lf_scheduler_params* 
     if (model->device)
       return fail(LF_ERR_UNSUPPORTED, "lf_scheduler_create: continuous batching runs on device cpu; load the model there");
     const lf_scheduler_params p = params ? *params : lf_scheduler_default_params();
-    int kv = 0;
-    std::memcpy(&kv, &p.kv_type, sizeof kv);  // any int may arrive from C
-    LF_REQUIRE(kv >= 0 && kv <= 2, "lf_scheduler_create: unknown kv_type " + std::to_string(kv));
+    lf::DType kv = lf::DType::f32;
+    LF_REQUIRE(kv_dtype(p.kv_type, kv), "lf_scheduler_create: unknown kv_type");
     LF_REQUIRE(p.n_threads >= 0 && p.n_threads <= 1024, "lf_scheduler_create: n_threads must be 0..1024");
     LF_REQUIRE(p.max_queue >= 0, "lf_scheduler_create: max_queue must not be negative");
     LF_REQUIRE(p.prefix_cache_bytes >= 0, "lf_scheduler_create: prefix_cache_bytes must not be negative");
     lf::SchedulerOptions o;
     o.slots = p.n_slots;
     o.context_length = p.n_ctx;
-    o.kv_type = kv == 0 ? lf::DType::f32 : kv == 1 ? lf::DType::f16 : lf::DType::q8_0;
+    o.kv_type = kv;
     const int threads = p.n_threads > 0 ? p.n_threads : model->n_threads;
     o.threads = {threads, threads};
     o.prefix_cache_bytes = p.prefix_cache_bytes;

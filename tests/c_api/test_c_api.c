@@ -189,6 +189,37 @@ static void test_model(const char* dir) {
     }
   }
 
+  /* 16-bit KV caches: the logits after a prompt stay close to the f32
+   * cache's (f16 rounds K/V to ~1e-3 relative, bf16 to ~8e-3) */
+  {
+    const lf_kv_type types[2] = {LF_KV_F16, LF_KV_BF16};
+    float* ref = (float*)malloc(sizeof(float) * (size_t)desc.vocab_size);
+    int t;
+    lf_context_params kp = lf_context_default_params();
+    kp.n_ctx = 64;
+    EXPECT(ref != NULL);
+    lf_context_truncate(ctx, 0);
+    EXPECT(lf_eval(ctx, ids, 4) == LF_OK);
+    if (ref && lf_context_logits(ctx)) memcpy(ref, lf_context_logits(ctx), sizeof(float) * (size_t)desc.vocab_size);
+    for (t = 0; t < 2 && ref; ++t) {
+      lf_context* half = NULL;
+      double num = 0, den = 0;
+      int32_t v;
+      kp.kv_type = types[t];
+      EXPECT(lf_context_create(model, &kp, &half) == LF_OK);
+      if (!half) continue;
+      EXPECT(lf_eval(half, ids, 4) == LF_OK);
+      for (v = 0; v < desc.vocab_size && lf_context_logits(half); ++v) {
+        const double d = lf_context_logits(half)[v] - ref[v];
+        num += d * d;
+        den += (double)ref[v] * ref[v];
+      }
+      EXPECT(den > 0 && sqrt(num / den) < 5e-2);
+      lf_context_free(half);
+    }
+    free(ref);
+  }
+
   /* embeddings: finite, n_embd wide, and the buffer size is checked */
   {
     float emb[4096];
