@@ -76,7 +76,9 @@ export LIVEFORMER_SHARED=${LIVEFORMER_SHARED:-$root/../shared}
 status=0
 env -u PYTHONPATH "$venv/bin/python" -m pytest -q -rs -p no:cacheprovider python/tests "$@" || status=$?
 echo "python_test: pytest exit status $status"
-# The notebooks, executed top to bottom with the same installed module.
+# The notebooks, executed top to bottom with the same installed module; each
+# code cell must print what the notebook has committed (run_notebooks.py
+# --write regenerates the outputs after a deliberate change).
 if [[ $# -eq 0 ]]; then
   env -u PYTHONPATH "$venv/bin/python" examples/notebooks/run_notebooks.py || status=1
   # liveformer serve through the official openai client (pinned in

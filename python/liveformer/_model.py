@@ -13,7 +13,7 @@ from __future__ import annotations
 import operator
 import os
 import random
-from typing import Any, Dict, Iterator, List, Optional, Sequence, Union
+from typing import Any, Dict, Iterator, List, Optional, Sequence, Union, cast
 
 from . import _chat_completion
 from . import _core
@@ -212,7 +212,7 @@ class Model:
                 stop string is not part of the text.
             stop_at_eos: stop at the model's end-of-sequence token."""
         batch = _is_batch(prompt)
-        prompts = list(prompt) if batch else [prompt]
+        prompts: List[Prompt] = list(cast(Sequence[Prompt], prompt)) if batch else [cast(Prompt, prompt)]
         for i, p in enumerate(prompts):
             if isinstance(p, str):
                 checked_text(p, f"prompt[{i}]" if batch else "prompt")
@@ -230,7 +230,8 @@ class Model:
         if not batch and n == 1:
             results = [[self._core.generate_detailed(prompts[0], **kw)]]
         else:
-            ids = [self.tokenize(p, add_special=True) if isinstance(p, str) else list(p) for p in prompts]
+            ids = [self.tokenize(p, add_special=True) if isinstance(p, str) else [operator.index(t) for t in p]
+                   for p in prompts]
             base = kw.pop("seed")
             if base is None:
                 base = random.getrandbits(64)
