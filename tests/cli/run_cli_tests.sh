@@ -78,8 +78,9 @@ expect_stdout() {
 }
 
 # expect_error NAME PATTERN...: the last run exited non-zero, printed nothing
-# on stdout and exactly one stderr line that starts with "liveformer" and
-# contains every PATTERN (fixed strings).
+# on stdout and exactly one stderr line that starts with "liveformer",
+# contains every PATTERN (fixed strings) and speaks to a CLI user: no C++
+# names from inside the library (Class::function, Generator, KvCache, lf_*).
 expect_error() {
   local name=$1
   shift
@@ -93,6 +94,8 @@ expect_error() {
     fail "$name" "expected exactly one stderr line, got $lines: $(head -c 300 "$ERR")"
   elif [[ "$(cat "$ERR")" != liveformer* ]]; then
     fail "$name" "stderr does not start with 'liveformer': $(err_head)"
+  elif grep -qE '[A-Za-z]::[A-Za-z]|Generator|KvCache|Sampler|Tensor|\blf_[a-z]' "$ERR"; then
+    fail "$name" "stderr names the library's C++ code: $(err_head)"
   else
     local p
     for p in "$@"; do
@@ -176,10 +179,22 @@ else
 fi
 
 run frobnicate
-if [ "$rc" -ne 0 ] && [ ! -s "$OUT" ] && head -n 1 "$ERR" | grep -qF "liveformer: unknown command 'frobnicate'"; then
-  pass "unknown command: named on stderr, exit $rc"
+expect_error "unknown command: one line naming it and where the commands are (not the usage)" \
+  "liveformer: unknown command 'frobnicate'" "see 'liveformer --help'"
+run genrate -m x
+expect_error "a mistyped command: one line suggesting the command" "unknown command 'genrate'" "did you mean 'generate'?"
+
+run generate --help
+if [ "$rc" -eq 0 ] && grep -q '^  generate -m MODEL' "$OUT" && ! grep -q '^  bench' "$OUT" && [ ! -s "$ERR" ]; then
+  pass "generate --help prints generate's usage alone"
 else
-  fail "unknown command" "exit $rc; stderr: $(err_head)"
+  fail "generate --help prints generate's usage alone" "exit $rc; $(head -c 300 "$OUT")"
+fi
+run chat -h
+if [ "$rc" -eq 0 ] && grep -q '^  chat -m MODEL' "$OUT" && ! grep -q '^  generate' "$OUT"; then
+  pass "chat -h prints chat's usage alone"
+else
+  fail "chat -h prints chat's usage alone" "exit $rc; $(head -c 300 "$OUT")"
 fi
 
 # ---- info ---------------------------------------------------------------------
@@ -234,8 +249,9 @@ if [ "$have_shared" -eq 1 ]; then
   REF=$SHARED/models/stories260K/greedy-200-from-bos.txt
   run generate -m "$STORIES" -n 200 --temp 0
   if expect_ok "generate -n 200 --temp 0 on stories260K"; then
-    if cmp -s "$OUT" "$REF"; then
-      pass "greedy stdout equals greedy-200-from-bos.txt byte for byte ($(wc -c <"$OUT") bytes)"
+    # The reference has no final newline; stdout ends with one.
+    if { cat "$REF"; echo; } | cmp -s - "$OUT"; then
+      pass "greedy stdout equals greedy-200-from-bos.txt byte for byte, plus the final newline ($(wc -c <"$OUT") bytes)"
     else
       fail "greedy stdout differs from greedy-200-from-bos.txt" "$(cmp "$OUT" "$REF" 2>&1)"
     fi
@@ -259,7 +275,7 @@ if [ "$have_shared" -eq 1 ]; then
   else
     run generate -m "$STORIES" -p "$PROMPT" -n 196 --temp 0
     if expect_ok "generate -p on stories260K"; then
-      if printf '%s' "$continuation" | cmp -s - "$OUT"; then
+      if printf '%s\n' "$continuation" | cmp -s - "$OUT"; then
         pass "generate -p prints only the continuation, which is the rest of the reference text"
       elif [[ "$(cat "$OUT")" == "$PROMPT"* ]]; then
         fail "generate -p echoes the prompt on stdout" "$(head -c 100 "$OUT")"
@@ -345,6 +361,191 @@ else
   expect_stdout "tokenize --add-special adds nothing for gpt2 (add_bos_token false)" "${idlists[1]//,/}"
 fi
 
+# ---- llama.cpp habits: -n -1, -f, --system, seeds, --ctx, --pieces, chat --------------
+
+DEMO_MODEL=$DATA/../../models/liveformer-demo-zh.gguf  # ships in the repository; has a chat template
+SYS="你是主播"
+Q="这个多少钱"
+# The counts in generate's summary line on stderr, and the printed seed.
+prompt_tokens() { sed -n 's/^prompt: \([0-9]*\) tokens in .*/\1/p' "$ERR"; }
+generated_tokens() { sed -n 's/.*; generated \([0-9]*\) tokens in .*/\1/p' "$ERR"; }
+printed_seed() { sed -n 's/^seed: \([0-9][0-9]*\)$/\1/p' "$ERR"; }
+# ends_with_newline: stdout is not empty and its last byte is a newline.
+ends_with_newline() { [ -s "$OUT" ] && [ "$(tail -c 1 "$OUT" | od -An -c | tr -d ' ')" = '\n' ]; }
+
+run info -m "$DEMO_MODEL"
+TRAINED=$(sed -n 's/^context: *\([0-9]*\)$/\1/p' "$OUT")
+if [ -z "$TRAINED" ]; then
+  fail "info on the demo model states its trained context" "$(head -c 300 "$OUT")"
+  TRAINED=512
+fi
+
+# Sampling without --seed: a random seed, printed, that repeats the run.
+SAMPLE=(generate -m "$DEMO_MODEL" --system "$SYS" -p "$Q" -n 24 --temp 1.5)
+run "${SAMPLE[@]}"
+seed1=$(printed_seed)
+first_text=$(cat "$OUT")
+if [ "$rc" -ne 0 ] || [ -z "$seed1" ]; then
+  fail "sampling without --seed prints 'seed: N' on stderr" "exit $rc; $(head -c 300 "$ERR")"
+else
+  pass "sampling without --seed prints 'seed: $seed1' on stderr"
+  run "${SAMPLE[@]}" --seed "$seed1"
+  if expect_ok "--seed $seed1" && [ "$(cat "$OUT")" = "$first_text" ] && [ "$(printed_seed)" = "$seed1" ]; then
+    pass "--seed $seed1 repeats the run's text ($(printf '%q' "$first_text"))"
+  else
+    fail "--seed $seed1 repeats the run's text" "first $(printf '%q' "$first_text"), again $(head -c 200 "$OUT")"
+  fi
+  run "${SAMPLE[@]}"
+  seed2=$(printed_seed)
+  if [ -n "$seed2" ] && [ "$seed2" != "$seed1" ]; then
+    pass "each run without --seed picks its own seed ($seed1, then $seed2)"
+  else
+    fail "each run without --seed picks its own seed" "$seed1, then '$seed2'"
+  fi
+fi
+# The seed drives the sampler: five seeds do not all give the same text.
+texts=$(for s in 1 2 3 4 5; do "$BIN" "${SAMPLE[@]}" --seed "$s" 2>/dev/null </dev/null; echo "@@"; done | sort -u | grep -c -v '^@@$')
+if [ "$texts" -ge 2 ]; then
+  pass "seeds 1..5 give $texts different texts"
+else
+  fail "seeds 1..5 give different texts" "$texts distinct"
+fi
+run generate -m "$DEMO_MODEL" --system "$SYS" -p "$Q" -n 8 --temp 0
+if expect_ok "greedy generate" && ! grep -q '^seed:' "$ERR"; then
+  pass "greedy decoding (--temp 0) prints no seed"
+else
+  fail "greedy decoding (--temp 0) prints no seed" "$(grep '^seed' "$ERR")"
+fi
+
+# -n -1: until the end of the text, or of the context.
+run generate -m "$DEMO_MODEL" --system "$SYS" -p "$Q" -n -1 --temp 0
+if expect_ok "generate -n -1" && grep -q 'stop: eos$' "$ERR" && ends_with_newline; then
+  pass "generate -n -1 runs to the end of the text (stop: eos; $(generated_tokens) tokens), stdout ends with a newline"
+else
+  fail "generate -n -1 runs to the end of the text" "$(tail -n 1 "$ERR")"
+fi
+run generate -m "$DEMO_MODEL" --system "$SYS" -p "$Q" -n -1 --temp 0 --no-eos --ctx 64
+if expect_ok "generate -n -1 --no-eos --ctx 64" && grep -q 'stop: context_full$' "$ERR" &&
+   [ $(($(prompt_tokens) + $(generated_tokens))) -eq 65 ]; then
+  pass "generate -n -1 --no-eos fills the context: $(prompt_tokens) prompt + $(generated_tokens) new tokens (the last one not evaluated) = 64 + 1"
+else
+  fail "generate -n -1 --no-eos fills the context" "$(tail -n 1 "$ERR")"
+fi
+
+# --ctx 0: the trained context, said so; beyond it, a warning.
+run generate -m "$DEMO_MODEL" --system "$SYS" -p "$Q" -n -1 --temp 0 --no-eos --ctx 0
+if expect_ok "generate --ctx 0" && grep -qxF "context: $TRAINED tokens (--ctx 0: the model's trained context)" "$ERR" &&
+   [ $(($(prompt_tokens) + $(generated_tokens))) -eq $((TRAINED + 1)) ]; then
+  pass "--ctx 0 says it is the trained context ($TRAINED, as info says) and generation fills exactly that"
+else
+  fail "--ctx 0 means the trained context and says so" "$(head -n 3 "$ERR")"
+fi
+run generate -m "$DEMO_MODEL" -p "$Q" -n 1 --temp 0 --ctx $((TRAINED * 2))
+if expect_ok "generate --ctx $((TRAINED * 2))" &&
+   grep -qF "warning: --ctx $((TRAINED * 2)) is beyond the model's trained context of $TRAINED tokens" "$ERR"; then
+  pass "--ctx beyond the trained context warns: $(grep -o 'warning: .*' "$ERR")"
+else
+  fail "--ctx beyond the trained context warns" "$(head -n 2 "$ERR")"
+fi
+run generate -m "$DEMO_MODEL" -p "$Q" -n 1 --temp 0 --ctx "$TRAINED"
+if expect_ok "generate --ctx $TRAINED" && ! grep -q 'warning' "$ERR"; then
+  pass "--ctx equal to the trained context does not warn"
+else
+  fail "--ctx equal to the trained context does not warn" "$(head -n 2 "$ERR")"
+fi
+run generate -m "$DATA/models/gpt2" -p hi -n 1 --ctx 5000
+expect_error "--ctx past GPT-2's learned positions is refused, naming --ctx" "--ctx 5000 is beyond GPT-2's" "learned positions"
+
+# -f FILE: the prompt from a file (its final newline dropped) or stdin.
+run generate -m "$DEMO_MODEL" --system "$SYS" -p "$Q" -n -1 --temp 0 --verbose-prompt
+from_option=$(cat "$OUT")
+option_prompt=$(sed -n 's/^prompt tokens: //p' "$ERR")
+printf '%s\n' "$Q" >"$TMP/prompt.txt"
+run generate -m "$DEMO_MODEL" --system "$SYS" -f "$TMP/prompt.txt" -n -1 --temp 0 --verbose-prompt
+if expect_ok "generate -f FILE" && [ "$(cat "$OUT")" = "$from_option" ] &&
+   [ "$(sed -n 's/^prompt tokens: //p' "$ERR")" = "$option_prompt" ] && [ -n "$option_prompt" ]; then
+  pass "-f FILE gives -p's prompt ($option_prompt tokens, final newline dropped) and text"
+else
+  fail "-f FILE gives -p's prompt and text" "-p: $option_prompt tokens $(printf '%q' "$from_option"); -f: $(grep 'prompt tokens' "$ERR") $(head -c 100 "$OUT")"
+fi
+run_with_input "$Q" generate -m "$DEMO_MODEL" --system "$SYS" -f - -n -1 --temp 0
+if expect_ok "generate -f -" && [ "$(cat "$OUT")" = "$from_option" ]; then
+  pass "-f - reads the prompt from stdin"
+else
+  fail "-f - reads the prompt from stdin" "$(head -c 100 "$OUT")"
+fi
+run generate -m "$DEMO_MODEL" -p "$Q" -f "$TMP/prompt.txt"
+expect_error "-p and -f together" "give the prompt once"
+run generate -m "$DEMO_MODEL" -f "$TMP/missing.txt"
+expect_error "-f with a missing file names it" "$TMP/missing.txt" "cannot read the prompt file"
+# --system needs a chat template; --chat-template names one for a model without.
+run generate -m "$DATA/models/gpt2" --system "be brief" -p hi -n 1
+expect_error "--system on a model without a chat template" "no chat template" "--chat-template"
+run generate -m "$DATA/models/gpt2" --system "be brief" -p hi -n 1 --temp 0 --chat-template chatml --verbose-prompt
+if expect_ok "--system with --chat-template chatml" && grep -qF '<|im_start|>system' "$ERR" && grep -qF 'be brief' "$ERR"; then
+  pass "--chat-template chatml renders --system and the prompt as ChatML"
+else
+  fail "--chat-template chatml renders --system and the prompt as ChatML" "$(head -c 300 "$ERR")"
+fi
+
+if [ "$have_shared" -eq 1 ]; then
+  printf 'Once upon a time\n' >"$TMP/story.txt"
+  run generate -m "$STORIES" -f "$TMP/story.txt" -n 196 --temp 0
+  if expect_ok "generate -f on stories260K" && printf '%s\n' "$continuation" | cmp -s - "$OUT"; then
+    pass "generate -f continues the file's prompt as the reference text does"
+  else
+    fail "generate -f continues the file's prompt as the reference text does" "$(head -c 100 "$OUT")"
+  fi
+  # A text that already ends with a newline gets no second one: stop where
+  # the reference's second line starts.
+  line1=$(head -n 1 "$REF")
+  line2=$(sed -n 2p "$REF")
+  run generate -m "$STORIES" -n 200 --temp 0 --stop "${line2:0:24}"
+  if expect_ok "generate --stop at the start of a line" && printf '%s\n' "$line1" | cmp -s - "$OUT"; then
+    pass "a text ending with its own newline gets no second one"
+  else
+    fail "a text ending with its own newline gets no second one" "$(od -c "$OUT" | tail -n 3)"
+  fi
+else
+  skip "-f and the final newline on stories260K (no shared data)"
+fi
+
+# tokenize --pieces: "id -> 'piece'" per token, the ids tokenize prints.
+GPT2=$DATA/models/gpt2
+run tokenize -m "$GPT2" "Hello world"
+plain_ids=$(cat "$OUT")
+run tokenize -m "$GPT2" --pieces "Hello world"
+if expect_ok "tokenize --pieces"; then
+  piece_ids=$(sed -E "s/^ *([0-9]+) -> '.*'$/\1/" "$OUT" | tr '\n' ' ')
+  joined=$(sed -E "s/^ *[0-9]+ -> '(.*)'$/\1/" "$OUT" | tr -d '\n')
+  if [ "${piece_ids% }" = "$plain_ids" ] && [ "$joined" = "Hello world" ] &&
+     [ "$(grep -cE "^ *[0-9]+ -> '.*'$" "$OUT")" -eq "$(wc -l <"$OUT")" ]; then
+    pass "tokenize --pieces: one 'id -> piece' line per id ($plain_ids), pieces joined give the text"
+  else
+    fail "tokenize --pieces" "ids '$piece_ids' vs '$plain_ids'; joined '$joined'"
+  fi
+fi
+run_with_input $'a\nb\xc3\xa9' tokenize -m "$GPT2" --pieces --stdin
+if expect_ok "tokenize --pieces with a newline and a split character" && grep -qF -- "-> '\n'" "$OUT" &&
+   grep -qF -- "-> '\xc3'" "$OUT" && grep -qF -- "-> '\xa9'" "$OUT" && [ "$(wc -l <"$OUT")" -eq 5 ]; then
+  pass "tokenize --pieces escapes a newline and the halves of a split character, one line each"
+else
+  fail "tokenize --pieces escapes a newline and the halves of a split character" "$(cat "$OUT")"
+fi
+
+# chat: driven through pipes with signals (tests/cli/chat_test.py).
+if command -v python3 >/dev/null; then
+  while IFS= read -r line; do
+    case $line in
+      PASS:*) pass "${line#PASS: }" ;;
+      FAIL:*) fail "${line#FAIL: }" ;;
+      *) echo "$line" ;;
+    esac
+  done < <(python3 "$(dirname "$0")/chat_test.py" "$BIN" "$DEMO_MODEL" "$GPT2" 2>&1)
+else
+  skip "chat (no python3 to drive it)"
+fi
+
 # ---- errors: one line on stderr, nothing on stdout, non-zero exit ----------------------
 
 run generate -n 5
@@ -355,9 +556,14 @@ run tokenize "some text"
 expect_error "tokenize without -m" "-m" "required"
 
 run info -m "$QWEN2" --bogus
-expect_error "info with an unknown option" "--bogus"
+expect_error "info with an unknown option" "unknown option '--bogus'" "see 'liveformer info --help'"
 run generate -m "$QWEN2" --frobnicate 3
-expect_error "generate with an unknown option" "--frobnicate"
+expect_error "generate with an unknown option: one line and a hint, not the usage" \
+  "unknown option '--frobnicate'" "see 'liveformer generate --help'"
+run generate -m "$QWEN2" --tmep 0
+expect_error "generate with a mistyped option suggests the option" "unknown option '--tmep'" "did you mean '--temp'?"
+run tokenize -m "$QWEN2" --piece hello
+expect_error "tokenize with a mistyped option suggests the option" "did you mean '--pieces'?"
 run generate -m "$QWEN2" -n lots
 expect_error "generate -n with a non-integer" "-n" "lots"
 
@@ -366,11 +572,25 @@ expect_error "generate -n with a non-integer" "-n" "lots"
 # stderr line and nothing may reach stdout.
 run generate -m "$QWEN2" --ctx 2 -p "Hello, live room" -n 3
 last=$(tail -n 1 "$ERR")
-if [ "$rc" -ne 0 ] && [ ! -s "$OUT" ] && [[ "$last" == liveformer* ]] && [[ "$last" == *"context length 2"* ]]; then
+if [ "$rc" -ne 0 ] && [ ! -s "$OUT" ] && [[ "$last" == liveformer* ]] && [[ "$last" == *"context length 2"* ]] &&
+   [[ "$last" == *"--ctx"* ]] && [[ "$last" != *"generate: generate"* ]]; then
   pass "generate with a prompt longer than --ctx (exit $rc: $last)"
 else
   fail "generate with a prompt longer than --ctx" "exit $rc; stdout: $(head -c 100 "$OUT"); last stderr line: $last"
 fi
+
+# A KV cache over the memory budget names the options that shrink it (the
+# warning that --ctx is past the trained context comes first).
+run generate -m "$QWEN2" -p hi --ctx 2147483647
+last=$(tail -n 1 "$ERR")
+if [ "$rc" -ne 0 ] && [[ "$last" == "liveformer generate: error: "* ]] && [[ "$last" == *"smaller --ctx"* ]] &&
+   [[ "$last" == *"--kv-type f16"* ]]; then
+  pass "a context over the memory budget names --ctx and --kv-type ($last)"
+else
+  fail "a context over the memory budget names --ctx and --kv-type" "exit $rc; $last"
+fi
+run generate -m "$QWEN2" -p hi --top-p 0
+expect_error "generate --top-p 0 names the option, not the library's field" "--top-p must be positive"
 
 MISSING=$TMP/no/such/model.gguf
 run info -m "$MISSING"
@@ -474,9 +694,9 @@ expect_error "bench with zero repetitions" "option -r must be in [1, 1000000]"
 
 # Numeric options are range-checked, never narrowed (-n 4294967296 once
 # became 0 tokens, 4294967299 three).
-for n in 4294967296 4294967299 -1 99999999999999999999; do
+for n in 4294967296 4294967299 -2 99999999999999999999; do
   run generate -m "$QWEN2" -p hi -n "$n"
-  expect_error "generate -n $n" "option -n must be in [0, 2147483647]" "'$n'"
+  expect_error "generate -n $n" "option -n must be in [-1, 2147483647]" "'$n'"
 done
 run generate -m "$QWEN2" -p hi --temp inf
 expect_error "generate --temp inf" "--temp needs a finite number"
