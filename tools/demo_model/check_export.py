@@ -127,6 +127,9 @@ def compare_greedy(model: Llama, sp, prompts: list[str], exe: str, gguf: Path, n
         want = sp.decode(ids)
         got = run_liveformer(exe, ["generate", "-m", str(gguf), "-p", p, "-n", str(n), "--temp", "0",
                                    "--repeat-penalty", "1", "--no-eos"])
+        # stdout ends with a newline, added when the text has none of its own
+        if got.endswith("\n") and not want.endswith("\n"):
+            got = got[:-1]
         if got == want:
             print(f"  same: {want!r}")
         else:
