@@ -123,7 +123,6 @@ class Conversation {
       write_stdout(piece);
       return true;
     };
-    InterruptHandler::clear();
     GenerateResult r;
     try {
       r = gen.generate(std::span<const std::int32_t>(tokens), options);
@@ -131,7 +130,13 @@ class Conversation {
       messages_.pop_back();
       throw;
     }
+    // A press during the answer belongs to it, even one that came as the
+    // answer ended on its own; a later one quits at the prompt.
+    if (InterruptHandler::requested()) InterruptHandler::consume_press();
     write_stdout("\n");
+    if (args_.verbose_prompt)
+      std::fprintf(stderr, "(prompt: %lld tokens, %lld of them reused from the cache)\n",
+                   static_cast<long long>(r.prompt_tokens), static_cast<long long>(r.reused_prompt_tokens));
     if (r.stop_reason == StopReason::cancelled) std::fputs("(answer stopped)\n", stderr);
     if (r.stop_reason == StopReason::context_full) std::fputs("(the context is full: the answer stops here)\n", stderr);
     // What the user saw is what the model said, stopped or not.
@@ -177,6 +182,7 @@ int cmd_chat(Args& a) {
   a.finish();
   GenerationSession session = open_generation(g);
   Conversation conversation(g, session);
+  print_seed(session);
   const bool terminal = ::isatty(STDIN_FILENO) == 1;
   std::fprintf(stderr,
                "model: %s\nchat: one line per turn (end a line with \\ to continue it); /reset forgets the "
@@ -187,7 +193,6 @@ int cmd_chat(Args& a) {
   LineReader reader;
   std::string turn;
   for (;;) {
-    InterruptHandler::clear();
     if (terminal) write_stdout("> ");
     const LineReader::Status status = read_turn(reader, turn);
     if (status == LineReader::Status::interrupted) {

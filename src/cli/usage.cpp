@@ -23,6 +23,7 @@ constexpr std::array kCommands{
                  "           -f FILE: the prompt is the file's text (one final newline dropped; - reads stdin)\n"
                  "           --system TEXT: the prompt becomes a user message after this system message,\n"
                  "             rendered with the model's chat template (--chat-template names one)\n"
+                 "           --verbose-prompt: the prompt as the model sees it, on stderr\n"
                  "           -n N: at most N new tokens (default 128); -1: until the end of the text or the context\n"
                  "           --seed S: sampling picks a random seed and prints it ('seed: S') unless given\n"
                  "           --ctx N: the context length (default: the model's trained context, at most 4096;\n"
@@ -32,7 +33,8 @@ constexpr std::array kCommands{
                  "       from --temp to --device]  a conversation on the terminal: one line is one user\n"
                  "       turn, the answer streams back (default -n -1: until the model ends its turn);\n"
                  "       the history goes through the model's chat template; /reset forgets it, /exit or\n"
-                 "       end of input quits; Ctrl-C stops the answer, Ctrl-C at the prompt quits\n"},
+                 "       end of input quits; Ctrl-C stops the answer, Ctrl-C at the prompt quits;\n"
+                 "       --verbose-prompt shows each turn's prompt and how much of it was reused\n"},
     CommandUsage{"tokenize",
                  "  tokenize -m MODEL_OR_TOKENIZER [--add-special] [--pieces] (TEXT | --stdin)\n"
                  "           the ids on one line; --pieces: one token a line, its id and its text quoted\n"},

@@ -16,6 +16,7 @@ usage: chat_test.py BIN DEMO_MODEL TEMPLATELESS_MODEL
 Prints one PASS/FAIL line per check; exits 1 if any failed.
 """
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -116,10 +117,24 @@ if len(answers) == 4:
         check("turn 2's prompt holds the system message, turn 1's question and its answer",
               SYSTEM in prompts[1] and Q1 in prompts[1] and a1 in prompts[1] and Q2 in prompts[1], prompts[1])
         check("after /reset the prompt no longer holds turn 1", Q1 not in prompts[2] and Q2 in prompts[2], prompts[2])
+    reused = [int(n) for n in re.findall(r"^\(prompt: \d+ tokens, (\d+) of them reused", err, re.M)]
+    check(f"turn 2 reuses turn 1's evaluated tokens (reused per turn: {reused})",
+          len(reused) == 3 and reused[0] == 0 and reused[1] > 0, err[-500:])
     check("/reset says so", "(conversation forgotten)" in err, err[-300:])
     check("after /reset the answer is the fresh one (generate's)", a3 + "\n" == fresh2, f"chat {a3!r}, generate {fresh2!r}")
     check("the same question with history is answered from the history", a2 != a3,
           f"with history {a2!r}, without {a3!r}")
+
+# ---- a conversation longer than the context ---------------------------------------
+chat = Chat("--temp", "0", "--ctx", "64", "--verbose-prompt")
+for q in (Q1, Q2, "什么时候发货"):
+    chat.send(q)
+status = chat.finish()
+err = chat.stderr()
+prompts = err.split("prompt (")[1:]
+check("past the context, the oldest turns are forgotten (said on stderr) and every turn is answered",
+      status == 0 and "oldest turns are forgotten" in err and len(prompts) == 3 and Q1 not in prompts[2]
+      and chat.stdout().count("\n") == 3, f"status {status}; {err[-500:]}")
 
 # ---- /exit --------------------------------------------------------------------------
 chat = Chat("--temp", "0")
