@@ -7,7 +7,24 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 tools/setup.sh
 cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
-cmake --build build --target script_gen live_qa comment_analysis >/dev/null
+# The first build takes minutes: say so, and show its progress (every tenth
+# of the steps) instead of going quiet; on failure, the compiler's output.
+if [[ ! -x build/examples/script-gen ]]; then
+  echo "demo: building the library and the three apps (the first time takes about 5 minutes on 2 cores)"
+fi
+build_log=build/demo-build.log
+mkdir -p build
+set +e
+cmake --build build --target script_gen live_qa comment_analysis 2>&1 | tee "$build_log" |
+  awk -F'[][/]' '/^\[[0-9]+\/[0-9]+\]/ { step = $2; total = $3
+    if (total >= 20 && (step * 10) % total < 10) printf "demo: build step %d of %d\n", step, total; fflush() }'
+status=${PIPESTATUS[0]}
+set -e
+if ((status != 0)); then
+  tail -n 40 "$build_log" >&2
+  echo "demo: the build failed (whole log: $build_log)" >&2
+  exit 1
+fi
 
 apps=build/examples
 data=examples/data

@@ -6,6 +6,7 @@ set -euo pipefail
 
 packages=(
   build-essential cmake ninja-build pkg-config git
+  ccache                   # tools/test.sh: the wheel reuses the Release build's objects
   libeigen3-dev            # CPU linear algebra
   catch2                   # unit tests
   libbenchmark-dev         # micro-benchmarks

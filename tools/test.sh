@@ -20,7 +20,16 @@ stage() {
 }
 
 tools/setup.sh
-cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release -DLIVEFORMER_BENCHMARKS=ON >/dev/null
+# ccache lets the wheel (tools/python_test.sh) reuse the Release build's
+# objects instead of compiling the library again: the same flags, and with
+# CCACHE_BASEDIR paths relative to build directories at the same depth.
+launcher=()
+if command -v ccache >/dev/null; then
+  export CCACHE_BASEDIR=$PWD
+  launcher=(-DCMAKE_C_COMPILER_LAUNCHER=ccache -DCMAKE_CXX_COMPILER_LAUNCHER=ccache -DCMAKE_CUDA_COMPILER_LAUNCHER=ccache)
+  export CMAKE_ARGS="${CMAKE_ARGS:-} ${launcher[*]}"  # scikit-build-core passes these on
+fi
+cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release -DLIVEFORMER_BENCHMARKS=ON "${launcher[@]}" >/dev/null
 stage build cmake --build build
 stage ctest ctest --test-dir build --output-on-failure --timeout 900 "$@"
 # The Python module, installed as a wheel into a venv (pip install .).
