@@ -15,8 +15,10 @@
 #include <string_view>
 #include <vector>
 
+#include "error_text.hpp"
 #include "generation.hpp"
 #include "interrupt.hpp"
+#include "liveformer/formats/utf8.hpp"
 
 namespace lf::cli {
 namespace {
@@ -206,11 +208,15 @@ int cmd_chat(Args& a) {
       std::fputs("(conversation forgotten)\n", stderr);
       continue;
     }
+    if (const std::size_t bad = utf8::first_invalid(turn); bad != turn.size()) {
+      std::fprintf(stderr, "liveformer chat: error: that line is not valid UTF-8 (byte %zu); it was not sent\n", bad + 1);
+      continue;
+    }
     try {
       conversation.answer(turn);
     } catch (const Error& e) {
       // One turn failing (say, text that is not UTF-8) does not end the chat.
-      std::fprintf(stderr, "liveformer chat: error: %s\n", e.what());
+      std::fprintf(stderr, "%s\n", error_line("chat", e.what()).c_str());
     }
   }
   if (terminal) write_stdout("\n");

@@ -38,6 +38,9 @@ std::string error_line(std::string_view command, std::string_view message) {
   // Qualifiers inside the text, after a file name: "model.gguf: GgufFile::parse: ...".
   static const std::regex inner_qualifier("\\b[A-Z][A-Za-z0-9_]*::[A-Za-z_][A-Za-z0-9_]*: ");
   text = std::regex_replace(text, inner_qualifier, "");
+  // Advice for library callers, such as "(use lf::utf8::sanitize)".
+  static const std::regex code_advice(" \\([^()]*\\blf::[^()]*\\)");
+  text = std::regex_replace(text, code_advice, "");
   std::string line = "liveformer " + std::string(command) + ": error: " + text;
   if (usage) line += "; see 'liveformer " + std::string(command) + " --help'";
   return line;

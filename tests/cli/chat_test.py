@@ -136,6 +136,14 @@ check("past the context, the oldest turns are forgotten (said on stderr) and eve
       status == 0 and "oldest turns are forgotten" in err and len(prompts) == 3 and Q1 not in prompts[2]
       and chat.stdout().count("\n") == 3, f"status {status}; {err[-500:]}")
 
+# ---- a line that is not UTF-8 --------------------------------------------------------
+chat = Chat("--system", SYSTEM, "--temp", "0")
+chat.proc.stdin.write(b"a\xffb\n" + Q1.encode() + b"\n")
+status = chat.finish()
+check("a line that is not UTF-8 is refused on one stderr line, and the next line is answered",
+      status == 0 and "that line is not valid UTF-8 (byte 2)" in chat.stderr() and chat.stdout() == fresh1,
+      f"status {status}; stdout {chat.stdout()!r}; {chat.stderr()[-300:]}")
+
 # ---- /exit --------------------------------------------------------------------------
 chat = Chat("--temp", "0")
 chat.send("/exit")

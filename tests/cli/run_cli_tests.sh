@@ -589,6 +589,8 @@ if [ "$rc" -ne 0 ] && [[ "$last" == "liveformer generate: error: "* ]] && [[ "$l
 else
   fail "a context over the memory budget names --ctx and --kv-type" "exit $rc; $last"
 fi
+run_with_input $'a\xffb' tokenize -m "$DATA/models/gpt2" --stdin
+expect_error "tokenize on text that is not UTF-8 (no advice to call a C++ function)" "not valid UTF-8 at byte offset 1"
 run generate -m "$QWEN2" -p hi --top-p 0
 expect_error "generate --top-p 0 names the option, not the library's field" "--top-p must be positive"
 
