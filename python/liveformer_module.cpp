@@ -627,10 +627,11 @@ class Model {
     cp.n_ctx = n_ctx;
     if (kv_type == "f32") cp.kv_type = LF_KV_F32;
     else if (kv_type == "f16") cp.kv_type = LF_KV_F16;
+    else if (kv_type == "bf16") cp.kv_type = LF_KV_BF16;
     else if (kv_type == "q8_0") cp.kv_type = LF_KV_Q8_0;
     else
       throw StatusError(LF_ERR_INVALID_ARGUMENT,
-                        "kv_type must be 'f32', 'f16' or 'q8_0', not '" + kv_type + "'");
+                        "kv_type must be 'f32', 'f16', 'bf16' or 'q8_0', not '" + kv_type + "'");
     py::gil_scoped_release nogil;
     h_ = std::make_shared<ModelHandle>(path, mp, cp);
     path_ = h_->path();
@@ -987,8 +988,8 @@ trained length, at most 4096); device: "cpu", "cuda" or "auto"; n_threads:
 threads per decoding context, 0 for all cores; check_finite: refuse weights
 holding NaN/Inf; quantize: None (matrices as stored) or "q8_0", "q4_0",
 "f16", "bf16", "f32" to convert the matrices while loading; kv_type: the
-KV cache's type, "f32", "f16" (half the memory) or "q8_0" (0.27x; needs a
-head_dim that is a multiple of 32).
+KV cache's type, "f32", "f16" or "bf16" (half the memory) or "q8_0" (0.27x;
+needs a head_dim that is a multiple of 32).
 Raises liveformer.FileError when the path is missing, liveformer.Error otherwise.)")
       .def_property_readonly("path", &Model::path)
       .def_property_readonly("closed", &Model::closed)

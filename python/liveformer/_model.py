@@ -73,8 +73,8 @@ class Model:
         n_threads: threads per decoding context, 0 for all cores; check_finite:
         refuse weights holding NaN/Inf; quantize: None (matrices as stored) or
         "q8_0", "q4_0", "f16", "bf16", "f32" to convert the matrices while
-        loading; kv_type: the KV cache's type, "f32", "f16" (half the memory) or
-        "q8_0" (0.27x; needs a head_dim that is a multiple of 32).
+        loading; kv_type: the KV cache's type, "f32", "f16" or "bf16" (half the
+        memory) or "q8_0" (0.27x; needs a head_dim that is a multiple of 32).
         Raises liveformer.FileError when the path is missing, liveformer.Error otherwise."""
         self._core = _core.Model(path, n_ctx=n_ctx, device=device, n_threads=n_threads, check_finite=check_finite,
                                  quantize=quantize, kv_type=kv_type)

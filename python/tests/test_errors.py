@@ -36,7 +36,7 @@ def test_malformed_model_file(tmp_path):
 @pytest.mark.parametrize(
     "options, words",
     [(dict(device="tpu"), "tpu"), (dict(n_ctx=-1), "n_ctx"), (dict(n_threads=-2), "n_threads"),
-     (dict(kv_type="q4_0"), "kv_type must be 'f32', 'f16' or 'q8_0', not 'q4_0'"),
+     (dict(kv_type="q4_0"), "kv_type must be 'f32', 'f16', 'bf16' or 'q8_0', not 'q4_0'"),
      # the tiny llama's heads are 8 wide; q8_0 blocks need 32
      (dict(kv_type="q8_0"), "multiple of 32; this model's is 8")],
 )

@@ -98,14 +98,14 @@ def test_quantize_on_load_keeps_greedy_text_close_and_rejects_unknown_types():
         liveformer.Model(path, quantize="q5_k")
 
 
-def test_kv_type_f16_and_q8_0_stay_close_to_f32():
+def test_kv_type_f16_bf16_and_q8_0_stay_close_to_f32():
     # The demo model's heads are 32 wide, as q8_0 blocks need. Its weights are
     # q8_0, so every product rounds its input to 8 bits too: the C++ tests
     # measure the cache's own rounding on f32 weights (q8_0: 6.1e-3).
     path = REPO / "models" / "liveformer-demo-zh.gguf"
     prompt = list(range(10, 40))
     ref = liveformer.Model(path, n_threads=2).logits(prompt)
-    for kv_type in ("f16", "q8_0"):
+    for kv_type in ("f16", "bf16", "q8_0"):
         got = liveformer.Model(path, n_threads=2, kv_type=kv_type).logits(prompt)
         assert got.shape == ref.shape
         rel = float(((got - ref) ** 2).sum() ** 0.5 / (ref**2).sum() ** 0.5)
