@@ -196,4 +196,14 @@ std::string truncate(std::string_view s, std::size_t max_chars) {
   return encode(std::u32string_view(cps).substr(0, max_chars));
 }
 
+std::size_t character_count(std::string_view s) { return clusters(decode(s)).size(); }
+
+std::string truncate_characters(std::string_view s, std::size_t max_chars) {
+  const std::vector<std::u32string> chars = clusters(decode(s));
+  if (chars.size() <= max_chars) return std::string(s);
+  std::string out;
+  for (std::size_t i = 0; i < max_chars; ++i) out += encode(chars[i]);
+  return out;
+}
+
 }  // namespace app::utf8

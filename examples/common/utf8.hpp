@@ -41,4 +41,12 @@ std::size_t length(std::string_view s);
 /// The first `max_chars` code points of `s`.
 std::string truncate(std::string_view s, std::size_t max_chars);
 
+/// Number of user-perceived characters: a base plus the marks, variation
+/// selectors, skin tones and ZWJ partners attached to it count as one.
+std::size_t character_count(std::string_view s);
+/// The first `max_chars` user-perceived characters of `s`: for text shown
+/// to people, where a cut between "❤" and its emoji selector, or inside a
+/// family emoji, would change what is drawn.
+std::string truncate_characters(std::string_view s, std::size_t max_chars);
+
 }  // namespace app::utf8
