@@ -17,7 +17,7 @@ packages=(
   pybind11-dev python3-dev # Python module
   python3-venv python3-nbclient python3-ipykernel  # tools/python_test.sh: its venv, and the notebooks run headless
   clang libclang-rt-14-dev # libFuzzer and sanitizers (tools/fuzz.sh, tools/sanitize.sh)
-  chromium fonts-wqy-microhei  # headless check of comment-analysis's report.html (and its Chinese text)
+  chromium fonts-wqy-microhei fonts-noto-color-emoji  # headless check of comment-analysis's report.html (its Chinese text, emoji in colour)
 )
 
 missing=()

@@ -7,6 +7,7 @@
 #include <liveformer/liveformer.h>
 
 #include "comment_analysis/aspects.hpp"
+#include "comment_analysis/bucket_width.hpp"
 #include "comment_analysis/classifier.hpp"
 #include "comment_analysis/hotwords.hpp"
 #include "common/prompts.hpp"
@@ -37,25 +38,20 @@ app::Json comment_json(const Comment& c) {
 
 double round3(double x) { return std::round(x * 1000) / 1000; }
 
-// Buckets of 60 s, wider when the comments span more than 2000 minutes
-// (keeps the charts and the JSON a sensible size).
-double bucket_seconds(double span) {
-  double b = 60;
-  while (span / b > 2000) b *= 2;
-  return b;
-}
-
-app::Json per_bucket(const std::vector<Comment>& cs, double& bucket) {
+// Counts per time bucket, the width chosen from the stream's span
+// (bucket_width.hpp), so that short and long streams both get a readable
+// chart. Bucket indices stay doubles: times can be too large for an integer.
+app::Json per_bucket(const std::vector<Comment>& cs, double& width) {
   double lo = cs.front().t, hi = cs.front().t;
   for (const Comment& c : cs) lo = std::min(lo, c.t), hi = std::max(hi, c.t);
-  bucket = bucket_seconds(hi - lo);
-  const auto first = static_cast<long long>(std::floor(lo / bucket));
-  const auto last = static_cast<long long>(std::floor(hi / bucket));
-  const auto n = static_cast<std::size_t>(last - first + 1);
+  width = choose_bucket_seconds(lo, hi);
+  const double first = std::floor(lo / width);
+  const auto n = static_cast<std::size_t>(bucket_count(lo, hi, width));
   std::vector<Counts> intents(n, Counts(kIntentCount)), sentiments(n, Counts(kSentimentCount));
   Counts total(n);
   for (const Comment& c : cs) {
-    const auto b = static_cast<std::size_t>(static_cast<long long>(std::floor(c.t / bucket)) - first);
+    const double index = std::clamp(std::floor(c.t / width) - first, 0.0, static_cast<double>(n - 1));
+    const auto b = static_cast<std::size_t>(index);
     ++total[b];
     ++intents[b][static_cast<std::size_t>(c.intent)];
     ++sentiments[b][static_cast<std::size_t>(c.sentiment)];
@@ -63,8 +59,7 @@ app::Json per_bucket(const std::vector<Comment>& cs, double& bucket) {
   app::Json out = app::Json::array();
   for (std::size_t b = 0; b < n; ++b) {
     app::Json m;
-    m["minute"] = static_cast<double>(first + static_cast<long long>(b)) * bucket / 60;
-    m["start_s"] = static_cast<double>(first + static_cast<long long>(b)) * bucket;
+    m["start_s"] = (first + static_cast<double>(b)) * width;
     m["count"] = total[b];
     m["intents"] = named_counts(intents[b], prompts::kIntents);
     m["sentiments"] = named_counts(sentiments[b], prompts::kSentiments);
@@ -157,8 +152,8 @@ app::Json build_report(const ReportInput& in) {
   r["totals"]["intents"] = named_counts(intents, prompts::kIntents);
   r["totals"]["sentiments"] = named_counts(sentiments, prompts::kSentiments);
 
-  double bucket = 60;
-  r["per_minute"] = cs.empty() ? app::Json::array() : per_bucket(cs, bucket);
+  double bucket = choose_bucket_seconds(0, 0);  // no comments: no buckets, the narrowest width
+  r["buckets"] = cs.empty() ? app::Json::array() : per_bucket(cs, bucket);
   r["bucket_s"] = bucket;
   r["top_questions"] = top_questions(cs, in.top_n);
 

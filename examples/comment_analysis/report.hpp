@@ -1,4 +1,4 @@
-// Aggregation of labelled comments into report.json: per-minute counts,
+// Aggregation of labelled comments into report.json: counts per time bucket,
 // totals, the most asked questions, the most mentioned aspects and
 // suggestions for the host.
 #pragma once

@@ -5,6 +5,8 @@
 #include <cstdio>
 #include <vector>
 
+#include "common/utf8.hpp"
+
 namespace comments {
 
 namespace {
@@ -44,34 +46,94 @@ std::string num(double x, int decimals = 1) {
 
 std::string str(const app::Json& j) { return j.is_string() ? j.get<std::string>() : j.dump(); }
 
-std::string minute_label(double minute) {
-  const auto m = static_cast<long long>(std::floor(minute));
-  return std::to_string(m) + "′";
+// A time on the charts' axis: "1:30", or "1:05:00" in a stream that
+// reaches an hour; plain seconds where a clock would be absurd.
+std::string clock_label(double t, bool with_hours) {
+  if (!(std::fabs(t) < 1e9)) return num(t, 0) + " s";
+  const auto total = static_cast<long long>(std::floor(std::fabs(t)));
+  const long long h = total / 3600, m = total % 3600 / 60, sec = total % 60;
+  char buf[64];
+  if (with_hours)
+    std::snprintf(buf, sizeof buf, "%s%lld:%02lld:%02lld", t < 0 ? "-" : "", h, m, sec);
+  else
+    std::snprintf(buf, sizeof buf, "%s%lld:%02lld", t < 0 ? "-" : "", h * 60 + m, sec);
+  return buf;
 }
 
-// Chart geometry shared by both charts.
-constexpr double kWidth = 960, kHeight = 300, kLeft = 48, kRight = 16, kTop = 16, kBottom = 40;
+// A bucket width as people say it: "10 s", "5 min", "2 h", "4 d".
+std::string width_label(double seconds) {
+  const auto in = [&](double unit, const char* name) {
+    return num(seconds / unit, std::fmod(seconds, unit) == 0 ? 0 : 1) + " " + name;
+  };
+  if (seconds < 60) return in(1, "s");
+  if (seconds < 3600 || std::fmod(seconds, 3600) != 0) return in(60, "min");
+  if (seconds < 86400 || std::fmod(seconds, 86400) != 0) return in(3600, "h");
+  return in(86400, "d");
+}
+
+// The buckets as the charts need them: their times and how to label them.
+struct Timeline {
+  const app::Json& buckets;
+  double width;
+  bool with_hours;
+
+  std::size_t size() const { return buckets.size(); }
+  double start(std::size_t b) const { return buckets[b]["start_s"].get<double>(); }
+  double count(std::size_t b) const { return buckets[b]["count"].get<double>(); }
+  std::string label(std::size_t b) const { return clock_label(start(b), with_hours); }
+  std::string range(std::size_t b) const { return label(b) + "–" + clock_label(start(b) + width, with_hours); }
+};
+
+Timeline timeline(const app::Json& report) {
+  const app::Json& buckets = report["buckets"];
+  const double width = report["bucket_s"].get<double>();
+  const double start = buckets.empty() ? 0 : buckets.front()["start_s"].get<double>();
+  const double end = buckets.empty() ? 0 : buckets.back()["start_s"].get<double>() + width;
+  return {buckets, width, end >= 3600 || start <= -3600};
+}
+
+// Chart geometry shared by both charts; the top margin holds a row of
+// comment counts.
+constexpr double kWidth = 960, kHeight = 300, kLeft = 48, kRight = 16, kTop = 26, kBottom = 40;
 constexpr double kPlotW = kWidth - kLeft - kRight, kPlotH = kHeight - kTop - kBottom;
 
-std::string axes(const app::Json& buckets, double y_max, const std::string& y_unit) {
+// Shares of a bucket with fewer comments than this are drawn as hollow
+// points and left out of the trend line: with 1 to 4 comments one comment
+// moves a share by 20 points or more, and a lone comment reads as 100%.
+constexpr double kMinCommentsForTrend = 5;
+
+double bucket_x(const Timeline& tl, std::size_t b) {
+  return kLeft + kPlotW * (static_cast<double>(b) + 0.5) / static_cast<double>(tl.size());
+}
+
+std::string axes(const Timeline& tl, double y_max, const std::string& y_unit) {
   std::string s;
-  // Horizontal grid lines with labels at 0, 1/2 and the top.
+  // Horizontal grid lines with labels at 0, 1/2 and the top (whole numbers:
+  // counts have an even y_max).
   for (int k = 0; k <= 2; ++k) {
     const double y = kTop + kPlotH - kPlotH * k / 2.0;
     s += "<line x1='" + num(kLeft) + "' y1='" + num(y) + "' x2='" + num(kLeft + kPlotW) + "' y2='" + num(y) +
          "' stroke='#ddd'/>";
     s += "<text x='" + num(kLeft - 6) + "' y='" + num(y + 4) + "' text-anchor='end' class='tick'>" +
-         num(y_max * k / 2.0, y_max >= 10 || y_unit == "%" ? 0 : 1) + y_unit + "</text>";
+         num(y_max * k / 2.0, 0) + y_unit + "</text>";
   }
-  const std::size_t n = buckets.size();
+  const std::size_t n = tl.size();
   const std::size_t every = std::max<std::size_t>(1, (n + 11) / 12);
-  for (std::size_t b = 0; b < n; b += every) {
-    const double x = kLeft + kPlotW * (static_cast<double>(b) + 0.5) / static_cast<double>(n);
-    s += "<text x='" + num(x) + "' y='" + num(kTop + kPlotH + 16) + "' text-anchor='middle' class='tick'>" +
-         minute_label(buckets[b]["minute"].get<double>()) + "</text>";
-  }
-  s += "<text x='" + num(kLeft + kPlotW / 2) + "' y='" + num(kHeight - 4) +
-       "' text-anchor='middle' class='tick'>分钟 minute</text>";
+  for (std::size_t b = 0; b < n; b += every)
+    s += "<text x='" + num(bucket_x(tl, b)) + "' y='" + num(kTop + kPlotH + 16) + "' text-anchor='middle' class='tick'>" +
+         tl.label(b) + "</text>";
+  s += "<text x='" + num(kLeft + kPlotW / 2) + "' y='" + num(kHeight - 4) + "' text-anchor='middle' class='tick'>时间 time (" +
+       (tl.with_hours ? "h:mm:ss" : "m:ss") + ") · 每根柱 each bar: " + width_label(tl.width) + "</text>";
+  return s;
+}
+
+// The number of comments in each bucket, written above its column.
+std::string count_row(const Timeline& tl, double y) {
+  std::string s = "<text x='" + num(kLeft - 6) + "' y='" + num(y) + "' text-anchor='end' class='tick'>n</text>";
+  for (std::size_t b = 0; b < tl.size(); ++b)
+    if (tl.count(b) > 0)
+      s += "<text x='" + num(bucket_x(tl, b)) + "' y='" + num(y) + "' text-anchor='middle' class='count'>" +
+           num(tl.count(b), 0) + "</text>";
   return s;
 }
 
@@ -83,61 +145,80 @@ std::string legend(const Series* series, std::size_t n) {
 }
 
 // Stacked bars: each bucket's comments by intent.
-std::string intent_chart(const app::Json& buckets) {
-  const std::size_t n = buckets.size();
+std::string intent_chart(const Timeline& tl) {
+  const std::size_t n = tl.size();
   double y_max = 1;
-  for (const app::Json& b : buckets) y_max = std::max(y_max, b["count"].get<double>());
+  for (std::size_t b = 0; b < n; ++b) y_max = std::max(y_max, tl.count(b));
   y_max = std::ceil(y_max / 2) * 2;  // even, so the middle grid line is whole
   std::string s = "<svg id='intent-chart' class='chart' viewBox='0 0 " + num(kWidth, 0) + " " + num(kHeight, 0) +
-                  "' role='img' aria-label='intent counts per minute'>";
-  s += axes(buckets, y_max, "");
+                  "' role='img' aria-label='intent counts per " + width_label(tl.width) + "'>";
+  s += axes(tl, y_max, "") + count_row(tl, kTop - 8);
   const double slot = kPlotW / static_cast<double>(n);
   const double bar = std::max(1.0, slot * 0.8);
   for (std::size_t b = 0; b < n; ++b) {
     double y = kTop + kPlotH;
     const double x = kLeft + slot * static_cast<double>(b) + (slot - bar) / 2;
     for (const Series& se : kIntentSeries) {
-      const double count = buckets[b]["intents"][se.id].get<double>();
+      const double count = tl.buckets[b]["intents"][se.id].get<double>();
       if (count <= 0) continue;
       const double h = kPlotH * count / y_max;
       y -= h;
       s += "<rect x='" + num(x, 2) + "' y='" + num(y, 2) + "' width='" + num(bar, 2) + "' height='" + num(h, 2) +
-           "' fill='" + se.colour + "'><title>" + minute_label(buckets[b]["minute"].get<double>()) + " " + se.label +
-           ": " + num(count, 0) + "</title></rect>";
+           "' fill='" + se.colour + "'><title>" + tl.range(b) + " " + se.label + ": " + num(count, 0) + " of " +
+           num(tl.count(b), 0) + "</title></rect>";
     }
   }
   return s + "</svg>" + legend(kIntentSeries, std::size(kIntentSeries));
 }
 
-// Lines: each bucket's share of positive / neutral / negative comments;
-// buckets without comments break the lines.
-std::string sentiment_chart(const app::Json& buckets) {
-  const std::size_t n = buckets.size();
+// Lines: each bucket's share of positive / neutral / negative comments,
+// with the count it is out of. Buckets without comments break the lines,
+// and so do buckets with too few for a share to mean much
+// (kMinCommentsForTrend): their points are hollow.
+std::string sentiment_chart(const Timeline& tl) {
+  const std::size_t n = tl.size();
   std::string s = "<svg id='sentiment-chart' class='chart' viewBox='0 0 " + num(kWidth, 0) + " " + num(kHeight, 0) +
-                  "' role='img' aria-label='sentiment share per minute'>";
-  s += axes(buckets, 100, "%");
+                  "' role='img' aria-label='sentiment share per " + width_label(tl.width) + "'>";
+  s += axes(tl, 100, "%") + count_row(tl, kTop - 8);
   for (const Series& se : kSentimentSeries) {
     std::vector<std::string> segments(1);
     std::string dots;
     for (std::size_t b = 0; b < n; ++b) {
-      const double total = buckets[b]["count"].get<double>();
-      if (total <= 0) {
-        if (!segments.back().empty()) segments.emplace_back();
-        continue;
-      }
-      const double share = 100 * buckets[b]["sentiments"][se.id].get<double>() / total;
-      const double x = kLeft + kPlotW * (static_cast<double>(b) + 0.5) / static_cast<double>(n);
-      const double y = kTop + kPlotH - kPlotH * share / 100;
-      segments.back() += num(x, 2) + "," + num(y, 2) + " ";
-      dots += "<circle cx='" + num(x, 2) + "' cy='" + num(y, 2) + "' r='2.5' fill='" + se.colour + "'><title>" +
-              minute_label(buckets[b]["minute"].get<double>()) + " " + se.label + ": " + num(share, 0) + "%</title></circle>";
+      const double total = tl.count(b);
+      const bool enough = total >= kMinCommentsForTrend;
+      if (!enough && !segments.back().empty()) segments.emplace_back();
+      if (total <= 0) continue;
+      const double count = tl.buckets[b]["sentiments"][se.id].get<double>();
+      const double share = 100 * count / total;
+      const double x = bucket_x(tl, b), y = kTop + kPlotH - kPlotH * share / 100;
+      if (enough) segments.back() += num(x, 2) + "," + num(y, 2) + " ";
+      dots += "<circle cx='" + num(x, 2) + "' cy='" + num(y, 2) + "' r='3' " +
+              (enough ? "fill='" + std::string(se.colour) + "'"
+                      : "class='few' fill='#fff' stroke='" + std::string(se.colour) + "' stroke-width='1.5'") +
+              "><title>" + tl.range(b) + " " + se.label + ": " + num(count, 0) + " of " + num(total, 0) + " (" +
+              num(share, 0) + "%)" + (enough ? "" : ", too few comments for a trend") + "</title></circle>";
     }
     for (const std::string& points : segments)
       if (!points.empty())
         s += "<polyline fill='none' stroke='" + std::string(se.colour) + "' stroke-width='2' points='" + points + "'/>";
     s += dots;
   }
-  return s + "</svg>" + legend(kSentimentSeries, std::size(kSentimentSeries));
+  return s + "</svg>" + legend(kSentimentSeries, std::size(kSentimentSeries)) +
+         "<p class='muted'>n: 该时段弹幕数 comments in the bucket. 少于 " + num(kMinCommentsForTrend, 0) +
+         " 条的时段画成空心点、不连线 (buckets with fewer than " + num(kMinCommentsForTrend, 0) +
+         " comments are hollow points, not joined into the trend).</p>";
+}
+
+// A comment as shown in a table cell: at most kShownCharacters
+// user-perceived characters (about two lines), so one long comment cannot
+// stretch the table; a longer one ends in "…" and keeps its full text in a
+// title, which the browser shows on hover.
+constexpr std::size_t kShownCharacters = 60;
+
+std::string comment_html(const std::string& text) {
+  if (app::utf8::character_count(text) <= kShownCharacters) return esc(text);
+  return "<span class='cut' title='" + esc(text) + "'>" +
+         esc(app::utf8::truncate_characters(text, kShownCharacters - 1)) + "…</span>";
 }
 
 std::string counts_table(const app::Json& counts, const Series* series, std::size_t n) {
@@ -156,7 +237,15 @@ std::string render_html(const app::Json& r) {
       "<!DOCTYPE html>\n<html lang='zh-CN'>\n<head>\n<meta charset='utf-8'>\n"
       "<meta name='viewport' content='width=device-width, initial-scale=1'>\n"
       "<title>直播弹幕分析报告 · comment analysis</title>\n<style>\n"
-      "body{font-family:system-ui,'PingFang SC','Noto Sans CJK SC','Microsoft YaHei',sans-serif;margin:24px auto;"
+      // A colour emoji font ahead of the text fonts, limited to emoji code
+      // points: text fonts such as DejaVu Sans carry grey outlines of some
+      // emoji (😂) and would win, while a colour font first for everything
+      // would draw digits and '#' too. local() only: nothing is fetched.
+      "@font-face{font-family:report-emoji;src:local('Apple Color Emoji'),local('Segoe UI Emoji'),"
+      "local('Noto Color Emoji');unicode-range:U+200D,U+20E3,U+231A-23FF,U+2600-27BF,U+2B00-2BFF,U+FE0F,"
+      "U+1F000-1FAFF,U+E0020-E007F}\n"
+      "body{font-family:report-emoji,system-ui,'PingFang SC','Noto Sans CJK SC','Microsoft YaHei',sans-serif,"
+      "'Apple Color Emoji','Segoe UI Emoji','Noto Color Emoji';margin:24px auto;"
       "max-width:1000px;color:#222;padding:0 12px}\n"
       "h1{font-size:22px}h2{font-size:17px;margin-top:28px;border-bottom:1px solid #eee;padding-bottom:4px}\n"
       ".chart{width:100%;height:auto;background:#fff;border:1px solid #eee}\n"
@@ -166,6 +255,7 @@ std::string render_html(const app::Json& r) {
       "table{border-collapse:collapse;font-size:13px;margin:6px 0}td,th{border:1px solid #ddd;padding:3px 8px;"
       "text-align:left}th{background:#f6f6f6}\n"
       ".summary span{display:inline-block;margin-right:18px}.muted{color:#777;font-size:12px}\n"
+      ".count{font-size:10px;fill:#555}.text{overflow-wrap:anywhere}.cut{cursor:help}\n"
       "</style>\n</head>\n<body>\n<h1>直播弹幕分析报告</h1>\n";
   h += "<p class='summary'><span>输入 input: " + esc(str(in["source"])) + "</span><span>弹幕 comments: " +
        str(in["comments"]) + "</span><span>分析 classified: " + str(in["classified"]) + "</span><span>重复 duplicates: " +
@@ -181,19 +271,23 @@ std::string render_html(const app::Json& r) {
     h += "</ul>\n";
   }
 
-  const app::Json& buckets = r["per_minute"];
-  h += "<h2>意图随时间变化 Intent counts per minute</h2>\n";
-  if (buckets.empty()) h += "<p class='muted'>no comments</p>\n";
-  else h += intent_chart(buckets) + "\n";
-  h += "<h2>情感趋势 Sentiment trend (share per minute)</h2>\n";
-  if (!buckets.empty()) h += sentiment_chart(buckets) + "\n";
+  const Timeline tl = timeline(r);
+  const std::string per = width_label(tl.width);
+  h += "<h2>意图随时间变化 Intent counts per " + per + "</h2>\n";
+  if (tl.size() == 0) h += "<p class='muted'>no comments</p>\n";
+  else
+    h += "<p class='muted' id='bucket-width'>每根柱 each bar: " + per + " (" + std::to_string(tl.size()) + " × " + per +
+         ", chosen from the stream's span)</p>\n" + intent_chart(tl) + "\n";
+  h += "<h2>情感趋势 Sentiment trend (share per " + per + ")</h2>\n";
+  if (tl.size() != 0) h += sentiment_chart(tl) + "\n";
 
   h += "<h2>总计 Totals</h2>\n" + counts_table(r["totals"]["intents"], kIntentSeries, std::size(kIntentSeries)) +
        counts_table(r["totals"]["sentiments"], kSentimentSeries, std::size(kSentimentSeries)) + "\n";
 
   h += "<h2>高频问题 Most asked questions</h2>\n<table><tr><th>问题 question</th><th>次数 count</th><th>intent</th></tr>";
   for (const app::Json& q : r["top_questions"])
-    h += "<tr><td>" + esc(str(q["text"])) + "</td><td>" + str(q["count"]) + "</td><td>" + esc(str(q["intent"])) + "</td></tr>";
+    h += "<tr><td class='text'>" + comment_html(str(q["text"])) + "</td><td>" + str(q["count"]) + "</td><td>" +
+         esc(str(q["intent"])) + "</td></tr>";
   h += "</table>\n";
 
   h += "<h2>关注点 Product aspects</h2>\n<table><tr><th>aspect</th><th>提及 mentions</th><th>提问 questions</th>"
@@ -223,7 +317,8 @@ std::string render_html(const app::Json& r) {
         h += "<li>" + when + " 投诉集中 complaint burst: " + str(a["complaints"]) + " (" +
              num(100 * a["share"].get<double>(), 0) + "%)</li>";
       else
-        h += "<li>" + when + " 多人提问 question from " + str(a["users"]) + " users: " + esc(str(a["text"])) + "</li>";
+        h += "<li>" + when + " 多人提问 question from " + str(a["users"]) + " users: " + comment_html(str(a["text"])) +
+             "</li>";
     }
     h += "</ul>\n";
   }
@@ -231,8 +326,8 @@ std::string render_html(const app::Json& r) {
   h += "<h2>同问合并 Question clusters</h2>\n<table id='clusters'><tr><th>问题 question</th><th>次数 count</th>"
        "<th>人数 users</th><th>intent</th></tr>";
   for (const app::Json& c : r["clusters"])
-    h += "<tr><td>" + esc(str(c["text"])) + "</td><td>" + str(c["count"]) + "</td><td>" + str(c["users"]) + "</td><td>" +
-         esc(str(c["intent"])) + "</td></tr>";
+    h += "<tr><td class='text'>" + comment_html(str(c["text"])) + "</td><td>" + str(c["count"]) + "</td><td>" +
+         str(c["users"]) + "</td><td>" + esc(str(c["intent"])) + "</td></tr>";
   h += "</table>\n";
 
   h += "<h2>热词 Hot words</h2>\n<p id='hot-words'>";
@@ -258,7 +353,7 @@ std::string render_html(const app::Json& r) {
   for (std::size_t i = 0; i < cs.size() && i < kShown; ++i) {
     const app::Json& c = cs[i];
     h += "<tr><td>" + num(c["t"].get<double>(), 0) + "</td><td>" + esc(c.contains("user") ? str(c["user"]) : "") +
-         "</td><td>" + esc(str(c["clean"])) + "</td><td>" + esc(str(c["intent"])) + "</td><td>" +
+         "</td><td class='text'>" + comment_html(str(c["clean"])) + "</td><td>" + esc(str(c["intent"])) + "</td><td>" +
          esc(str(c["sentiment"])) + (c["spam"].get<bool>() ? " (spam)" : "") + "</td><td>" +
          num(c["confidence"].get<double>(), 2) + "</td><td>" + esc(str(c["source"])) + "</td></tr>";
   }

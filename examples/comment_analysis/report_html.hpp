@@ -1,6 +1,7 @@
 // report.html: a self-contained page (inline CSS and SVG, no scripts, no
 // external resources) that opens offline in any browser, with charts of
-// intent counts over time and the sentiment trend.
+// intent counts over time and the sentiment trend, in buckets whose width
+// suits the stream's span (bucket_width.hpp).
 #pragma once
 
 #include <string>

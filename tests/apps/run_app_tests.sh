@@ -384,7 +384,7 @@ import json, sys
 r = json.load(open(sys.argv[1] + "/report.json", encoding="utf-8"))
 intents = ["price", "spec", "shipping", "purchase", "praise", "complaint", "other"]
 sentiments = ["positive", "neutral", "negative"]
-for k in ("input", "labels", "totals", "per_minute", "top_questions", "aspects", "suggestions", "comments", "throughput"):
+for k in ("input", "labels", "totals", "buckets", "bucket_s", "top_questions", "aspects", "suggestions", "comments", "throughput"):
     if k not in r: print("missing key", k); sys.exit(0)
 if r["labels"] != {"intents": intents, "sentiments": sentiments}: print("labels", r["labels"]); sys.exit(0)
 cs = r["comments"]
@@ -396,11 +396,12 @@ for name, labels in (("intents", intents), ("sentiments", sentiments)):
     recount = {l: sum(c[name[:-1]] == l for c in cs) for l in labels}
     if r["totals"][name] != recount: print("totals", name, r["totals"][name], recount); sys.exit(0)
     for l in labels:
-        if sum(m[name][l] for m in r["per_minute"]) != recount[l]: print("per-minute sum", name, l); sys.exit(0)
-# Buckets: one per minute from the first comment (t=3) to the last (t=150).
-if [m["minute"] for m in r["per_minute"]] != [0, 1, 2]: print("minutes", [m["minute"] for m in r["per_minute"]]); sys.exit(0)
-by_minute = [sum(int(c["t"] // 60) == k for c in cs) for k in range(3)]
-if [m["count"] for m in r["per_minute"]] != by_minute: print("per-minute counts"); sys.exit(0)
+        if sum(m[name][l] for m in r["buckets"]) != recount[l]: print("bucket sum", name, l); sys.exit(0)
+# Buckets: the comments span t=3 to t=150, so 10 s buckets (16 of them, at most 30), not 2.5 minutes.
+if r["bucket_s"] != 10 or [m["start_s"] for m in r["buckets"]] != list(range(0, 160, 10)):
+    print("buckets", r["bucket_s"], [m["start_s"] for m in r["buckets"]]); sys.exit(0)
+by_bucket = [sum(int(c["t"] // 10) == k for c in cs) for k in range(16)]
+if [m["count"] for m in r["buckets"]] != by_bucket: print("bucket counts"); sys.exit(0)
 if not all(isinstance(s["text"], str) and s["text"] for s in r["suggestions"]): print("suggestion texts"); sys.exit(0)
 if r["throughput"]["comments_per_s"] <= 0: print("throughput", r["throughput"]); sys.exit(0)
 print("ok (%d comments, %d suggestions)" % (len(cs), len(r["suggestions"])))' "$REPORT"
@@ -460,11 +461,15 @@ for s in svgs:
     charts[root.get("id")] = root
 if set(charts) != {"intent-chart", "sentiment-chart"}: print("charts", list(charts)); sys.exit(0)
 bars = len(charts["intent-chart"].findall("rect"))
-cells = sum(1 for m in r["per_minute"] for v in m["intents"].values() if v > 0)
-if bars != cells: print("intent bars", bars, "!= non-zero (minute, intent) cells", cells); sys.exit(0)
+cells = sum(1 for m in r["buckets"] for v in m["intents"].values() if v > 0)
+if bars != cells: print("intent bars", bars, "!= non-zero (bucket, intent) cells", cells); sys.exit(0)
 dots = len(charts["sentiment-chart"].findall("circle"))
-if dots != 3 * sum(1 for m in r["per_minute"] if m["count"] > 0): print("sentiment points", dots); sys.exit(0)
-if not charts["sentiment-chart"].findall("polyline"): print("no sentiment lines"); sys.exit(0)
+if dots != 3 * sum(1 for m in r["buckets"] if m["count"] > 0): print("sentiment points", dots); sys.exit(0)
+# No bucket of this feed has 5 comments: every point is hollow and no trend line is drawn.
+hollow = [c for c in charts["sentiment-chart"].findall("circle") if c.get("class") == "few"]
+if max(m["count"] for m in r["buckets"]) >= 5 or len(hollow) != dots: print("hollow points", len(hollow), "of", dots); sys.exit(0)
+if any(len(p.get("points").split()) > 1 for p in charts["sentiment-chart"].findall("polyline")): print("a trend line through thin buckets"); sys.exit(0)
+if "each bar: 10 s" not in h: print("the page does not state the bucket width"); sys.exit(0)
 for c in r["comments"][:5]:
     esc = c["clean"].replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     if esc not in h: print("comment missing from the page:", c["clean"]); sys.exit(0)

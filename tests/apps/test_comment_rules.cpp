@@ -1,18 +1,22 @@
 // comment-analysis without a model: normalisation, the rule layer and its
 // combination with a model distribution, spam, near-duplicate folding, hot
-// words, windows and alerts, bounded line reading, and product suggestions.
+// words, windows and alerts, bounded line reading, product suggestions, and
+// the report's bucket width and comment truncation.
 // Every comment here was written for this test; every expected value is
 // worked out by hand from the rules in examples/README.md.
 #include <catch2/catch.hpp>
 
+#include <cmath>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include <fcntl.h>
 #include <unistd.h>
 
 #include "comment_analysis/advice.hpp"
+#include "comment_analysis/bucket_width.hpp"
 #include "comment_analysis/clusters.hpp"
 #include "comment_analysis/combine.hpp"
 #include "comment_analysis/comments.hpp"
@@ -23,6 +27,7 @@
 #include "comment_analysis/rules.hpp"
 #include "comment_analysis/spam.hpp"
 #include "comment_analysis/windows.hpp"
+#include "common/utf8.hpp"
 
 using namespace comments;
 
@@ -1097,4 +1102,52 @@ TEST_CASE("rules and spam: a let-down denied is praise, a refusal stays a compla
   CHECK(intent_of("洗衣液味道太冲") == "complaint");
   CHECK(intent_of("脖子上起了红疹") == "complaint");
   CHECK(ad_reason(normalize("进群抢免单 群号 55231")) == "ad phrase");
+}
+
+TEST_CASE("report: the bucket width follows the stream's span, round and at most 30 buckets", "[comment_rules]") {
+  // 90 seconds: 10 s bars (0, 10, ..., 90), not one full minute and a sliver.
+  CHECK(choose_bucket_seconds(0, 90) == 10);
+  CHECK(bucket_count(0, 90, 10) == 10);
+  CHECK(choose_bucket_seconds(3, 93) == 10);
+  // 2 hours: 5 min bars (25 of them); 2 min would give 61.
+  CHECK(choose_bucket_seconds(0, 7200) == 300);
+  CHECK(bucket_count(0, 7200, 300) == 25);
+  CHECK(bucket_count(0, 7200, 120) == 61);
+  // The boundary: 30 buckets fit, 31 do not (aligned to multiples of the width).
+  CHECK(choose_bucket_seconds(0, 299) == 10);
+  CHECK(choose_bucket_seconds(0, 300) == 15);
+  CHECK(choose_bucket_seconds(5, 304) == 15);  // 0..300 in 10 s steps is 31 buckets
+  CHECK(choose_bucket_seconds(0, 1799) == 60);
+  CHECK(choose_bucket_seconds(0, 3 * 3600) == 600);
+  // One comment, or none apart: the narrowest width, never below 10 s.
+  CHECK(choose_bucket_seconds(42, 42) == 10);
+  CHECK(choose_bucket_seconds(-95, -5) == 10);
+  // Beyond a day the width doubles; any finite span gets at most 30 buckets.
+  CHECK(choose_bucket_seconds(0, 40 * 86400.0) == 2 * 86400);
+  for (const auto& [lo, hi] : {std::pair{0.0, 1e300}, std::pair{-1e300, 1e300}, std::pair{1e300, 1e300}, std::pair{1e15, 1e15 + 7200}}) {
+    const double w = choose_bucket_seconds(lo, hi);
+    CHECK(std::isfinite(w));
+    CHECK(bucket_count(lo, hi, w) <= static_cast<double>(kMaxBuckets));
+    CHECK(bucket_count(lo, hi, w) >= 1);
+  }
+}
+
+TEST_CASE("report: comments are cut at whole characters, emoji sequences kept together", "[comment_rules]") {
+  const std::string heart = "\u2764\uFE0F";                                          // ❤ + emoji selector
+  const std::string family = "\U0001F468\u200D\U0001F469\u200D\U0001F467";           // 👨‍👩‍👧
+  const std::string thumbs = "\U0001F44D\U0001F3FD";                                  // 👍 + skin tone
+  const std::string text = "好" + heart + family + thumbs + "é" + "x";  // é precomposed
+  CHECK(app::utf8::character_count(text) == 6);
+  CHECK(app::utf8::truncate_characters(text, 1) == "好");
+  CHECK(app::utf8::truncate_characters(text, 2) == "好" + heart);
+  CHECK(app::utf8::truncate_characters(text, 3) == "好" + heart + family);
+  CHECK(app::utf8::truncate_characters(text, 4) == "好" + heart + family + thumbs);
+  CHECK(app::utf8::truncate_characters(text, 6) == text);
+  CHECK(app::utf8::truncate_characters(text, 99) == text);
+  CHECK(app::utf8::truncate_characters(text, 0).empty());
+  // A code-point cut would split these; this never does, and stays valid UTF-8.
+  CHECK(app::utf8::truncate(text, 2) == "好\u2764");
+  for (std::size_t n = 0; n <= 7; ++n) CHECK(app::utf8::valid(app::utf8::truncate_characters(text, n)));
+  // A combining accent stays with its letter.
+  CHECK(app::utf8::truncate_characters("e\u0301a", 1) == "e\u0301");
 }
