@@ -8,17 +8,26 @@ its charts offline and without errors:
   no resource is loaded;
 - no script error and no console message;
 - the browser lays out both charts (render_probe.js reports the boxes): one
-  bar per non-zero (minute, intent) cell of report.json, bar heights
-  proportional to the counts, columns in minute order; three points per
-  minute with comments, their heights linear in the sentiment shares;
+  bar per non-zero (bucket, intent) cell of report.json, bar heights
+  proportional to the counts, columns in time order, each bucket's count
+  written above it; three points per bucket with comments, their heights
+  linear in the sentiment shares, their tooltips giving the counts ("3 of
+  5"), hollow where the bucket has under 5 comments, and trend lines only
+  across runs of fuller buckets;
 - the screenshot (decoded by png_decode.py) is not blank, every bar is
   painted in its legend colour, intents with no comments have no pixels in
-  the chart, and every sentiment point and line shows its colour.
+  the chart, and every sentiment point and line shows its colour;
+- on feeds it writes itself: a 90-second stream gets 10 buckets of 10 s and
+  a 2-hour one 25 of 5 min, each page saying "each bar: ..."; a long comment
+  is cut at a whole character with its full text in the title; emoji in a
+  screenshot of the whole page are coloured, not grey outlines.
 
 Expected values come from report.json and the page's own legend, not from
-the renderer's constants. A negative control (a copy of the page with a
-script error, an external image and the bars removed) must fail the same
-checks, so the probe is known to catch those faults.
+the renderer's constants. Negative controls (a copy of the page with a
+script error, an external image, the bars and counts removed and thin
+buckets drawn full; the page rendered with fontconfig hiding every colour
+emoji font) must fail the same checks, so the probe is known to catch
+those faults.
 
 usage: report_render_test.py COMMENT_ANALYSIS REPO_DIR [OUT_DIR]
   OUT_DIR keeps report.html, report.json and screenshot.png for a look
