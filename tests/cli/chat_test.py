@@ -16,7 +16,9 @@ usage: chat_test.py BIN DEMO_MODEL TEMPLATELESS_MODEL
 Prints one PASS/FAIL line per check; exits 1 if any failed.
 """
 import os
+import pty
 import re
+import select
 import signal
 import subprocess
 import sys
@@ -195,6 +197,44 @@ except subprocess.TimeoutExpired:
     status = None
     chat.proc.kill()
 check("Ctrl-C twice in a row quits (status 130)", status == 130, f"status {status}")
+
+# ---- on a terminal (a pseudo-terminal: Ctrl-C is the byte 0x03 the terminal turns into SIGINT) ----
+pid, fd = pty.fork()
+if pid == 0:
+    os.execv(BIN, [BIN, "chat", "-m", MODEL, *long_answer])
+screen = bytearray()
+
+
+def read_screen(until, timeout=20):
+    end = time.monotonic() + timeout
+    while time.monotonic() < end and not until(screen.decode(errors="replace")):
+        if select.select([fd], [], [], 0.05)[0]:
+            try:
+                screen.extend(os.read(fd, 4096))
+            except OSError:
+                break
+    return until(screen.decode(errors="replace"))
+
+
+check("on a terminal chat prompts with '> '", read_screen(lambda t: t.endswith("> ")), screen.decode(errors="replace")[-200:])
+os.write(fd, (Q1 + "\n").encode())
+# The terminal echoes the line; the answer follows it. (Ctrl-C typed before
+# the line is read would discard it: the terminal flushes unread input.)
+read_screen(lambda t: (Q1 + "\r\n") in t and len(t.split(Q1 + "\r\n", 1)[1]) > 0)
+os.write(fd, b"\x03")  # Ctrl-C typed during the answer
+check("Ctrl-C typed during an answer stops it and prompts again",
+      read_screen(lambda t: "(answer stopped)" in t and t.endswith("> ")), screen.decode(errors="replace")[-300:])
+os.write(fd, b"\x03")  # Ctrl-C typed at the prompt
+deadline = time.monotonic() + 10
+while (waited := os.waitpid(pid, os.WNOHANG))[0] == 0 and time.monotonic() < deadline:
+    read_screen(lambda t: False, timeout=0.1)  # keep the terminal's output drained
+waited, status = waited
+if waited == 0:
+    os.kill(pid, signal.SIGKILL)
+    os.waitpid(pid, 0)
+check("Ctrl-C typed at the prompt quits (status 130)", waited == pid and os.waitstatus_to_exitcode(status) == 130,
+      f"waited {waited}, status {status}")
+os.close(fd)
 
 # ---- a model without a chat template --------------------------------------------------
 p = subprocess.run([BIN, "chat", "-m", NO_TEMPLATE], input="hi\n", capture_output=True, text=True, timeout=60)
