@@ -104,9 +104,9 @@ class Conversation {
     if (args_.system) messages_.push_back({"system", *args_.system});
   }
 
-  /// Answers `text`, streaming the answer to stdout. False when the turn
-  /// could not be run (said on stderr); the conversation is then as before.
-  bool answer(const std::string& text) {
+  /// Answers `text`, streaming the answer to stdout. When the turn cannot
+  /// run (said on stderr, or thrown), `text` is not kept in the history.
+  void answer(const std::string& text) {
     messages_.push_back({"user", text});
     std::vector<std::int32_t> tokens = fit_into_context();
     Generator& gen = *session_.generator;
@@ -114,7 +114,7 @@ class Conversation {
       std::fprintf(stderr, "liveformer chat: error: this turn needs %zu tokens, and the context holds %lld (--ctx)\n",
                    tokens.size(), static_cast<long long>(gen.context_length()));
       messages_.pop_back();
-      return false;
+      return;
     }
     if (args_.verbose_prompt)
       std::fprintf(stderr, "prompt (%zu tokens):\n%s\n", tokens.size(), printable(template_.render_text(messages_)).c_str());
@@ -143,7 +143,6 @@ class Conversation {
     if (r.stop_reason == StopReason::context_full) std::fputs("(the context is full: the answer stops here)\n", stderr);
     // What the user saw is what the model said, stopped or not.
     messages_.push_back({"assistant", r.text});
-    return true;
   }
 
  private:

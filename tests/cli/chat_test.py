@@ -138,6 +138,13 @@ check("past the context, the oldest turns are forgotten (said on stderr) and eve
       status == 0 and "oldest turns are forgotten" in err and len(prompts) == 3 and Q1 not in prompts[2]
       and chat.stdout().count("\n") == 3, f"status {status}; {err[-500:]}")
 
+chat = Chat("--temp", "0", "--ctx", "16")
+chat.send(Q1 * 10)
+status = chat.finish()
+check("a turn longer than the whole context is refused (naming --ctx) and chat goes on to end of input",
+      status == 0 and chat.stdout() == "" and "the context holds 16 (--ctx)" in chat.stderr(),
+      f"status {status}; {chat.stderr()[-300:]}")
+
 # ---- a line that is not UTF-8 --------------------------------------------------------
 chat = Chat("--system", SYSTEM, "--temp", "0")
 chat.proc.stdin.write(b"a\xffb\n" + Q1.encode() + b"\n")
