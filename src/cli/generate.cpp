@@ -61,6 +61,7 @@ int cmd_generate(Args& a) {
   }
   if (g.verbose_prompt) std::fprintf(stderr, "prompt tokens: %zu\n", tokens.size());
   require_prompt_fits(tokens.size(), gen);
+  print_seed(s);
 
   s.options.on_text = [](std::string_view piece) {
     std::fwrite(piece.data(), 1, piece.size(), stdout);

@@ -135,11 +135,13 @@ GenerationSession open_generation(const GenerationArgs& g) {
   }
 
   // Greedy decoding draws no random numbers, so it needs no seed.
-  if (opt.sampling.temperature > 0) {
-    opt.sampling.seed = g.seed ? *g.seed : random_seed();
-    std::fprintf(stderr, "seed: %llu\n", static_cast<unsigned long long>(opt.sampling.seed));
-  }
+  if (opt.sampling.temperature > 0) opt.sampling.seed = g.seed ? *g.seed : random_seed();
   return s;
+}
+
+void print_seed(const GenerationSession& s) {
+  if (s.options.sampling.temperature > 0)
+    std::fprintf(stderr, "seed: %llu\n", static_cast<unsigned long long>(s.options.sampling.seed));
 }
 
 ChatTemplate chat_template_for(const Model& model, const GenerationArgs& g) {

@@ -51,9 +51,12 @@ struct GenerationSession {
 
 /// Loads the model and opens a generator on it. The context follows --ctx
 /// (0: the trained context, said on stderr; beyond it: a warning). When
-/// sampling without --seed, picks a random seed; when sampling at all,
-/// prints "seed: N" on stderr so the run can be repeated.
+/// sampling without --seed, picks a random seed.
 GenerationSession open_generation(const GenerationArgs& args);
+
+/// When sampling, prints "seed: N" on stderr so the run can be repeated
+/// (after the command's own checks, so a refused run prints one line).
+void print_seed(const GenerationSession& session);
 
 /// The chat template for --system / chat: --chat-template's format, else
 /// the one the model's own template is recognised as. Throws an error that

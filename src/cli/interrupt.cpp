@@ -40,8 +40,8 @@ InterruptHandler::InterruptHandler() {
   action.sa_handler = on_interrupt;
   sigemptyset(&action.sa_mask);
   action.sa_flags = SA_RESTART;  // other system calls carry on; the wake pipe reports the press
+  g_presses.store(0);
   ::sigaction(SIGINT, &action, &g_previous);
-  clear();
 }
 
 InterruptHandler::~InterruptHandler() {
@@ -53,9 +53,10 @@ InterruptHandler::~InterruptHandler() {
 
 bool InterruptHandler::requested() { return g_presses.load() > 0; }
 
-void InterruptHandler::clear() {
-  // The count first: a press while draining then still shows in requested().
-  g_presses.store(0);
+void InterruptHandler::consume_press() {
+  // The count first: a press while draining still shows in requested(),
+  // which the prompt checks before it waits on the pipe.
+  if (g_presses.load() > 0) g_presses.fetch_sub(1);
   char drain[64];
   while (::read(g_wake[0], drain, sizeof drain) > 0) {
   }

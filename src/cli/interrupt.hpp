@@ -14,10 +14,11 @@ class InterruptHandler {
   InterruptHandler(const InterruptHandler&) = delete;
   InterruptHandler& operator=(const InterruptHandler&) = delete;
 
-  /// True once Ctrl-C was pressed since the last clear().
+  /// True while a press has not been consumed.
   static bool requested();
-  /// Forgets earlier presses (before each answer and each prompt).
-  static void clear();
+  /// Marks one press as served (it stopped an answer). Presses after it
+  /// stay pending, so none is lost between an answer and the next prompt.
+  static void consume_press();
   /// A file descriptor that becomes readable when Ctrl-C is pressed, to
   /// poll() beside stdin: a press just before a read cannot be missed.
   static int wake_fd();
