@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "cpu_features.hpp"
+#include "dequantize_blocks.hpp"
 #include "liveformer/core/error.hpp"
 
 #if defined(__x86_64__)
@@ -79,6 +80,15 @@ void to_f32_row(DType type, const std::byte* src, float* dst, std::int64_t n) {
         }
       }
       return;
+    case DType::q4_1: return detail::dequantize_q4_1(src, dst, n / 32);
+    case DType::q5_0: return detail::dequantize_q5_0(src, dst, n / 32);
+    case DType::q5_1: return detail::dequantize_q5_1(src, dst, n / 32);
+    case DType::iq4_nl: return detail::dequantize_iq4_nl(src, dst, n / 32);
+    case DType::q2_k: return detail::dequantize_q2_k(src, dst, n / 256);
+    case DType::q3_k: return detail::dequantize_q3_k(src, dst, n / 256);
+    case DType::q4_k: return detail::dequantize_q4_k(src, dst, n / 256);
+    case DType::q5_k: return detail::dequantize_q5_k(src, dst, n / 256);
+    case DType::q6_k: return detail::dequantize_q6_k(src, dst, n / 256);
   }
   throw_error("to_f32_row", "unknown dtype");
 }
@@ -99,6 +109,9 @@ inline int round_half_away(float v) {
 }
 
 void from_f32_row(DType type, const float* src, std::byte* dst, std::int64_t n) {
+  LF_CHECK(dtype_writable(type), "from_f32_row",
+           "liveformer reads " + std::string(dtype_name(type)) +
+               " tensors but cannot write them yet; write f32, f16, bf16, q8_0 or q4_0");
   check_blocks(type, n, "from_f32_row");
   switch (type) {
     case DType::f32:
@@ -143,6 +156,7 @@ void from_f32_row(DType type, const float* src, std::byte* dst, std::int64_t n) 
         }
       }
       return;
+    default: break;  // read-only types, refused above
   }
   throw_error("from_f32_row", "unknown dtype");
 }

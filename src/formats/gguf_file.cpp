@@ -216,7 +216,7 @@ Tensor GgufFile::tensor(const GgufTensorInfo& info) const {
   const std::optional<DType> dtype = info.dtype();
   if (!dtype) {
     fail("tensor '" + info.name + "' has unsupported tensor type " + std::string(ggml_type_name(info.ggml_type)) +
-         " (ggml type " + std::to_string(info.ggml_type) + "); liveformer loads F32, F16, BF16, Q8_0 and Q4_0");
+         " (ggml type " + std::to_string(info.ggml_type) + "); liveformer loads F32, F16, BF16, Q8_0, Q4_0, Q4_1, Q5_0, Q5_1, IQ4_NL, Q2_K, Q3_K, Q4_K, Q5_K and Q6_K");
   }
   const Shape shape = info.shape();
   const std::span<const std::byte> bytes = tensor_bytes(info);

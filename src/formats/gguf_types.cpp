@@ -86,6 +86,15 @@ std::optional<DType> dtype_from_ggml(std::uint32_t id) {
     case kGgmlQ4_0: return DType::q4_0;
     case kGgmlQ8_0: return DType::q8_0;
     case kGgmlBF16: return DType::bf16;
+    case kGgmlQ4_1: return DType::q4_1;
+    case kGgmlQ5_0: return DType::q5_0;
+    case kGgmlQ5_1: return DType::q5_1;
+    case kGgmlIQ4_NL: return DType::iq4_nl;
+    case kGgmlQ2_K: return DType::q2_k;
+    case kGgmlQ3_K: return DType::q3_k;
+    case kGgmlQ4_K: return DType::q4_k;
+    case kGgmlQ5_K: return DType::q5_k;
+    case kGgmlQ6_K: return DType::q6_k;
     default: return std::nullopt;
   }
 }
@@ -97,6 +106,15 @@ std::uint32_t ggml_type_of(DType dtype) {
     case DType::bf16: return kGgmlBF16;
     case DType::q8_0: return kGgmlQ8_0;
     case DType::q4_0: return kGgmlQ4_0;
+    case DType::q4_1: return kGgmlQ4_1;
+    case DType::q5_0: return kGgmlQ5_0;
+    case DType::q5_1: return kGgmlQ5_1;
+    case DType::iq4_nl: return kGgmlIQ4_NL;
+    case DType::q2_k: return kGgmlQ2_K;
+    case DType::q3_k: return kGgmlQ3_K;
+    case DType::q4_k: return kGgmlQ4_K;
+    case DType::q5_k: return kGgmlQ5_K;
+    case DType::q6_k: return kGgmlQ6_K;
   }
   throw_error("ggml_type_of", "unknown DType " + std::to_string(static_cast<int>(dtype)));
 }

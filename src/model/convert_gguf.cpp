@@ -20,8 +20,8 @@ std::uint32_t file_type_of(DType type) {
     case DType::q4_0: return 2;
     case DType::q8_0: return 7;
     case DType::bf16: return 32;
+    default: return 0;  // read-only types: write_gguf refuses them first
   }
-  return 0;
 }
 
 // A contiguous f32 copy or view of any tensor.
@@ -265,6 +265,9 @@ void add_tensors(GgufWriter& gw, const Model& model, DType matrix_type, const st
 
 void write_gguf(const Model& model, const std::filesystem::path& out, DType matrix_type) {
   const std::string where = "write_gguf " + out.string();
+  LF_CHECK(dtype_writable(matrix_type), where.c_str(),
+           "liveformer reads " + std::string(dtype_name(matrix_type)) +
+               " tensors but cannot write them yet; choose f32, f16, bf16, q8_0 or q4_0");
   const ModelConfig& c = model.config();
   c.validate(where);
   const std::string arch = architecture_name(c.arch);

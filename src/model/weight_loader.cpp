@@ -60,6 +60,9 @@ Tensor WeightLoader::finish_matrix(const std::string& name, Tensor t) {
   check_finite(name, t);  // before quantizing: a NaN must not hide in a block scale
   if (options_.quantize && *options_.quantize != t.dtype()) {
     const DType to = *options_.quantize;
+    LF_CHECK(dtype_writable(to), source_.describe().c_str(),
+             "cannot quantize to " + std::string(dtype_name(to)) +
+                 ": liveformer reads that type but cannot write it yet");
     // Block types need whole blocks per row; such a matrix keeps its type.
     if (t.dim(1) % dtype_info(to).block_size == 0) t = convert_rows(t, to);
   }

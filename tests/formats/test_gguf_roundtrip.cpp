@@ -214,23 +214,23 @@ TEST_CASE("gguf: strided tensors are written contiguously", "[gguf]") {
 }
 
 TEST_CASE("gguf: raw tensors of types liveformer cannot load are listed, not loaded", "[gguf]") {
-  // One Q6_K block (256 elements, 210 bytes) of arbitrary bytes.
-  std::vector<std::byte> q6k(210, std::byte{0x5a});
+  // One IQ2_XXS block (256 elements, 66 bytes) of arbitrary bytes.
+  std::vector<std::byte> iq2(66, std::byte{0x5a});
   const std::uint64_t ne[] = {256};
   GgufWriter w;
-  w.add_raw_tensor("q6k", 14, ne, q6k);
+  w.add_raw_tensor("iq2", 16, ne, iq2);
   w.add_tensor("f", lf::test::sample_tensor({2}, DType::f32, 1));
   const GgufFile f = GgufFile::from_bytes(w.to_bytes(), "raw.gguf");
-  const lf::GgufTensorInfo* info = f.find_tensor("q6k");
+  const lf::GgufTensorInfo* info = f.find_tensor("iq2");
   REQUIRE(info != nullptr);
-  CHECK(info->ggml_type == 14);
-  CHECK(lf::ggml_type_name(info->ggml_type) == "Q6_K");
+  CHECK(info->ggml_type == 16);
+  CHECK(lf::ggml_type_name(info->ggml_type) == "IQ2_XXS");
   CHECK_FALSE(info->dtype().has_value());
-  CHECK(info->n_bytes == 210);
+  CHECK(info->n_bytes == 66);
   const auto raw = f.tensor_bytes(*info);
-  CHECK(std::equal(raw.begin(), raw.end(), q6k.begin(), q6k.end()));
-  CHECK_THAT(error_of([&] { f.tensor("q6k"); }),
-             Contains("raw.gguf: tensor 'q6k' has unsupported tensor type Q6_K (ggml type 14)"));
+  CHECK(std::equal(raw.begin(), raw.end(), iq2.begin(), iq2.end()));
+  CHECK_THAT(error_of([&] { f.tensor("iq2"); }),
+             Contains("raw.gguf: tensor 'iq2' has unsupported tensor type IQ2_XXS (ggml type 16)"));
   CHECK(f.tensor("f").numel() == 2);
 }
 

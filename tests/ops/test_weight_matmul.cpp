@@ -79,6 +79,8 @@ Tensor random_raw_weights(DType type, std::int64_t n, std::int64_t k, std::mt199
         std::memcpy(p + 4 * i, &bits, 4);
       }
       break;
+    default:  // read-only block types: test_weight_matmul_dequantized.cpp
+      break;
   }
   return w;
 }

@@ -14,7 +14,11 @@ namespace lf {
 /// `block_size` elements in `block_bytes` bytes (GGUF layouts):
 ///   q8_0: f16 scale + 32 x int8                     (34 bytes / 32 elements)
 ///   q4_0: f16 scale + 16 bytes of 4-bit pairs        (18 bytes / 32 elements)
-enum class DType : std::uint8_t { f32, f16, bf16, q8_0, q4_0 };
+/// The types after q4_0 are read (dequantized, multiplied) but not written:
+/// ggml's other legacy 32-blocks (q4_1, q5_0, q5_1, iq4_nl) and its
+/// 256-element K-quant super-blocks (q2_k .. q6_k), as llama-quantize and
+/// the model hubs ship them.
+enum class DType : std::uint8_t { f32, f16, bf16, q8_0, q4_0, q4_1, q5_0, q5_1, iq4_nl, q2_k, q3_k, q4_k, q5_k, q6_k };
 
 struct DTypeInfo {
   std::string_view name;
@@ -29,13 +33,31 @@ constexpr DTypeInfo dtype_info(DType t) {
     case DType::bf16: return {"bf16", 1, 2};
     case DType::q8_0: return {"q8_0", 32, 34};
     case DType::q4_0: return {"q4_0", 32, 18};
+    case DType::q4_1: return {"q4_1", 32, 20};
+    case DType::q5_0: return {"q5_0", 32, 22};
+    case DType::q5_1: return {"q5_1", 32, 24};
+    case DType::iq4_nl: return {"iq4_nl", 32, 18};
+    case DType::q2_k: return {"q2_k", 256, 84};
+    case DType::q3_k: return {"q3_k", 256, 110};
+    case DType::q4_k: return {"q4_k", 256, 144};
+    case DType::q5_k: return {"q5_k", 256, 176};
+    case DType::q6_k: return {"q6_k", 256, 210};
   }
   return {"?", 1, 1};
 }
 
 constexpr std::string_view dtype_name(DType t) { return dtype_info(t).name; }
 
-/// The DType whose dtype_name() is `name` ("f32", "q8_0", ...), if any.
+/// Whether liveformer can encode f32 values as `t` (from_f32_row, convert,
+/// --quantize). The other block types are only read.
+constexpr bool dtype_writable(DType t) {
+  return t == DType::f32 || t == DType::f16 || t == DType::bf16 || t == DType::q8_0 || t == DType::q4_0;
+}
+
+/// The writable DType whose dtype_name() is `name` ("f32", "q8_0", ...), if
+/// any. Read-only types (q4_k, ...) give nullopt, so the options that name
+/// a target type (--type, --quantize, the C API's quantize) refuse them
+/// before any work.
 constexpr std::optional<DType> dtype_from_name(std::string_view name) {
   for (DType t : {DType::f32, DType::f16, DType::bf16, DType::q8_0, DType::q4_0})
     if (dtype_name(t) == name) return t;

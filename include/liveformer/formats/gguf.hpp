@@ -125,6 +125,9 @@ struct GgmlTypeInfo {
 
 /// ggml type ids liveformer loads as Tensors.
 inline constexpr std::uint32_t kGgmlF32 = 0, kGgmlF16 = 1, kGgmlQ4_0 = 2, kGgmlQ8_0 = 8, kGgmlBF16 = 30;
+/// Read-only ggml types (see DType): legacy 32-blocks and K-quants.
+inline constexpr std::uint32_t kGgmlQ4_1 = 3, kGgmlQ5_0 = 6, kGgmlQ5_1 = 7, kGgmlQ2_K = 10, kGgmlQ3_K = 11,
+                               kGgmlQ4_K = 12, kGgmlQ5_K = 13, kGgmlQ6_K = 14, kGgmlIQ4_NL = 20;
 
 /// Layout of a known ggml type id (all of ggml's, loadable or not), or null
 /// for an unknown id.
