@@ -72,8 +72,9 @@ KernelIsa default_isa() {
 }
 
 bool weight_type_supported(DType type) {
-  return type == DType::f32 || type == DType::f16 || type == DType::bf16 || type == DType::q8_0 ||
-         type == DType::q4_0;
+  // Every type liveformer loads: the read-only block types through
+  // matmul_dequantized.
+  return type == DType::f32 || type == DType::f16 || type == DType::bf16 || is_quantized(type);
 }
 
 namespace {
@@ -86,6 +87,7 @@ struct Job {
   std::int64_t m, n, k;
   detail::qmm::Kernel kernel;               // f32 / f16 / bf16 weights
   detail::qmm::QuantizedKernel qkernel;     // q8_0 / q4_0 weights
+  bool dequantize;                          // other block types: `kernel` is the f32 one
   const std::byte* xq;                      // x as q8_0 rows, for qkernel
   detail::RowSplit split;
 
@@ -98,14 +100,18 @@ struct Job {
     // nothing is allocated per call once a thread has run one.
     thread_local std::vector<float> panel;
     const auto panel_size = static_cast<std::size_t>(detail::qmm::panel_floats(k));
-    if (panel.size() < panel_size) panel.resize(panel_size);
+    if (!dequantize && panel.size() < panel_size) panel.resize(panel_size);
     const std::int64_t j0 = split.begin(t), j1 = split.begin(t + 1);
     constexpr std::int64_t kChunk = 256;
     const float* rows[kChunk];
     for (std::int64_t i0 = 0; i0 < m; i0 += kChunk) {
       const std::int64_t mc = std::min(kChunk, m - i0);
       for (std::int64_t i = 0; i < mc; ++i) rows[i] = detail::row_pointer(x, i0 + i);
-      kernel(rows, mc, w.bytes(), k, j0, j1, y + i0 * n, n, panel.data());
+      if (dequantize)
+        detail::qmm::matmul_dequantized(kernel, static_cast<int>(w.dtype()), rows, mc, w.bytes(), k, j0, j1,
+                                        y + i0 * n, n);
+      else
+        kernel(rows, mc, w.bytes(), k, j0, j1, y + i0 * n, n, panel.data());
     }
   }
 
@@ -131,7 +137,7 @@ void run(const Tensor& x, const Tensor& w, Tensor& out, KernelIsa isa, ThreadPoo
   detail::require_f32(kOp, "x", x);
   detail::require_f32_contiguous(kOp, "out", out);
   LF_CHECK(w.defined(), kOp, "w is undefined");
-  LF_CHECK(weight_type_supported(w.dtype()), kOp, "w must be f32, f16, bf16, q8_0 or q4_0, got " + w.str());
+  LF_CHECK(weight_type_supported(w.dtype()), kOp, "w must be f32, f16, bf16 or a block type, got " + w.str());
   detail::require_rank(kOp, "w", w, 2);
   LF_CHECK(w.is_contiguous(), kOp, "w " + w.str() + " must be contiguous");
   LF_CHECK(x.rank() >= 1, kOp, "x must have rank >= 1, got " + x.shape().str());
@@ -166,13 +172,17 @@ void run(const Tensor& x, const Tensor& w, Tensor& out, KernelIsa isa, ThreadPoo
   }
 
   const detail::qmm::Kernels& table = kernels_for(isa);
-  Job job{x2, w, y, m, n, k, nullptr, nullptr, nullptr, 0};
+  Job job{x2, w, y, m, n, k, nullptr, nullptr, false, nullptr, 0};
   switch (w.dtype()) {
     case DType::f32: job.kernel = table.f32; break;
     case DType::f16: job.kernel = table.f16; break;
     case DType::bf16: job.kernel = table.bf16; break;
     case DType::q8_0: job.qkernel = table.q8_0; break;
     case DType::q4_0: job.qkernel = table.q4_0; break;
+    default:  // read-only block types: dequantized a block of rows at a time
+      job.kernel = table.f32;
+      job.dequantize = true;
+      break;
   }
   if (job.qkernel) {
     // Block weights meet x quantized to q8_0 rows (once per call, by this

@@ -73,6 +73,15 @@ inline std::int64_t panel_floats(std::int64_t k) { return block_rows(k) * k; }
 /// registers would).
 inline constexpr std::int64_t kPanelMinRows = 8;
 
+/// For weight types without kernels of their own (the read-only block
+/// types: q4_1 .. q6_k, see DType): weight rows [n_begin, n_end) are
+/// dequantized to f32 a cache block at a time, and `f32` (a Kernel for f32
+/// weights) meets each block with all m rows of x. Same contract as Kernel;
+/// `type` is the weights' DType (as an integer, to keep this header free
+/// of the core headers). Batch-invariant because `f32` is.
+void matmul_dequantized(Kernel f32, int type, const float* const* x, std::int64_t m, const std::byte* w,
+                        std::int64_t k, std::int64_t n_begin, std::int64_t n_end, float* out, std::int64_t ldo);
+
 const Kernels& scalar_kernels();
 /// Only call these after checking the CPU supports the instruction set.
 const Kernels& avx2_kernels();

@@ -1,4 +1,6 @@
-// x · wᵀ with weights read as stored: f32, f16, bf16, q8_0, q4_0.
+// x · wᵀ with weights read as stored: f32, f16, bf16, q8_0, q4_0, and the
+// read-only block types (K-quants, q4_1, q5_0, q5_1, iq4_nl) dequantized a
+// cache block of rows at a time into the f32 kernel.
 //
 // Decode (one token) is memory-bound: every weight byte is read once per
 // token, so the kernels read the weights in their stored form, never
@@ -50,8 +52,9 @@ bool weight_type_supported(DType type);
 ///
 /// x:   f32 [..., K]; leading dimensions are flattened into M rows (rows
 ///      may be strided when x is 2-D; the inner dimension must be contiguous).
-/// w:   [N, K], contiguous, dtype f32 | f16 | bf16 | q8_0 | q4_0 (GGUF
-///      layouts); for q8_0 / q4_0, K must be a multiple of 32.
+/// w:   [N, K], contiguous, dtype f32 | f16 | bf16 | any block type (GGUF
+///      layouts); K must be a multiple of the block size (32, or 256 for
+///      the K-quants).
 /// out: f32 [..., N] with x's leading dimensions, contiguous, not aliasing x.
 /// pool, threads: split N over up to `threads` threads of `pool` (all of
 ///      them when threads < 1); no pool means the calling thread only.
