@@ -10,7 +10,20 @@
 #   SHARED_DIR  the shared third-party data (../shared); checks that need it
 #               are skipped when it is missing
 #   DATA_DIR    the repository's tests/data
+#
+# LIVEFORMER_TEST_PART chooses the checks, so that ctest's summary says
+# which ran (tests/CMakeLists.txt registers the suite twice):
+#   local   those that need only the repository (ctest `cli`)
+#   shared  those on SHARED_DIR's data, with the quick local ones again
+#           (ctest `cli_shared`); exits 77, which ctest reports as skipped,
+#           when SHARED_DIR is missing
+#   all     everything (the default, for running the script by hand)
 set -u
+PART=${LIVEFORMER_TEST_PART:-all}
+case $PART in
+  local | shared | all) ;;
+  *) echo "LIVEFORMER_TEST_PART must be local, shared or all, not '$PART'" >&2; exit 2 ;;
+esac
 
 if [ $# -ne 3 ]; then
   echo "usage: $0 BIN SHARED_DIR DATA_DIR" >&2
@@ -35,6 +48,9 @@ skipped=0
 
 pass() { echo "PASS: $1"; passed=$((passed + 1)); }
 skip() { echo "SKIP: $1"; skipped=$((skipped + 1)); }
+# A check on ../shared's data that did not run: said only when this run was
+# meant to hold it (in part `local` the `cli_shared` test holds it).
+skip_shared() { [ "$PART" = all ] && skip "$1"; }
 fail() {
   echo "FAIL: $1"
   [ $# -ge 2 ] && printf '      %s\n' "$2"
@@ -139,9 +155,13 @@ read_vocab_cases() {
   done
 }
 
-have_shared=1
-if [ ! -d "$SHARED" ]; then
-  have_shared=0
+have_shared=0
+if [ "$PART" != local ] && [ -d "$SHARED" ]; then
+  have_shared=1
+elif [ "$PART" = shared ]; then
+  echo "SKIP: $SHARED not found: the checks on its data did not run"
+  exit 77
+elif [ "$PART" = all ]; then
   echo "NOTE: $SHARED not found; checks that need the shared data are skipped"
 fi
 STORIES=$SHARED/models/stories260K/stories260K.gguf
@@ -240,7 +260,7 @@ if [ "$have_shared" -eq 1 ]; then
       "tokenizer:     sentencepiece, 512 tokens"
   fi
 else
-  skip "info on stories260K (no shared data)"
+  skip_shared "info on stories260K (no shared data)"
 fi
 
 # ---- generate -------------------------------------------------------------------
@@ -285,7 +305,7 @@ if [ "$have_shared" -eq 1 ]; then
     fi
   fi
 else
-  skip "generate on stories260K (no shared data)"
+  skip_shared "generate on stories260K (no shared data)"
 fi
 
 run generate -m "$DATA/models/gpt2" -p "Hello" -n 7 --temp 0 --no-eos
@@ -334,7 +354,7 @@ if [ "$have_shared" -eq 1 ]; then
     pass "tokenize without --add-special adds no BOS ($plain)"
   fi
 else
-  skip "tokenize llama.cpp vectors and --add-special (no shared data)"
+  skip_shared "tokenize llama.cpp vectors and --add-special (no shared data)"
 fi
 
 # The gpt2 HF directory: transformers' ids for the golden prompts
@@ -507,7 +527,7 @@ if [ "$have_shared" -eq 1 ]; then
     fail "a text ending with its own newline gets no second one" "$(od -c "$OUT" | tail -n 3)"
   fi
 else
-  skip "-f and the final newline on stories260K (no shared data)"
+  skip_shared "-f and the final newline on stories260K (no shared data)"
 fi
 
 # tokenize --pieces: "id -> 'piece'" per token, the ids tokenize prints.
@@ -533,8 +553,11 @@ else
   fail "tokenize --pieces escapes a newline and the halves of a split character" "$(cat "$OUT")"
 fi
 
-# chat: driven through pipes with signals (tests/cli/chat_test.py).
-if command -v python3 >/dev/null; then
+# chat: driven through pipes with signals (tests/cli/chat_test.py); the
+# slowest local check, so part `shared` leaves it to `cli`.
+if [ "$PART" = shared ]; then
+  :
+elif command -v python3 >/dev/null; then
   while IFS= read -r line; do
     case $line in
       PASS:*) pass "${line#PASS: }" ;;
@@ -623,7 +646,7 @@ if [ "$have_shared" -eq 1 ]; then
   run tokenize -m "$TRUNC" hello
   expect_error "tokenize with a GGUF file cut inside its metadata" "$TRUNC"
 else
-  skip "truncated GGUF (no shared data)"
+  skip_shared "truncated GGUF (no shared data)"
 fi
 
 # quantize = convert --type: the written file loads with q8_0 matrices.
