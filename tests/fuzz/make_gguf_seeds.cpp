@@ -74,6 +74,27 @@ GgufWriter tensors_file(std::uint32_t alignment) {
   return w;
 }
 
+// One tensor of each read-only block type the loader accepts (K-quants and
+// the legacy 32-blocks), so mutations reach their size and decode checks.
+GgufWriter block_types_file() {
+  GgufWriter w;
+  struct Raw {
+    const char* name;
+    std::uint32_t type;
+    std::uint64_t block, bytes;
+  };
+  const Raw raws[] = {{"q4_1", lf::kGgmlQ4_1, 32, 20},  {"q5_0", lf::kGgmlQ5_0, 32, 22},   {"q5_1", lf::kGgmlQ5_1, 32, 24},
+                      {"iq4_nl", lf::kGgmlIQ4_NL, 32, 18}, {"q2_k", lf::kGgmlQ2_K, 256, 84}, {"q3_k", lf::kGgmlQ3_K, 256, 110},
+                      {"q4_k", lf::kGgmlQ4_K, 256, 144}, {"q5_k", lf::kGgmlQ5_K, 256, 176}, {"q6_k", lf::kGgmlQ6_K, 256, 210}};
+  static std::vector<std::vector<std::byte>> payloads;
+  for (const Raw& r : raws) {
+    payloads.emplace_back(r.bytes, std::byte{0x3c});  // f16 0x3c3c is a finite scale wherever it falls
+    const std::uint64_t ne[] = {r.block};
+    w.add_raw_tensor(r.name, r.type, ne, payloads.back());
+  }
+  return w;
+}
+
 GgufWriter bpe_vocab_file() {
   GgufWriter w;
   std::vector<std::string> tokens = byte_level_alphabet();
@@ -136,6 +157,7 @@ int main(int argc, char** argv) {
     GgufWriter().write(dir + "/empty.gguf");
     tensors_file(32).write(dir + "/tensors.gguf");
     tensors_file(64).write(dir + "/tensors_align64.gguf");
+    block_types_file().write(dir + "/block_types.gguf");
     bpe_vocab_file().write(dir + "/vocab_bpe.gguf");
     spm_vocab_file().write(dir + "/vocab_spm.gguf");
   } catch (const lf::Error& e) {
