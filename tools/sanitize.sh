@@ -132,7 +132,7 @@ run_tsan() {
   # Catch2's discovered names read "runtime:chat: ...": no space after the
   # area (` ?` keeps the pattern right either way).
   ctest --test-dir "$tsan_dir" --output-on-failure --timeout 1800 \
-    -R '^(apps|apps_shared|c_api|c_api_scheduler|server|server: http transport|soak: .*|runtime: ?.*|core: ?ThreadPool.*|ops: ?.*(threads|batch).*|model: ?.*batch.*)$' "$@" || status=1
+    -R '^(apps|apps_shared|c_api|c_api_shared|c_api_scheduler|server|server: http transport|soak: .*|runtime: ?.*|core: ?ThreadPool.*|ops: ?.*(threads|batch).*|model: ?.*batch.*)$' "$@" || status=1
   check_reports || status=1
   ((status == 0)) || { echo "== tsan: FAILED after $((SECONDS - start)) s" >&2; return 1; }
   echo "== tsan: passed in $((SECONDS - start)) s" >&2
