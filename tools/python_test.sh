@@ -16,7 +16,11 @@
 # Environment:
 #   PYTHON              interpreter for the venv (default: /usr/bin/python3,
 #                       Debian's, whose dist-packages hold nbclient/ipykernel)
-#   LIVEFORMER_PY_WORK  venv + wheel build directory (default: build/pyvenv)
+#   LIVEFORMER_PY_WORK  the venv and the install log (default: build/pyvenv)
+#   LIVEFORMER_WHEEL_BUILD  the wheel's CMake build directory (default:
+#                       build-wheel, beside build/: at the same depth, ccache
+#                       with CCACHE_BASEDIR (tools/test.sh) reuses build/'s
+#                       objects, as their relative paths match)
 #   LIVEFORMER_SHARED   the shared data directory (default: ../shared);
 #                       tests needing stories260K skip when it is absent
 set -euo pipefail
@@ -26,6 +30,7 @@ default_python=python3
 [[ -x /usr/bin/python3 ]] && default_python=/usr/bin/python3
 python=${PYTHON:-$default_python}
 work=${LIVEFORMER_PY_WORK:-$root/build/pyvenv}
+wheel_build=${LIVEFORMER_WHEEL_BUILD:-$root/build-wheel}
 venv=$work/venv
 log=$work/install.log
 start=$(date +%s)
@@ -43,7 +48,7 @@ fail() {
 python_path=$(command -v "$python") || fail "no interpreter '$python'"
 want="$(readlink -f "$python_path") system-site-packages"
 if [[ ! -x $venv/bin/python || "$(cat "$work/venv.made-by" 2>/dev/null)" != "$want" ]]; then
-  rm -rf "$venv" "$work/wheel-build"
+  rm -rf "$venv" "$wheel_build"
   "$python" -m venv --system-site-packages "$venv" >>"$log" 2>&1 ||
     fail "cannot create a venv with $python (Debian: apt-get install python3-venv)"
   echo "$want" >"$work/venv.made-by"
@@ -65,7 +70,7 @@ with open("pyproject.toml", "rb") as f:
 # The wheel: pip install . (from the repository root).
 echo "python_test: building and installing the wheel (log: $log)"
 "${pip[@]}" install --no-build-isolation --no-deps --force-reinstall \
-  --config-settings=build-dir="$work/wheel-build" . >>"$log" 2>&1 || fail "pip install . failed"
+  --config-settings=build-dir="$wheel_build" . >>"$log" 2>&1 || fail "pip install . failed"
 installed=$(cd / && env -u PYTHONPATH "$venv/bin/python" -c 'import liveformer; print(liveformer.__version__, liveformer.__file__)') \
   || fail "the installed module does not import"
 echo "python_test: installed liveformer $installed"
