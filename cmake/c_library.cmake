@@ -14,7 +14,12 @@ target_link_libraries(liveformer_c PRIVATE liveformer)
 liveformer_link_backends(liveformer_c)
 liveformer_executable_flags(liveformer_c)
 set(LIVEFORMER_C_MAP ${PROJECT_SOURCE_DIR}/src/capi/liveformer_c.map)
-target_link_options(liveformer_c PRIVATE "LINKER:--version-script=${LIVEFORMER_C_MAP}" "LINKER:--no-undefined")
+target_link_options(liveformer_c PRIVATE "LINKER:--version-script=${LIVEFORMER_C_MAP}")
+# Every symbol must resolve inside the library or its dependencies, except in
+# sanitizer builds: clang leaves the sanitizer runtime to the executable.
+if(NOT CMAKE_CXX_FLAGS MATCHES "-fsanitize")
+  target_link_options(liveformer_c PRIVATE "LINKER:--no-undefined")
+endif()
 set_target_properties(liveformer_c PROPERTIES
   VERSION ${PROJECT_VERSION} SOVERSION ${PROJECT_VERSION_MAJOR}
   LINK_DEPENDS ${LIVEFORMER_C_MAP})
