@@ -11,6 +11,7 @@
 
 #include <liveformer/formats/gguf.hpp>
 #include <liveformer/model/forward.hpp>
+#include <liveformer/model/convert.hpp>
 #include <liveformer/model/kv_cache.hpp>
 #include <liveformer/model/model.hpp>
 
@@ -106,4 +107,29 @@ TEST_CASE("a K-quant GGUF with a NaN super-block scale is refused when check_fin
   LoadOptions unchecked;
   unchecked.check_finite = false;
   CHECK_NOTHROW(Model::load(dir / "nan.gguf", unchecked));
+}
+
+TEST_CASE("a K-quant model converts to writable types, and writing K-quants is refused", "[model][dequantize]") {
+  test::TempDir dir;
+  const Model kq = Model::load(kquant_model());
+  CHECK_THROWS_WITH(write_gguf(kq, dir / "out.gguf", DType::q4_k),
+                    Catch::Contains("cannot write them yet") && Catch::Contains("q4_k"));
+  CHECK_FALSE(fs::exists(dir / "out.gguf"));
+  LoadOptions to_q6;
+  to_q6.quantize = DType::q6_k;
+  CHECK_THROWS_WITH(Model::load(kquant_model(), to_q6), Catch::Contains("cannot quantize to q6_k"));
+
+  // Re-encoded as q8_0 (through the dequantizer), the model still runs and
+  // stays close: q8_0 rounds each weight to 1/254 of its block's range.
+  write_gguf(kq, dir / "q8.gguf", DType::q8_0);
+  const Model q8 = Model::load(dir / "q8.gguf");
+  CHECK(q8.weights().layers[0].wq.dtype() == DType::q8_0);
+  const Tensor a = prefill_logits(kq, kIds), b = prefill_logits(q8, kIds);
+  double max_diff = 0, max_abs = 0;
+  for (std::int64_t i = 0; i < a.numel(); ++i) {
+    max_diff = std::max(max_diff, std::abs(static_cast<double>(a.data<float>()[i]) - b.data<float>()[i]));
+    max_abs = std::max(max_abs, std::abs(static_cast<double>(a.data<float>()[i])));
+  }
+  INFO("max |logit difference| " << max_diff << ", max |logit| " << max_abs);
+  CHECK(max_diff <= 0.05 * max_abs);
 }
