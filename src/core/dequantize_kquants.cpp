@@ -54,14 +54,18 @@ void dequantize_q2_k(const std::byte* src, float* dst, std::int64_t n_blocks) {
     const std::byte* scales = src;
     const std::byte* qs = src + 16;
     const float d = load_f16(src + 80), dmin = load_f16(src + 82);
-    for (int e = 0; e < kSuperBlock; ++e) {
-      const int sub = e / 16;
-      const float factor = d * static_cast<float>(u8(scales, sub) & 0x0f);
-      const float min_factor = dmin * static_cast<float>(u8(scales, sub) >> 4);
-      const int h = e / 128, s = (e / 32) % 4, l = e % 32;
-      const int q = (u8(qs, 32 * h + l) >> (2 * s)) & 3;
-      dst[e] = factor * static_cast<float>(q) - min_factor;
-    }
+    // Loops ordered so that the innermost one runs over 16 elements with
+    // one scale and min (sub-block 8h + 2s + half): it vectorizes.
+    for (int h = 0; h < 2; ++h)
+      for (int s = 0; s < 4; ++s)
+        for (int half = 0; half < 2; ++half) {
+          const int sub = 8 * h + 2 * s + half;
+          const float factor = d * static_cast<float>(u8(scales, sub) & 0x0f);
+          const float min_factor = dmin * static_cast<float>(u8(scales, sub) >> 4);
+          float* out = dst + 16 * sub;
+          const std::byte* q = qs + 32 * h + 16 * half;
+          for (int l = 0; l < 16; ++l) out[l] = factor * static_cast<float>((u8(q, l) >> (2 * s)) & 3) - min_factor;
+        }
   }
 }
 
@@ -83,12 +87,19 @@ void dequantize_q3_k(const std::byte* src, float* dst, std::int64_t n_blocks) {
       const int high = (u8(packed, 8 + i % 4) >> (2 * (i / 4))) & 3;
       factors[i] = d * static_cast<float>((low | (high << 4)) - 32);
     }
-    for (int e = 0; e < kSuperBlock; ++e) {
-      const int h = e / 128, s = (e / 32) % 4, l = e % 32;
-      const int low = (u8(qs, 32 * h + l) >> (2 * s)) & 3;
-      const int high_set = (u8(hmask, l) >> (4 * h + s)) & 1;
-      dst[e] = factors[e / 16] * static_cast<float>(low - (high_set ? 0 : 4));
-    }
+    for (int h = 0; h < 2; ++h)
+      for (int s = 0; s < 4; ++s)
+        for (int half = 0; half < 2; ++half) {  // 16 elements of sub-block 8h + 2s + half
+          const float factor = factors[8 * h + 2 * s + half];
+          float* out = dst + 128 * h + 32 * s + 16 * half;
+          const std::byte* q = qs + 32 * h + 16 * half;
+          const std::byte* mask = hmask + 16 * half;
+          for (int l = 0; l < 16; ++l) {
+            const int low = (u8(q, l) >> (2 * s)) & 3;
+            const int high_set = (u8(mask, l) >> (4 * h + s)) & 1;
+            out[l] = factor * static_cast<float>(low - 4 + 4 * high_set);
+          }
+        }
   }
 }
 
@@ -136,22 +147,30 @@ void dequantize_q5_k(const std::byte* src, float* dst, std::int64_t n_blocks) {
 
 // q6_k (210 bytes): 128 bytes of low nibbles, 64 bytes of 2-bit high
 // parts, 16 int8 scales (one per 16 elements), f16 d; x = d * scale *
-// (q - 32). Element e = 128h + 64s + l (l < 64) is nibble s of byte
-// 64h + l; writing e = 128h + 32t + m (m < 32), its high part is bits
-// 2t..2t+1 of byte 32h + m.
+// (q - 32).
 void dequantize_q6_k(const std::byte* src, float* dst, std::int64_t n_blocks) {
   for (std::int64_t b = 0; b < n_blocks; ++b, src += 210, dst += kSuperBlock) {
     const std::byte* ql = src;
     const std::byte* qh = src + 128;
     const std::byte* scales = src + 192;
     const float d = load_f16(src + 208);
-    for (int e = 0; e < kSuperBlock; ++e) {
-      const int h = e / 128, r = e % 128;
-      const int low = (u8(ql, 64 * h + r % 64) >> (4 * (r / 64))) & 0x0f;
-      const int high = (u8(qh, 32 * h + r % 32) >> (2 * (r / 32))) & 3;
-      const float factor = d * static_cast<float>(static_cast<std::int8_t>(u8(scales, e / 16)));
-      dst[e] = factor * static_cast<float>((low | (high << 4)) - 32);
-    }
+    // e = 128h + 32t + l: nibble t / 2 of byte 64h + 32(t % 2) + l, high
+    // bits 2t of byte 32h + l, scale 8h + 2t + l / 16; the innermost loop
+    // runs over 16 elements of one scale, so it vectorizes.
+    for (int h = 0; h < 2; ++h)
+      for (int t = 0; t < 4; ++t)
+        for (int half = 0; half < 2; ++half) {
+          const int sub = 8 * h + 2 * t + half;
+          const float factor = d * static_cast<float>(static_cast<std::int8_t>(u8(scales, sub)));
+          float* out = dst + 16 * sub;
+          const std::byte* low_bytes = ql + 64 * h + 32 * (t % 2) + 16 * half;
+          const std::byte* high_bytes = qh + 32 * h + 16 * half;
+          for (int l = 0; l < 16; ++l) {
+            const int low = (u8(low_bytes, l) >> (4 * (t / 2))) & 0x0f;
+            const int high = (u8(high_bytes, l) >> (2 * t)) & 3;
+            out[l] = factor * static_cast<float>((low | (high << 4)) - 32);
+          }
+        }
   }
 }
 

@@ -113,7 +113,13 @@ def main():
     ap.add_argument("tokenizer_gguf", help="a GGUF with the tiny llama's tokenizer (liveformer convert output)")
     ap.add_argument("out")
     ap.add_argument("--f32-twin", help="also write the dequantized values as F32 here")
+    ap.add_argument("--shape", help="D_MODEL,N_HEAD,N_HEAD_KV,FFN,N_LAYER for a benchmark-sized model "
+                    "(default: the test fixture's 256,4,2,512,1)")
     args = ap.parse_args()
+    if args.shape:
+        global D_MODEL, N_HEAD, N_HEAD_KV, FFN, N_LAYER, HEAD_DIM
+        D_MODEL, N_HEAD, N_HEAD_KV, FFN, N_LAYER = (int(v) for v in args.shape.split(","))
+        HEAD_DIM = D_MODEL // N_HEAD
 
     src = GGUFReader(args.tokenizer_gguf)
     field = lambda key: src.fields[key].contents()
