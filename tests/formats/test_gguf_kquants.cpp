@@ -81,8 +81,9 @@ TEST_CASE("gguf: a K-quant tensor whose rows are not whole super-blocks is refus
   // Two Q6_K super-blocks as [2, 256]; then ne[0] is patched to 128 (and
   // ne[1] to 4), keeping the byte size: a row would be half a super-block.
   const std::uint64_t ne[] = {256, 2};
+  const std::vector<std::byte> data = random_bytes(420, 1);  // the writer keeps a view of it
   GgufWriter w;
-  w.add_raw_tensor("m", lf::kGgmlQ6_K, ne, random_bytes(420, 1));
+  w.add_raw_tensor("m", lf::kGgmlQ6_K, ne, data);
   std::vector<std::byte> bytes = w.to_bytes();
   const std::size_t at = find_bytes(bytes, ne, sizeof ne);
   const std::uint64_t bad[] = {128, 4};
@@ -93,8 +94,9 @@ TEST_CASE("gguf: a K-quant tensor whose rows are not whole super-blocks is refus
 
 TEST_CASE("gguf: a truncated K-quant tensor is refused", "[gguf][dequantize]") {
   const std::uint64_t ne[] = {256, 4};
+  const std::vector<std::byte> data = random_bytes(4 * 144, 2);  // the writer keeps a view of it
   GgufWriter w;
-  w.add_raw_tensor("m", lf::kGgmlQ4_K, ne, random_bytes(4 * 144, 2));
+  w.add_raw_tensor("m", lf::kGgmlQ4_K, ne, data);
   std::vector<std::byte> bytes = w.to_bytes();
   bytes.resize(bytes.size() - 100);
   CHECK_THAT(error_of([&] { GgufFile::from_bytes(bytes, "cut.gguf").tensor("m"); }), Contains("cut.gguf"));

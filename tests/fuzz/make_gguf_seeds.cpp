@@ -86,7 +86,8 @@ GgufWriter block_types_file() {
   const Raw raws[] = {{"q4_1", lf::kGgmlQ4_1, 32, 20},  {"q5_0", lf::kGgmlQ5_0, 32, 22},   {"q5_1", lf::kGgmlQ5_1, 32, 24},
                       {"iq4_nl", lf::kGgmlIQ4_NL, 32, 18}, {"q2_k", lf::kGgmlQ2_K, 256, 84}, {"q3_k", lf::kGgmlQ3_K, 256, 110},
                       {"q4_k", lf::kGgmlQ4_K, 256, 144}, {"q5_k", lf::kGgmlQ5_K, 256, 176}, {"q6_k", lf::kGgmlQ6_K, 256, 210}};
-  static std::vector<std::vector<std::byte>> payloads;
+  static std::vector<std::vector<std::byte>> payloads;  // the writer keeps views of them
+  payloads.reserve(std::size(raws));
   for (const Raw& r : raws) {
     payloads.emplace_back(r.bytes, std::byte{0x3c});  // f16 0x3c3c is a finite scale wherever it falls
     const std::uint64_t ne[] = {r.block};
