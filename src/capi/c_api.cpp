@@ -100,6 +100,14 @@ int enum_value(const E& e) {
   return static_cast<int>(v);
 }
 
+// "q8_0" -> "Q8_0": the spelling of the C enumerators (LF_KV_Q8_0).
+std::string upper(std::string_view name) {
+  std::string out(name);
+  for (char& c : out)
+    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+  return out;
+}
+
 }  // namespace
 
 bool lf::capi::kv_dtype(lf_kv_type type, lf::DType& out) {
@@ -326,7 +334,7 @@ lf_status lf_context_create(const lf_model* model, const lf_context_params* para
     const int threads_batch = p.n_threads_batch > 0 ? p.n_threads_batch : threads;
     if (model->device) {  // the KV cache lives in device memory; threads do not apply
       if (kv != lf::DType::f32)
-        return fail(LF_ERR_UNSUPPORTED, "lf_context_create: kv_type " + std::string(lf::dtype_name(kv)) +
+        return fail(LF_ERR_UNSUPPORTED, "lf_context_create: kv_type LF_KV_" + upper(lf::dtype_name(kv)) +
                                             " is not available on device cuda (" +
                                             model->device->device_name() + "): its KV cache is f32");
       *out = new lf_context{lf::Generator(model->device, n_ctx)};
