@@ -27,9 +27,18 @@ launcher=()
 if command -v ccache >/dev/null; then
   export CCACHE_BASEDIR=$PWD
   launcher=(-DCMAKE_C_COMPILER_LAUNCHER=ccache -DCMAKE_CXX_COMPILER_LAUNCHER=ccache -DCMAKE_CUDA_COMPILER_LAUNCHER=ccache)
-  export CMAKE_ARGS="${CMAKE_ARGS:-} ${launcher[*]}"  # scikit-build-core passes these on
 fi
 cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release -DLIVEFORMER_BENCHMARKS=ON "${launcher[@]}" >/dev/null
+if ((${#launcher[@]})); then
+  # The same compilers by the same names: pip would hand the wheel Python's
+  # (x86_64-linux-gnu-g++), and ccache keys objects by the compiler's name.
+  compilers=()
+  for lang in C CXX; do
+    path=$(sed -n "s/^CMAKE_${lang}_COMPILER:[A-Z]*=//p" build/CMakeCache.txt)
+    [[ -n $path ]] && compilers+=("-DCMAKE_${lang}_COMPILER=$path")
+  done
+  export CMAKE_ARGS="${CMAKE_ARGS:-} ${launcher[*]} ${compilers[*]}"  # scikit-build-core passes these on
+fi
 stage build cmake --build build
 stage ctest ctest --test-dir build --output-on-failure --timeout 900 "$@"
 # The Python module, installed as a wheel into a venv (pip install .).
