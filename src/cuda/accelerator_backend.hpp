@@ -1,9 +1,10 @@
 // The CUDA backend behind the runtime's accelerator interface
 // (liveformer/runtime/accelerator.hpp): DeviceModel as an
 // lf::AcceleratorModel, DeviceContext as an lf::AcceleratorSequence.
-// Compiled into both builds: the real one is part of libliveformer (and
-// installs itself, runtime/builtin_backends.cpp); the tests install the
-// emulated one with install_backend().
+// Compiled into both builds: the real one is the library liveformer_cuda
+// (libliveformer finds it through a weak entry point,
+// runtime/builtin_backends.cpp); the tests install the emulated one with
+// install_backend().
 #pragma once
 
 #include <optional>
