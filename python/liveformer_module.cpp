@@ -886,20 +886,11 @@ class Model {
 
 py::object optional_id(lf_token id) { return id < 0 ? py::none() : py::object(py::int_(id)); }
 
+// The sampling keywords are documented once, on liveformer.Model.generate
+// (python/liveformer/_model.py), which users call; _core points there.
 const char* kGenerateKeywords = R"(
 
-Sampling keywords (names follow Hugging Face's generate where they overlap):
-    max_new_tokens: tokens to generate at most.
-    temperature: <= 0 means greedy decoding (argmax).
-    top_k: keep the k most likely tokens (<= 0: off).
-    top_p: nucleus sampling mass (>= 1: off).
-    min_p: drop tokens below min_p times the top probability (<= 0: off).
-    repetition_penalty, presence_penalty, frequency_penalty: over the last
-        penalty_last_n tokens (0: no penalties, -1: whole history).
-    seed: random seed (same seed, same output); None picks a random one.
-    stop: a str or list of str; generation ends before any of them and the
-        stop string is not part of the text.
-    stop_at_eos: stop at the model's end-of-sequence token.)";
+Sampling keywords: as liveformer.Model.generate documents them.)";
 
 }  // namespace
 
