@@ -110,7 +110,7 @@ std::string upper(std::string_view name) {
 
 }  // namespace
 
-bool lf::capi::kv_dtype(lf_kv_type type, lf::DType& out) {
+bool lf::capi::kv_dtype(const lf_kv_type& type, lf::DType& out) {
   switch (enum_value(type)) {
     case LF_KV_F32: out = lf::DType::f32; return true;
     case LF_KV_F16: out = lf::DType::f16; return true;

@@ -56,9 +56,10 @@ lf_status guarded(lf_status invalid_status, Body&& body) {
     if (!(cond)) return fail(LF_ERR_INVALID_ARGUMENT, (message)); \
   } while (0)
 
-/// The KV cache's element type for an lf_kv_type from C (any int may
-/// arrive), or false for an unknown value.
-bool kv_dtype(lf_kv_type type, lf::DType& out);
+/// The KV cache's element type for an lf_kv_type from C, or false for an
+/// unknown value. By reference: any int may arrive from C, and loading one
+/// outside the enumerators as the enum type is undefined (UBSan's enum check).
+bool kv_dtype(const lf_kv_type& type, lf::DType& out);
 
 /// lf_generate_params (NULL: defaults) -> GenerateOptions; != LF_OK on a bad field.
 lf_status to_options(const lf_generate_params* params, lf::GenerateOptions& opt);
