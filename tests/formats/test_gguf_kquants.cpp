@@ -2,6 +2,8 @@
 // iq4_nl): they load as Tensors of their own dtype, decode as the
 // dequantizer does, and malformed ones give errors, not crashes.
 #include <catch2/catch.hpp>
+
+#include "harness/error_of.hpp"
 #include <cstring>
 #include <random>
 #include <string>
@@ -17,14 +19,7 @@ using lf::GgufWriter;
 
 namespace {
 
-std::string error_of(const auto& fn) {
-  try {
-    fn();
-  } catch (const lf::Error& e) {
-    return e.what();
-  }
-  return "(no error)";
-}
+using lf::test::error_of;
 
 // Random bytes: decoding is defined for any payload (scales may be NaN here).
 std::vector<std::byte> random_bytes(std::size_t n, unsigned seed) {

@@ -1,6 +1,8 @@
 // lf::MappedFile: contents, lifetime and error messages.
 #include <catch2/catch.hpp>
 
+#include "harness/error_of.hpp"
+
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -13,17 +15,10 @@ using Catch::Matchers::Contains;
 
 namespace {
 
+using lf::test::error_of;
+
 std::filesystem::path temp_path(const std::string& name) {
   return std::filesystem::temp_directory_path() / ("lf_test_" + std::to_string(::getpid()) + "_" + name);
-}
-
-std::string error_of(const auto& fn) {
-  try {
-    fn();
-  } catch (const lf::Error& e) {
-    return e.what();
-  }
-  return "(no error)";
 }
 
 }  // namespace

@@ -1,6 +1,8 @@
 // GgufWriter -> GgufFile round trips, typed getters and tensor views.
 #include <catch2/catch.hpp>
 
+#include "harness/error_of.hpp"
+
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
@@ -20,17 +22,10 @@ using lf::Tensor;
 
 namespace {
 
+using lf::test::error_of;
+
 std::string temp_path(const std::string& name) {
   return (std::filesystem::temp_directory_path() / ("lf_test_" + std::to_string(::getpid()) + "_" + name)).string();
-}
-
-std::string error_of(const auto& fn) {
-  try {
-    fn();
-  } catch (const lf::Error& e) {
-    return e.what();
-  }
-  return "(no error)";
 }
 
 bool same_bytes(const Tensor& a, const Tensor& b) {
