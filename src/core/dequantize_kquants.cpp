@@ -106,43 +106,36 @@ void dequantize_q3_k(const std::byte* src, float* dst, std::int64_t n_blocks) {
 // q4_k (144 bytes): f16 d, f16 dmin, 12 bytes of packed scales/mins (one
 // pair per 32 elements), 128 bytes of nibbles. Element e = 64c + 32s + l
 // is nibble s of byte 32c + l.
-void dequantize_q4_k(const std::byte* src, float* dst, std::int64_t n_blocks) {
-  for (std::int64_t b = 0; b < n_blocks; ++b, src += 144, dst += kSuperBlock) {
+// q5_k (176 bytes): the same with 32 bytes of fifth bits between the
+// scales and the nibbles: element e = 32j + l has bit j of byte l.
+template <bool kFifthBit>
+void dequantize_q4_or_q5_k(const std::byte* src, float* dst, std::int64_t n_blocks) {
+  constexpr std::ptrdiff_t kBlockBytes = kFifthBit ? 176 : 144, kNibblesAt = kFifthBit ? 48 : 16;
+  for (std::int64_t b = 0; b < n_blocks; ++b, src += kBlockBytes, dst += kSuperBlock) {
     const float d = load_f16(src), dmin = load_f16(src + 2);
     const std::byte* packed = src + 4;
-    const std::byte* qs = src + 16;
+    const std::byte* qh = src + 16;  // q5_k only
+    const std::byte* qs = src + kNibblesAt;
     for (int sub = 0; sub < 8; ++sub) {
       int scale, min;
       unpack_scale_min(packed, sub, scale, min);
       const float factor = d * static_cast<float>(scale), min_factor = dmin * static_cast<float>(min);
       const int c = sub / 2, s = sub % 2;
       for (int l = 0; l < 32; ++l) {
-        const int q = (u8(qs, 32 * c + l) >> (4 * s)) & 0x0f;
+        int q = (u8(qs, 32 * c + l) >> (4 * s)) & 0x0f;
+        if constexpr (kFifthBit) q |= ((u8(qh, l) >> sub) & 1) << 4;
         dst[32 * sub + l] = factor * static_cast<float>(q) - min_factor;
       }
     }
   }
 }
 
-// q5_k (176 bytes): as q4_k with 32 bytes of fifth bits between the
-// scales and the nibbles: element e = 32j + l has bit j of byte l.
+void dequantize_q4_k(const std::byte* src, float* dst, std::int64_t n_blocks) {
+  dequantize_q4_or_q5_k<false>(src, dst, n_blocks);
+}
+
 void dequantize_q5_k(const std::byte* src, float* dst, std::int64_t n_blocks) {
-  for (std::int64_t b = 0; b < n_blocks; ++b, src += 176, dst += kSuperBlock) {
-    const float d = load_f16(src), dmin = load_f16(src + 2);
-    const std::byte* packed = src + 4;
-    const std::byte* qh = src + 16;
-    const std::byte* qs = src + 48;
-    for (int sub = 0; sub < 8; ++sub) {
-      int scale, min;
-      unpack_scale_min(packed, sub, scale, min);
-      const float factor = d * static_cast<float>(scale), min_factor = dmin * static_cast<float>(min);
-      const int c = sub / 2, s = sub % 2;
-      for (int l = 0; l < 32; ++l) {
-        const int q = ((u8(qs, 32 * c + l) >> (4 * s)) & 0x0f) | (((u8(qh, l) >> sub) & 1) << 4);
-        dst[32 * sub + l] = factor * static_cast<float>(q) - min_factor;
-      }
-    }
-  }
+  dequantize_q4_or_q5_k<true>(src, dst, n_blocks);
 }
 
 // q6_k (210 bytes): 128 bytes of low nibbles, 64 bytes of 2-bit high
